@@ -1,0 +1,37 @@
+"""Reads over administrative units."""
+
+import datetime
+
+from django.db.models import QuerySet
+
+from .models import AdministrativeUnit, Level, MapVersion, UnitMapping
+from .services import MAP_CHANGE_DATE
+
+
+def map_in_force(*, on: datetime.date) -> str:
+    """'old' before 1 July 2025, 'new' from that day (the date the district level was abolished)."""
+    return MapVersion.OLD if on < MAP_CHANGE_DATE else MapVersion.NEW
+
+
+def districts_of(*, province: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
+    """District-level units of an old-map province, in code order."""
+    return AdministrativeUnit.objects.filter(parent=province, level=Level.DISTRICT).order_by("code")
+
+
+def communes_of(*, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
+    """Commune-level units inside a province or district (on that unit's own map)."""
+    if unit.level == Level.COMMUNE:
+        return AdministrativeUnit.objects.filter(pk=unit.pk)
+    if unit.level == Level.DISTRICT:
+        return AdministrativeUnit.objects.filter(parent=unit, level=Level.COMMUNE)
+    return AdministrativeUnit.objects.filter(province=unit, level=Level.COMMUNE)
+
+
+def new_unit_of(*, old_commune: AdministrativeUnit) -> AdministrativeUnit:
+    """The new-map commune that receives an old commune's records (the primary mapping)."""
+    return UnitMapping.objects.select_related("new_unit").get(old_unit=old_commune, is_primary=True).new_unit
+
+
+def old_province() -> AdministrativeUnit | None:
+    """The old-map province loaded in this database (An Sinh runs one province), or None."""
+    return AdministrativeUnit.objects.filter(map=MapVersion.OLD, level=Level.PROVINCE).first()

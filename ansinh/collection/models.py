@@ -1,0 +1,99 @@
+"""Collection organisations, agents, payments and receipts. Payments and receipts are append-only:
+a correction or cancellation is a new record pointing to the one it reverses."""
+
+from django.conf import settings
+from django.db import models
+
+from ansinh.areas.models import AdministrativeUnit
+
+
+class CollectionOrg(models.Model):
+    """A collection service organisation (the provincial post office)."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=150)
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return self.name
+
+
+class Agent(models.Model):
+    """A collection agent working in one district-level area (old map)."""
+
+    org = models.ForeignKey(CollectionOrg, on_delete=models.PROTECT, related_name="agents")
+    code = models.CharField(max_length=20, unique=True)
+    full_name = models.CharField(max_length=100)
+    phone = models.CharField(max_length=10, blank=True)
+    area = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="agents")
+
+    def __str__(self):
+        return self.full_name
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", "Tiền mặt"
+    BANK_TRANSFER = "bank_transfer", "Chuyển khoản"
+
+
+class Payment(models.Model):
+    """Money taken for one participation (VSI or household HI). ``idempotency_key`` makes a repeated
+    submission record once. A reversal has a negative amount and ``reverses`` set."""
+
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    vsi = models.ForeignKey(
+        "enrollment.VsiParticipation", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    hi = models.ForeignKey(
+        "enrollment.HiParticipation", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = models.BigIntegerField(help_text="VND; negative for a reversal")
+    method = models.CharField(max_length=14, choices=PaymentMethod.choices)
+    paid_on = models.DateField()
+    agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(vsi__isnull=False, hi__isnull=True) | models.Q(vsi__isnull=True, hi__isnull=False)),
+                name="payment_one_participation",
+            ),
+        ]
+        indexes = [models.Index(fields=["paid_on"]), models.Index(fields=["agent", "paid_on"])]
+
+
+class ReceiptCounter(models.Model):
+    """Next receipt serial per collection organisation and year (locked while a receipt is issued)."""
+
+    org = models.ForeignKey(CollectionOrg, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="receipt_counter_unique")]
+
+
+class Receipt(models.Model):
+    """A receipt (biên lai) for one payment; its number is unique per organisation and year."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="receipt")
+    org = models.ForeignKey(CollectionOrg, on_delete=models.PROTECT, related_name="receipts")
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()
+    number = models.CharField(max_length=30)
+    payer_name = models.CharField(max_length=100)
+    items = models.JSONField(help_text="Lines: [{label, amount}] in VND")
+    amount = models.BigIntegerField()
+    amount_in_words = models.CharField(max_length=300)
+    issued_on = models.DateField()
+    agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "year", "serial"], name="receipt_unique_number")]

@@ -1,0 +1,35 @@
+"""ansinh serve: serve an existing database with granian (a production WSGI server).
+
+Example: ansinh serve --host 127.0.0.1 --port 8000
+"""
+
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+def serve(*, host: str, port: int, workers: int = 1) -> None:
+    """Apply pending migrations, then serve ``config.wsgi:application`` on host:port until stopped."""
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    call_command("migrate", interactive=False, verbosity=0)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    Granian(
+        "config.wsgi:application", address=host, port=port, interface=Interfaces.WSGI,
+        workers=workers, blocking_threads=8, log_access=False,
+    ).serve()
+
+
+class Command(BaseCommand):
+    help = "Phục vụ ứng dụng web trên cơ sở dữ liệu hiện có. Ví dụ: ansinh serve --host 127.0.0.1 --port 8000"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1)
+
+    def handle(self, *args, host, port, workers, **options):
+        self.stdout.write(f"An Sinh: http://{host}:{port}/")
+        serve(host=host, port=port, workers=workers)

@@ -1,0 +1,130 @@
+"""People, households, association units (branches, savings-and-loan groups) and memberships."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from ansinh.areas.models import AdministrativeUnit
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+class PovertyStatus(models.TextChoices):
+    POOR = "poor", "Hộ nghèo"
+    NEAR_POOR = "near_poor", "Hộ cận nghèo"
+    AGRI_AVERAGE = "agri_average", "Hộ nông nghiệp có mức sống trung bình"
+    OTHER = "other", "Khác"
+
+
+class Relationship(models.TextChoices):
+    HEAD = "head", "Chủ hộ"
+    SPOUSE = "spouse", "Vợ/Chồng"
+    CHILD = "child", "Con"
+    PARENT = "parent", "Cha/Mẹ"
+    GRANDCHILD = "grandchild", "Cháu"
+    SIBLING = "sibling", "Anh/Chị/Em"
+    OTHER = "other", "Khác"
+
+
+class Person(models.Model):
+    """A person in the registry. ``commune`` is the commune-level unit of residence (old map for
+    records made before 1 July 2025)."""
+
+    full_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=6, choices=Sex.choices)
+    citizen_id = models.CharField(max_length=12, unique=True, null=True, blank=True)
+    si_number = models.CharField(max_length=10, unique=True, null=True, blank=True)
+    phone = models.CharField(max_length=10, blank=True)
+    ethnic_minority = models.BooleanField(default=False)
+    hamlet = models.CharField(max_length=100, blank=True)
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="residents")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        indexes = [models.Index(fields=["commune"])]
+
+    def __str__(self):
+        return self.full_name
+
+
+class Household(models.Model):
+    """A household for household health insurance; exactly one member is its head."""
+
+    code = models.CharField(max_length=20, unique=True)
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="households")
+    hamlet = models.CharField(max_length=100, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    poverty_status = models.CharField(max_length=12, choices=PovertyStatus.choices, default=PovertyStatus.OTHER)
+    agent = models.ForeignKey(
+        "collection.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="households"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(fields=["commune"]), models.Index(fields=["agent"])]
+
+    def __str__(self):
+        return self.code
+
+
+class HouseholdMember(models.Model):
+    """A person's place in a household; a person belongs to at most one household."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="household_membership")
+    relationship = models.CharField(max_length=12, choices=Relationship.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"], condition=models.Q(relationship="head"), name="household_one_head"
+            )
+        ]
+
+
+class UnitKind(models.TextChoices):
+    BRANCH = "branch", "Chi hội nông dân"
+    SAVINGS_GROUP = "savings_group", "Tổ tiết kiệm và vay vốn"
+
+
+class AssociationUnit(models.Model):
+    """A Farmers' Association branch (one per commune area or hamlet) or a savings-and-loan group."""
+
+    kind = models.CharField(max_length=14, choices=UnitKind.choices)
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=150)
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="association_units")
+    branch = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="savings_groups",
+        help_text="For a savings-and-loan group: the branch it works with.",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "commune"])]
+
+    def __str__(self):
+        return self.name
+
+
+class MemberRole(models.TextChoices):
+    LEADER = "leader", "Chi hội trưởng / Tổ trưởng"
+    MEMBER = "member", "Hội viên / Thành viên"
+
+
+class Membership(models.Model):
+    """A person's membership of an association unit; the ``leader`` role marks its head."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(AssociationUnit, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=6, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    joined_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "unit"], name="membership_unique"),
+            models.UniqueConstraint(fields=["unit"], condition=models.Q(role="leader"), name="unit_one_leader"),
+        ]

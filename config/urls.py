@@ -1,0 +1,13 @@
+"""URL map: each app mounts its own pages."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("ansinh.accounts.urls")),
+    path("", include("ansinh.registry.urls")),
+    path("", include("ansinh.collection.urls")),
+    path("", include("ansinh.campaigns.urls")),
+    path("", include("ansinh.reports.urls")),
+]
