@@ -28,6 +28,16 @@ class Relationship(models.TextChoices):
     OTHER = "other", "Khác"
 
 
+class OtherCoverage(models.TextChoices):
+    """Groups whose HI comes from elsewhere: such people are not on a household HI list."""
+
+    NONE = "", "Không"
+    EMPLOYEE = "employee", "Người lao động (đơn vị đóng)"
+    PENSIONER = "pensioner", "Người hưởng lương hưu, trợ cấp"
+    STATE_PAID = "state_paid", "Ngân sách nhà nước đóng"
+    STUDENT = "student", "Học sinh, sinh viên (đóng qua trường)"
+
+
 class Person(models.Model):
     """A person in the registry. ``commune`` is the commune-level unit of residence (old map for
     records made before 1 July 2025)."""
@@ -39,6 +49,10 @@ class Person(models.Model):
     si_number = models.CharField(max_length=10, unique=True, null=True, blank=True)
     phone = models.CharField(max_length=10, blank=True)
     ethnic_minority = models.BooleanField(default=False)
+    other_coverage = models.CharField(
+        max_length=12, choices=OtherCoverage.choices, default=OtherCoverage.NONE, blank=True,
+        help_text="HI through another group; such a person is not on the household list.",
+    )
     hamlet = models.CharField(max_length=100, blank=True)
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="residents")
     created_at = models.DateTimeField(auto_now_add=True)

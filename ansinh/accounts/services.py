@@ -1,0 +1,135 @@
+"""Roles, their Django permission groups, and the scope every service checks at its top.
+
+Each role is a Django group holding named permissions (``ROLE_PERMISSIONS``); a user's scope is
+the area, association unit or agent on their ``UserRole``.
+"""
+
+from django.contrib.auth.models import Group, Permission, User
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from ansinh.areas.models import AdministrativeUnit, Level
+from ansinh.core.errors import OutOfScope, PermissionDenied
+from ansinh.registry.models import Household, Person
+
+from .models import Role, UserRole
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.SI_OFFICER: [
+        "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
+        "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
+        "campaigns.view_campaign", "campaigns.change_target", "campaigns.add_target",
+    ],
+    Role.ASSOCIATION_OFFICER: [
+        "registry.view_household", "registry.view_person", "campaigns.view_campaign",
+    ],
+    Role.GROUP_LEADER: ["registry.view_household", "registry.view_person", "campaigns.view_campaign"],
+    Role.COLLECTION_AGENT: [
+        "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
+        "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
+    ],
+}
+
+
+def _permission(name: str) -> Permission:
+    app_label, codename = name.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@transaction.atomic
+def roles_sync() -> dict[str, Group]:
+    """Create or update one Django group per role with exactly its ``ROLE_PERMISSIONS``."""
+    groups = {}
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set([_permission(n) for n in names])
+        groups[role] = group
+    return groups
+
+
+@transaction.atomic
+def user_role_assign(*, user: User, role: str, area=None, association_unit=None, agent=None) -> UserRole:
+    """Give ``user`` a role and its scope (area for officers, unit for leaders, agent for agents)
+    and put them in the role's group. Raises ValueError for an unknown role."""
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}")
+    group, _ = Group.objects.get_or_create(name=role)
+    if not group.permissions.exists():
+        group = roles_sync()[role]
+    user.groups.set([group])
+    user_role, _ = UserRole.objects.update_or_create(
+        user=user, defaults={"role": role, "area": area, "association_unit": association_unit, "agent": agent}
+    )
+    return user_role
+
+
+def role_of(user) -> UserRole:
+    """The user's role record. Raises PermissionDenied for an anonymous user or a user without role."""
+    if not user.is_authenticated:
+        raise PermissionDenied()
+    try:
+        return user.ansinh_role
+    except UserRole.DoesNotExist:
+        raise PermissionDenied("Tài khoản chưa được phân vai trò.") from None
+
+
+def require_permission(user, permission: str) -> UserRole:
+    """Check a named Django permission; returns the user's role. Raises PermissionDenied."""
+    user_role = role_of(user)
+    if not user.has_perm(permission):
+        raise PermissionDenied()
+    return user_role
+
+
+def communes_in_scope(user) -> QuerySet[AdministrativeUnit]:
+    """Commune-level units the user may see (officers: their area; leaders: their unit's commune;
+    agents: their district)."""
+    user_role = role_of(user)
+    if user_role.role in (Role.SI_OFFICER, Role.ASSOCIATION_OFFICER):
+        area = user_role.area
+        if area.level == Level.PROVINCE:
+            return AdministrativeUnit.objects.filter(province=area, level=Level.COMMUNE)
+        if area.level == Level.DISTRICT:
+            return AdministrativeUnit.objects.filter(parent=area, level=Level.COMMUNE)
+        return AdministrativeUnit.objects.filter(pk=area.pk)
+    if user_role.role == Role.GROUP_LEADER:
+        return AdministrativeUnit.objects.filter(pk=user_role.association_unit.commune_id)
+    return AdministrativeUnit.objects.filter(parent=user_role.agent.area_id, level=Level.COMMUNE)
+
+
+def households_in_scope(user) -> QuerySet[Household]:
+    """Households the user may see: an agent's assigned households, a leader's members' households,
+    an officer's area."""
+    user_role = role_of(user)
+    if user_role.role == Role.COLLECTION_AGENT:
+        return Household.objects.filter(agent=user_role.agent)
+    if user_role.role == Role.GROUP_LEADER:
+        return Household.objects.filter(
+            members__person__memberships__unit=user_role.association_unit
+        ).distinct()
+    return Household.objects.filter(commune__in=communes_in_scope(user))
+
+
+def persons_in_scope(user) -> QuerySet[Person]:
+    """People the user may see: members of the households in scope, or (leaders) their unit's members."""
+    user_role = role_of(user)
+    if user_role.role == Role.GROUP_LEADER:
+        return Person.objects.filter(
+            Q(memberships__unit=user_role.association_unit)
+            | Q(household_membership__household__in=households_in_scope(user))
+        ).distinct()
+    if user_role.role == Role.COLLECTION_AGENT:
+        return Person.objects.filter(household_membership__household__agent=user_role.agent)
+    return Person.objects.filter(commune__in=communes_in_scope(user))
+
+
+def require_household_in_scope(user, household: Household) -> None:
+    """Raise OutOfScope unless ``household`` is inside the user's scope."""
+    if not households_in_scope(user).filter(pk=household.pk).exists():
+        raise OutOfScope()
+
+
+def require_person_in_scope(user, person: Person) -> None:
+    """Raise OutOfScope unless ``person`` is inside the user's scope."""
+    if not persons_in_scope(user).filter(pk=person.pk).exists():
+        raise OutOfScope()

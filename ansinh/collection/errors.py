@@ -1,0 +1,28 @@
+"""Collection errors with their Vietnamese messages."""
+
+from ansinh.core.errors import AnSinhError
+
+
+class AmountMismatch(AnSinhError):
+    code = "amount_mismatch"
+    message = "Số tiền nộp không khớp với số phải đóng."
+
+
+class InvalidAmount(AnSinhError):
+    code = "invalid_amount"
+    message = "Số tiền phải là số nguyên dương (đồng)."
+
+
+class AlreadyPaid(AnSinhError):
+    code = "already_paid"
+    message = "Khoản đóng này đã được thu tiền."
+
+
+class IdempotencyConflict(AnSinhError):
+    code = "idempotency_conflict"
+    message = "Mã giao dịch này đã được dùng cho một khoản thu khác."
+
+
+class NotReversible(AnSinhError):
+    code = "not_reversible"
+    message = "Khoản thu này không thể hủy."

@@ -1,0 +1,139 @@
+"""Payments and receipts: recorded once, append-only, in one transaction with the participation.
+
+A payment must equal the amount due (no silent partial payments). A repeated submission with the
+same idempotency key returns the first payment and receipt instead of recording again.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+
+from ansinh.accounts.models import Role
+from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
+from ansinh.core.money import format_vnd
+from ansinh.core.words import amount_in_words
+from ansinh.enrollment.models import HiParticipation, Status, VsiParticipation
+from ansinh.enrollment.services import hi_coverage_activate, participation_status_set
+
+from .errors import AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible
+from .models import CollectionOrg, Payment, PaymentMethod, Receipt, ReceiptCounter
+from .receipts import format_receipt_number
+
+
+def _org_for(user_role, participation) -> CollectionOrg:
+    if user_role.role == Role.COLLECTION_AGENT:
+        return user_role.agent.org
+    return CollectionOrg.objects.order_by("pk").first()
+
+
+def payment_record(*, user, participation: VsiParticipation | HiParticipation, amount, method: str,
+                   paid_on: datetime.date, idempotency_key: str) -> tuple[Payment, Receipt, bool]:
+    """Record full payment of a quoted participation and issue its receipt.
+
+    ``amount`` is integer VND and must equal ``participation.payable``. Returns
+    ``(payment, receipt, created)``; ``created`` is False when ``idempotency_key`` was already used
+    for this participation (a double submit). Raises PermissionDenied, OutOfScope, InvalidAmount,
+    AmountMismatch (message shows the amount due), AlreadyPaid, IdempotencyConflict.
+    """
+    user_role = require_permission(user, "collection.add_payment")
+    is_hi = isinstance(participation, HiParticipation)
+    if is_hi:
+        require_household_in_scope(user, participation.household)
+    else:
+        require_person_in_scope(user, participation.person)
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise IdempotencyConflict("Thiếu hoặc sai mã giao dịch (idempotency key).")
+    if method not in PaymentMethod.values:
+        raise InvalidAmount("Hình thức nộp tiền không hợp lệ.")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise InvalidAmount()
+    try:
+        with transaction.atomic():
+            return _record(user=user, user_role=user_role, participation=participation, is_hi=is_hi,
+                           amount=amount, method=method, paid_on=paid_on, key=idempotency_key)
+    except IntegrityError:
+        # A concurrent request with the same key committed first: answer with its records.
+        return _existing(participation=participation, is_hi=is_hi, key=idempotency_key)
+
+
+def _existing(*, participation, is_hi, key) -> tuple[Payment, Receipt, bool]:
+    payment = Payment.objects.select_related("receipt").filter(idempotency_key=key).first()
+    if payment is None:
+        raise IdempotencyConflict("Không ghi được khoản thu, vui lòng thử lại.")
+    if (payment.hi_id if is_hi else payment.vsi_id) != participation.pk:
+        raise IdempotencyConflict()
+    return payment, payment.receipt, False
+
+
+def _record(*, user, user_role, participation, is_hi, amount, method, paid_on, key):
+    model = HiParticipation if is_hi else VsiParticipation
+    locked = model.objects.select_for_update().get(pk=participation.pk)
+    if Payment.objects.filter(idempotency_key=key).exists():
+        return _existing(participation=locked, is_hi=is_hi, key=key)
+    if locked.status != Status.QUOTED:
+        raise AlreadyPaid()
+    if amount != locked.payable:
+        raise AmountMismatch(
+            f"Số tiền nộp {format_vnd(amount)} không khớp với số phải đóng {format_vnd(locked.payable)}.",
+            due=locked.payable,
+        )
+    agent = user_role.agent if user_role.role == Role.COLLECTION_AGENT else locked.agent
+    payment = Payment.objects.create(
+        idempotency_key=key, hi=locked if is_hi else None, vsi=None if is_hi else locked, amount=amount,
+        method=method, paid_on=paid_on, agent=agent, recorded_by=user,
+    )
+    receipt = _receipt_issue(payment=payment, participation=locked, is_hi=is_hi,
+                             org=_org_for(user_role, locked), agent=agent)
+    participation_status_set(participation=locked, status=Status.PAID)
+    if is_hi:
+        hi_coverage_activate(participation=locked, paid_on=paid_on)
+    participation.status = Status.PAID
+    return payment, receipt, True
+
+
+def _receipt_issue(*, payment, participation, is_hi, org, agent) -> Receipt:
+    year = payment.paid_on.year
+    counter, _ = ReceiptCounter.objects.get_or_create(org=org, year=year)
+    counter = ReceiptCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_serial += 1
+    counter.save(update_fields=["last_serial"])
+    if is_hi:
+        head = participation.household.members.select_related("person").filter(relationship="head").first()
+        payer = head.person.full_name if head else participation.household.code
+        items = [{"label": f"BHYT hộ gia đình {participation.months} tháng — {line.person.full_name}",
+                  "amount": line.payable}
+                 for line in participation.members.select_related("person").order_by("rank")]
+    else:
+        payer = participation.person.full_name
+        items = [{"label": f"BHXH tự nguyện {participation.months} tháng từ {participation.from_month:%m/%Y}",
+                  "amount": participation.payable}]
+    return Receipt.objects.create(
+        payment=payment, org=org, year=year, serial=counter.last_serial,
+        number=format_receipt_number(org_code=org.code, year=year, serial=counter.last_serial),
+        payer_name=payer, items=items, amount=payment.amount, amount_in_words=amount_in_words(payment.amount),
+        issued_on=payment.paid_on, agent=agent,
+    )
+
+
+@transaction.atomic
+def payment_reverse(*, user, payment: Payment, reason: str, on: datetime.date) -> Payment:
+    """Cancel a payment with a new, negative payment pointing to it; the participation becomes
+    ``cancelled``. Raises PermissionDenied, OutOfScope, NotReversible (already reversed, a reversal,
+    or no reason given)."""
+    require_permission(user, "collection.add_payment")
+    participation = payment.hi or payment.vsi
+    if payment.hi_id:
+        require_household_in_scope(user, participation.household)
+    else:
+        require_person_in_scope(user, participation.person)
+    if not reason.strip():
+        raise NotReversible("Phải ghi lý do hủy.")
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.reverses_id or Payment.objects.filter(reverses=locked).exists():
+        raise NotReversible()
+    reversal = Payment.objects.create(
+        idempotency_key=f"reverse-{locked.pk}", hi=locked.hi, vsi=locked.vsi, amount=-locked.amount,
+        method=locked.method, paid_on=on, agent=locked.agent, recorded_by=user, reverses=locked, reason=reason,
+    )
+    participation_status_set(participation=participation, status=Status.CANCELLED)
+    return reversal

@@ -1,0 +1,20 @@
+"""Enrolment errors with their Vietnamese messages."""
+
+from ansinh.core.errors import AnSinhError
+
+
+class PricingError(AnSinhError):
+    """The rules module refused the request; ``code`` is the rules error code."""
+
+    code = "pricing_error"
+    message = "Không tính được mức đóng."
+
+
+class NoEligibleMembers(AnSinhError):
+    code = "invalid_members"
+    message = "Hộ gia đình không có thành viên nào thuộc diện tham gia BHYT hộ gia đình."
+
+
+class AlreadyCovered(AnSinhError):
+    code = "already_covered"
+    message = "Người này đã có thẻ BHYT/thời gian đóng BHXH còn hiệu lực trong kỳ đã chọn."

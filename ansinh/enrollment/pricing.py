@@ -1,0 +1,63 @@
+"""The one place where enrolment asks the rules module for prices (``ansinh.rules.quote``)."""
+
+import datetime
+
+from ansinh.registry.models import PovertyStatus
+from ansinh.rules import quote as rules_quote
+
+from .errors import PricingError
+
+# Household poverty status -> the HI state-support group of the rules parameters
+# (Decree 188/2025: near-poor, agricultural households of average living standard).
+HI_SUPPORT_GROUP = {
+    PovertyStatus.NEAR_POOR: "near_poor",
+    PovertyStatus.AGRI_AVERAGE: "agri_average",
+}
+
+# Household poverty status -> the VSI state-support group (Decree 134/2015; Decree 159/2025).
+VSI_SUPPORT_GROUP = {
+    PovertyStatus.POOR: "poor",
+    PovertyStatus.NEAR_POOR: "near_poor",
+    PovertyStatus.AGRI_AVERAGE: "other",
+    PovertyStatus.OTHER: "other",
+}
+
+
+def price(request: dict) -> dict:
+    """Price a request in the ``ansinh quote`` format; returns the rules result with its breakdown.
+
+    Raises PricingError carrying the rules error code and Vietnamese message.
+    """
+    try:
+        return rules_quote.quote(request)
+    except rules_quote.RuleError as exc:
+        raise PricingError(exc.message, code=exc.code) from None
+
+
+def hi_support_pct(*, poverty_status: str, on: datetime.date) -> int:
+    """State support % for a household member of this poverty status on a date (0 when none).
+
+    Source: the rules parameter ``household_hi.state_support`` (Decree 188/2025 minimums).
+    """
+    group = HI_SUPPORT_GROUP.get(poverty_status)
+    if group is None:
+        return 0
+    return rules_quote.hi_state_support_pct(group=group, on=on)
+
+
+def hi_household_price(*, members: int, months: int, support_pcts: list[int], on: datetime.date) -> dict:
+    """HI household price for ``members`` ranked members; ``support_pcts`` per member in rank order."""
+    return price({
+        "kind": "hi_household", "on": on.isoformat(), "members": members, "months": months,
+        "support_pct": support_pcts,
+    })
+
+
+def vsi_price(*, income: int, months: int, payment_mode: str, support_group: str, on: datetime.date,
+              months_already_supported: int = 0) -> dict:
+    """VSI contribution price for one person (see ``ansinh quote`` kind ``vsi_contribution``)."""
+    return price({
+        "kind": "vsi_contribution", "on": on.isoformat(), "income": income, "months": months,
+        "payment_mode": payment_mode, "support_group": support_group,
+        "months_already_supported": months_already_supported,
+    })

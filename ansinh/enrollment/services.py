@@ -1,0 +1,171 @@
+"""Enrolment: price and record participation in VSI (per person) and household HI (per household).
+
+Every service checks permission and scope once at its top. Prices come from the rules module on the
+pricing date and are frozen on the record with their breakdown.
+"""
+
+import datetime
+
+from django.db import transaction
+
+from ansinh.accounts.models import Role
+from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
+from ansinh.registry.models import Household, Person
+
+from . import pricing
+from .errors import AlreadyCovered, NoEligibleMembers
+from .models import HiMemberCoverage, HiParticipation, Status, VsiParticipation
+from .selectors import PAID_STATUSES, hi_card_of, hi_eligible_members, hi_last_card_end, vsi_months_supported
+
+
+def _agent_of(user_role):
+    return user_role.agent if user_role.role == Role.COLLECTION_AGENT else None
+
+
+def hi_household_quote(*, user, household: Household, months: int, on: datetime.date) -> dict:
+    """What a household would pay for ``months`` (3, 6 or 12) of household HI on ``on``.
+
+    Returns ``{"members": [{"person", "rank", "share_pct", "amount", "support_pct", "state_support",
+    "payable"}], "total", "state_support", "payable", "quote"}`` (VND). Raises PermissionDenied,
+    OutOfScope, NoEligibleMembers, PricingError (``invalid_months`` …).
+    Legal source: Decree 188/2025; Law 51/2024 Art 13 (ladder 100/70/60/50/40%).
+    """
+    require_permission(user, "registry.view_household")
+    require_household_in_scope(user, household)
+    return _hi_price(household=household, months=months, on=on)
+
+
+def _hi_price(*, household: Household, months: int, on: datetime.date) -> dict:
+    members = hi_eligible_members(household=household)
+    if not members:
+        raise NoEligibleMembers()
+    pct = pricing.hi_support_pct(poverty_status=household.poverty_status, on=on)
+    result = pricing.hi_household_price(members=len(members), months=months, support_pcts=[pct] * len(members), on=on)
+    lines = []
+    for rank, (member, line) in enumerate(zip(members, result["members"], strict=True), start=1):
+        lines.append({
+            "person": member.person, "rank": rank, "share_pct": line["share_pct"], "amount": line["amount"],
+            "support_pct": line["support_pct"], "state_support": line["state_support"], "payable": line["payable"],
+        })
+    return {"members": lines, "total": result["total"], "state_support": result["state_support"],
+            "payable": result["payable"], "quote": result}
+
+
+@transaction.atomic
+def hi_enroll(*, user, household: Household, months: int, on: datetime.date,
+              referred_by: Person | None = None) -> HiParticipation:
+    """Record a household HI participation priced on ``on`` (status ``quoted`` until paid).
+
+    Raises PermissionDenied, OutOfScope, NoEligibleMembers, PricingError, AlreadyCovered (a member
+    already holds a card valid beyond ``on`` + the period; renewal comes after it ends).
+    """
+    user_role = require_permission(user, "enrollment.add_hiparticipation")
+    require_household_in_scope(user, household)
+    price = _hi_price(household=household, months=months, on=on)
+    for line in price["members"]:
+        card = hi_card_of(person_id=line["person"].pk, on=on + datetime.timedelta(days=31))
+        if card is not None:
+            raise AlreadyCovered(
+                f"{line['person'].full_name} đã có thẻ BHYT còn hạn đến {card.valid_to:%d/%m/%Y}.",
+                person_id=line["person"].pk,
+            )
+    participation = HiParticipation.objects.create(
+        household=household, commune=household.commune, months=months, priced_on=on,
+        total=price["total"], state_support=price["state_support"], payable=price["payable"],
+        quote=price["quote"], referred_by=referred_by, agent=_agent_of(user_role), created_by=user,
+    )
+    HiMemberCoverage.objects.bulk_create([
+        HiMemberCoverage(
+            participation=participation, person=line["person"], rank=line["rank"], share_pct=line["share_pct"],
+            amount=line["amount"], support_pct=line["support_pct"], state_support=line["state_support"],
+            payable=line["payable"],
+        )
+        for line in price["members"]
+    ])
+    return participation
+
+
+def hi_coverage_activate(*, participation: HiParticipation, paid_on: datetime.date) -> None:
+    """Set each member's card validity after full payment on ``paid_on`` (rules: first participation or
+    a break -> valid after the waiting days; renewal without a break -> day after the last card)."""
+    for line in participation.members.all():
+        validity = pricing.hi_card_validity(
+            paid_on=paid_on, months=participation.months, previous_valid_to=hi_last_card_end(person_id=line.person_id)
+        )
+        line.valid_from = validity["valid_from"]
+        line.valid_to = validity["valid_to"]
+        line.validity_rule = validity["rule"][:200]
+        line.save(update_fields=["valid_from", "valid_to", "validity_rule"])
+
+
+def vsi_quote(*, user, person: Person, income: int, months: int, payment_mode: str, on: datetime.date,
+              support_group: str | None = None) -> dict:
+    """What a person would pay for VSI: the rules result (``gross``, ``state_support``, ``amount_due``,
+    ``payable``, ``breakdown``; VND). The support group defaults to the household's poverty status.
+    Raises PermissionDenied, OutOfScope, PricingError (income_below_floor, income_above_ceiling, …).
+    Legal source: Law 41/2024 Art 31, 36; Decree 159/2025 Art 5 (Decree 134/2015 before 01/07/2025)."""
+    require_permission(user, "registry.view_person")
+    require_person_in_scope(user, person)
+    return _vsi_price(person=person, income=income, months=months, payment_mode=payment_mode, on=on,
+                      support_group=support_group)
+
+
+def _vsi_support_group(person: Person) -> str:
+    membership = getattr(person, "household_membership", None)
+    status = membership.household.poverty_status if membership else "other"
+    group = pricing.VSI_SUPPORT_GROUP.get(status, "other")
+    if group == "other" and person.ethnic_minority:
+        group = "ethnic_minority"
+    return group
+
+
+def _vsi_price(*, person, income, months, payment_mode, on, support_group):
+    return pricing.vsi_price(
+        income=income, months=months, payment_mode=payment_mode, on=on,
+        support_group=support_group or _vsi_support_group(person),
+        months_already_supported=vsi_months_supported(person_id=person.pk),
+    )
+
+
+@transaction.atomic
+def vsi_enroll(*, user, person: Person, income: int, months: int, payment_mode: str, on: datetime.date,
+               from_month: datetime.date | None = None, support_group: str | None = None,
+               referred_by: Person | None = None) -> VsiParticipation:
+    """Record a VSI participation period priced on ``on`` (status ``quoted`` until paid).
+
+    ``from_month`` defaults to the month of ``on``. Raises PermissionDenied, OutOfScope, PricingError,
+    AlreadyCovered (a paid period already covers one of these months).
+    """
+    user_role = require_permission(user, "enrollment.add_vsiparticipation")
+    require_person_in_scope(user, person)
+    from_month = (from_month or on).replace(day=1)
+    result = _vsi_price(person=person, income=income, months=months, payment_mode=payment_mode, on=on,
+                        support_group=support_group)
+    to_month = _add_months(from_month, months)
+    for paid in VsiParticipation.objects.filter(person=person, status__in=PAID_STATUSES):
+        if paid.from_month < to_month and from_month < _add_months(paid.from_month, paid.months):
+            raise AlreadyCovered(
+                f"{person.full_name} đã đóng BHXH tự nguyện cho tháng {paid.from_month:%m/%Y} "
+                f"({paid.months} tháng).", person_id=person.pk,
+            )
+    return VsiParticipation.objects.create(
+        person=person, commune=person.commune, income=income, payment_mode=payment_mode,
+        support_group=result.get("support_group", support_group or _vsi_support_group(person)),
+        from_month=from_month, months=months, priced_on=on, gross=result["gross"],
+        amount_due=result["amount_due"], state_support=result["state_support"],
+        local_support=result.get("local_support", 0), payable=result["payable"], quote=result,
+        referred_by=referred_by, agent=_agent_of(user_role), created_by=user,
+    )
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def participation_status_set(*, participation, status: str) -> None:
+    """Move a participation to a new status (``paid`` after payment, ``cancelled`` after reversal …)."""
+    if status not in Status.values:
+        raise ValueError(status)
+    participation.status = status
+    participation.save(update_fields=["status"])
