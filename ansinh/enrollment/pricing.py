@@ -4,6 +4,8 @@ import datetime
 
 from ansinh.registry.models import PovertyStatus
 from ansinh.rules import quote as rules_quote
+from ansinh.rules.errors import RuleError
+from ansinh.rules.hi_card import hi_card_validity as rules_hi_card_validity
 
 from .errors import PricingError
 
@@ -30,7 +32,7 @@ def price(request: dict) -> dict:
     """
     try:
         return rules_quote.quote(request)
-    except rules_quote.RuleError as exc:
+    except RuleError as exc:
         raise PricingError(exc.message, code=exc.code) from None
 
 
@@ -42,7 +44,17 @@ def hi_support_pct(*, poverty_status: str, on: datetime.date) -> int:
     group = HI_SUPPORT_GROUP.get(poverty_status)
     if group is None:
         return 0
-    return rules_quote.hi_state_support_pct(group=group, on=on)
+    return int(rules_quote.hi_state_support_pct(group=group, on=on))
+
+
+def hi_card_validity(*, paid_on: datetime.date, months: int, previous_valid_to: datetime.date | None) -> dict:
+    """Card validity after full payment: ``{"valid_from", "valid_to", "rule"}`` (dates inclusive; rule is
+    the Vietnamese text of the rule used). Law 46/2014, Law 51/2024; rules.md section 4."""
+    try:
+        validity = rules_hi_card_validity(paid_on=paid_on, months=months, previous_valid_to=previous_valid_to)
+    except RuleError as exc:
+        raise PricingError(exc.message, code=exc.code) from None
+    return {"valid_from": validity.valid_from, "valid_to": validity.valid_to, "rule": validity.rule_text}
 
 
 def hi_household_price(*, members: int, months: int, support_pcts: list[int], on: datetime.date) -> dict:

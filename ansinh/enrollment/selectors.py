@@ -64,3 +64,36 @@ def vsi_last_paid(*, person_id: int) -> VsiParticipation | None:
 def vsi_participations_of(*, person_ids: list[int]) -> QuerySet[VsiParticipation]:
     """Paid VSI periods of these people, latest first."""
     return VsiParticipation.objects.filter(person_id__in=person_ids, status__in=PAID_STATUSES).order_by("-from_month")
+
+
+def household_members_status(*, household: Household, on: datetime.date) -> list[dict]:
+    """Each member of a household (head first, then by age) with what covers them on ``on``:
+    ``{"member", "person", "on_hi_list", "vsi", "vsi_to_month", "hi", "hi_state"}`` where ``vsi`` is the
+    latest paid VSI period (or None) and ``vsi_to_month`` its last month; ``hi`` the latest paid HI card
+    line (or None) and ``hi_state`` one of ``valid``, ``upcoming`` (paid, not yet valid), ``expired``,
+    ``none``."""
+    members = list(household.members.select_related("person").order_by("person__date_of_birth", "person_id"))
+    members.sort(key=lambda m: 0 if m.relationship == "head" else 1)
+    on_list = {m.pk for m in hi_eligible_members(household=household)}
+    rows = []
+    for member in members:
+        vsi = vsi_last_paid(person_id=member.person_id)
+        hi = (
+            HiMemberCoverage.objects.filter(person_id=member.person_id, participation__status__in=PAID_STATUSES)
+            .exclude(valid_to=None).order_by("-valid_to").first()
+        )
+        if hi is None:
+            hi_state = "none"
+        elif hi.valid_to < on:
+            hi_state = "expired"
+        elif hi.valid_from > on:
+            hi_state = "upcoming"
+        else:
+            hi_state = "valid"
+        vsi_to = None
+        if vsi is not None:
+            index = vsi.from_month.year * 12 + vsi.from_month.month - 1 + vsi.months - 1
+            vsi_to = datetime.date(index // 12, index % 12 + 1, 1)
+        rows.append({"member": member, "person": member.person, "on_hi_list": member.pk in on_list,
+                     "vsi": vsi, "vsi_to_month": vsi_to, "hi": hi, "hi_state": hi_state})
+    return rows

@@ -61,6 +61,7 @@ def hi_enroll(*, user, household: Household, months: int, on: datetime.date,
     """
     user_role = require_permission(user, "enrollment.add_hiparticipation")
     require_household_in_scope(user, household)
+    Household.objects.select_for_update().filter(pk=household.pk).first()  # one enrolment at a time
     price = _hi_price(household=household, months=months, on=on)
     for line in price["members"]:
         card = hi_card_of(person_id=line["person"].pk, on=on + datetime.timedelta(days=31))
@@ -138,6 +139,7 @@ def vsi_enroll(*, user, person: Person, income: int, months: int, payment_mode: 
     """
     user_role = require_permission(user, "enrollment.add_vsiparticipation")
     require_person_in_scope(user, person)
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # one enrolment at a time
     from_month = (from_month or on).replace(day=1)
     result = _vsi_price(person=person, income=income, months=months, payment_mode=payment_mode, on=on,
                         support_group=support_group)

@@ -1,0 +1,109 @@
+"""A payment must equal what is due, is recorded once per key, issues one numbered receipt, and is
+corrected only by a new record."""
+
+import datetime
+
+import pytest
+
+from ansinh.collection.errors import AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible
+from ansinh.collection.models import Payment, Receipt, ReceiptCounter
+from ansinh.collection.services import payment_record, payment_reverse
+from ansinh.core.errors import OutOfScope
+from ansinh.enrollment.models import Status
+from ansinh.enrollment.services import hi_enroll
+from ansinh.testing.vectors import vector
+
+JULY_2024 = datetime.date(2024, 7, 1)
+
+
+@pytest.fixture
+def quoted(small_province):
+    return hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12,
+                     on=JULY_2024)
+
+
+def _pay(p, participation, *, amount=None, key="key-1", user="thu_1"):
+    return payment_record(user=p.users[user], participation=participation,
+                          amount=participation.payable if amount is None else amount, method="cash",
+                          paid_on=JULY_2024, idempotency_key=key)
+
+
+def test_a_payment_issues_a_receipt_with_the_amount_in_words(small_province, quoted):
+    payment, receipt, created = _pay(small_province, quoted)
+    assert created
+    assert payment.amount == receipt.amount == quoted.payable
+    assert receipt.number == "BD93-2024-0000001"
+    assert receipt.payer_name == "Nguyễn Văn An"
+    assert [item["amount"] for item in receipt.items] == vector("hi-2024-5")["expect"]["per_member"][:3]
+    assert receipt.amount_in_words == "Hai triệu chín trăm lẻ sáu nghìn hai trăm tám mươi đồng"
+    quoted.refresh_from_db()
+    assert quoted.status == Status.PAID
+
+
+def test_the_same_submission_twice_records_once(small_province, quoted):
+    first = _pay(small_province, quoted)
+    second = _pay(small_province, quoted)
+    assert second[2] is False
+    assert (second[0].pk, second[1].pk) == (first[0].pk, first[1].pk)
+    assert Payment.objects.count() == 1 and Receipt.objects.count() == 1
+
+
+def test_a_second_payment_with_another_key_is_refused(small_province, quoted):
+    _pay(small_province, quoted)
+    with pytest.raises(AlreadyPaid):
+        _pay(small_province, quoted, key="key-2")
+
+
+def test_an_amount_other_than_the_due_amount_is_refused_and_shows_what_is_due(small_province, quoted):
+    with pytest.raises(AmountMismatch) as err:
+        _pay(small_province, quoted, amount=quoted.payable - 1000)
+    assert err.value.details["due"] == quoted.payable
+    assert err.value.message == "Số tiền nộp 2.905.280 đ không khớp với số phải đóng 2.906.280 đ."
+    assert Payment.objects.count() == 0 and Receipt.objects.count() == 0
+
+
+@pytest.mark.parametrize("bad", [0, -5000, None, "2906280", 2906280.0, True])
+def test_a_missing_zero_negative_or_non_integer_amount_is_refused(small_province, quoted, bad):
+    with pytest.raises(InvalidAmount):
+        payment_record(user=small_province.users["thu_1"], participation=quoted, amount=bad, method="cash",
+                       paid_on=JULY_2024, idempotency_key="k")
+    assert Payment.objects.count() == 0
+
+
+def test_a_key_used_for_another_participation_is_a_conflict(small_province, quoted):
+    p = small_province
+    _pay(p, quoted)
+    other = hi_enroll(user=p.users["thu_2"], household=p.other_household, months=3, on=JULY_2024)
+    with pytest.raises(IdempotencyConflict):
+        _pay(p, other, key="key-1", user="thu_2")
+
+
+def test_an_agent_cannot_take_money_for_a_household_outside_their_scope(small_province):
+    p = small_province
+    other = hi_enroll(user=p.users["thu_2"], household=p.other_household, months=3, on=JULY_2024)
+    with pytest.raises(OutOfScope):
+        _pay(p, other, user="thu_1")
+
+
+def test_receipt_numbers_follow_each_other_per_organisation_and_year(small_province, quoted):
+    p = small_province
+    _pay(p, quoted)
+    other = hi_enroll(user=p.users["thu_2"], household=p.other_household, months=3, on=JULY_2024)
+    _, receipt, _ = _pay(p, other, key="key-2", user="thu_2")
+    assert receipt.number == "BD93-2024-0000002"
+    assert ReceiptCounter.objects.get(org=p.org, year=2024).last_serial == 2
+
+
+def test_a_reversal_is_a_new_negative_record_pointing_to_the_payment(small_province, quoted):
+    p = small_province
+    payment, _, _ = _pay(p, quoted)
+    reversal = payment_reverse(user=p.users["thu_1"], payment=payment, reason="Thu nhầm hộ", on=JULY_2024)
+    assert reversal.amount == -payment.amount and reversal.reverses == payment
+    payment.refresh_from_db()
+    assert payment.amount == quoted.payable  # the original is never changed
+    quoted.refresh_from_db()
+    assert quoted.status == Status.CANCELLED
+    with pytest.raises(NotReversible):
+        payment_reverse(user=p.users["thu_1"], payment=payment, reason="lần nữa", on=JULY_2024)
+    with pytest.raises(NotReversible):
+        payment_reverse(user=p.users["thu_1"], payment=reversal, reason="đảo", on=JULY_2024)

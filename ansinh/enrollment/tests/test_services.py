@@ -1,0 +1,128 @@
+"""Enrolment prices come from the rules module on the pricing date and are frozen on the record."""
+
+import datetime
+
+import pytest
+
+from ansinh.collection.services import payment_record
+from ansinh.core.errors import OutOfScope, PermissionDenied
+from ansinh.enrollment.errors import AlreadyCovered, NoEligibleMembers, PricingError
+from ansinh.enrollment.models import Status
+from ansinh.enrollment.services import hi_enroll, hi_household_quote, vsi_enroll
+from ansinh.registry.models import OtherCoverage, PovertyStatus
+from ansinh.testing.vectors import vector
+
+JULY_2024 = datetime.date(2024, 7, 1)
+
+
+def test_a_household_of_three_is_priced_on_the_ladder_from_the_rules(small_province):
+    p = small_province
+    expected = vector("hi-2024-5")["expect"]["per_member"][:3]
+    price = hi_household_quote(user=p.users["thu_1"], household=p.household, months=12, on=JULY_2024)
+    assert [line["amount"] for line in price["members"]] == expected
+    assert [line["share_pct"] for line in price["members"]] == [100, 70, 60]
+    assert price["total"] == sum(expected) and price["payable"] == sum(expected)
+    assert price["members"][0]["person"].full_name == "Nguyễn Văn An"  # the head is first
+
+
+def test_members_with_hi_from_another_group_are_not_on_the_household_list(small_province):
+    p = small_province
+    son = p.household.members.get(relationship="child").person
+    son.other_coverage = OtherCoverage.EMPLOYEE
+    son.save()
+    price = hi_household_quote(user=p.users["thu_1"], household=p.household, months=12, on=JULY_2024)
+    assert [line["person"].pk for line in price["members"]] == [
+        p.household.members.get(relationship="head").person_id,
+        p.household.members.get(relationship="spouse").person_id,
+    ]
+
+
+def test_a_poor_household_has_no_one_to_enrol_because_the_state_pays_its_cards(small_province):
+    p = small_province
+    p.household.poverty_status = PovertyStatus.POOR
+    p.household.save()
+    with pytest.raises(NoEligibleMembers):
+        hi_household_quote(user=p.users["thu_1"], household=p.household, months=12, on=JULY_2024)
+
+
+def test_a_near_poor_household_gets_the_state_support_of_the_rules(small_province):
+    p = small_province
+    p.household.poverty_status = PovertyStatus.NEAR_POOR
+    p.household.save()
+    single = vector("hi-near-poor-70")
+    price = hi_household_quote(user=p.users["thu_1"], household=p.household, months=12,
+                               on=datetime.date.fromisoformat(single["request"]["on"]))
+    first = price["members"][0]
+    assert first["support_pct"] == single["request"]["support_pct"]
+    assert first["state_support"] == single["expect"]["state_support"]
+    assert first["payable"] == single["expect"]["payable"]
+
+
+def test_an_invalid_period_is_refused_with_the_rules_code(small_province):
+    with pytest.raises(PricingError) as err:
+        hi_household_quote(user=small_province.users["thu_1"], household=small_province.household, months=4,
+                           on=JULY_2024)
+    assert err.value.code == "invalid_months"
+
+
+def test_the_quote_is_frozen_on_the_participation(small_province):
+    p = small_province
+    participation = hi_enroll(user=p.users["thu_1"], household=p.household, months=12, on=JULY_2024)
+    assert participation.status == Status.QUOTED
+    assert participation.total == sum(vector("hi-2024-5")["expect"]["per_member"][:3])
+    assert participation.quote["total"] == participation.total
+    assert participation.quote["breakdown"][0]["parameters"]
+    assert participation.agent == p.agent
+    assert [m.rank for m in participation.members.order_by("rank")] == [1, 2, 3]
+
+
+def test_paying_gives_every_member_a_card_30_days_after_payment_for_12_months(small_province):
+    p = small_province
+    participation = hi_enroll(user=p.users["thu_1"], household=p.household, months=12, on=JULY_2024)
+    payment_record(user=p.users["thu_1"], participation=participation, amount=participation.payable,
+                   method="cash", paid_on=JULY_2024, idempotency_key="k1")
+    line = participation.members.get(rank=1)
+    assert line.valid_from == datetime.date(2024, 7, 31)
+    assert line.valid_to == datetime.date(2025, 7, 30)
+    assert line.validity_rule
+
+
+def test_a_household_already_covered_cannot_be_enrolled_again_for_the_same_period(small_province):
+    p = small_province
+    participation = hi_enroll(user=p.users["thu_1"], household=p.household, months=12, on=JULY_2024)
+    payment_record(user=p.users["thu_1"], participation=participation, amount=participation.payable,
+                   method="cash", paid_on=JULY_2024, idempotency_key="k1")
+    with pytest.raises(AlreadyCovered) as err:
+        hi_enroll(user=p.users["thu_1"], household=p.household, months=12, on=datetime.date(2024, 9, 1))
+    assert "Nguyễn Văn An đã có thẻ BHYT còn hạn đến 30/07/2025." == err.value.message
+
+
+def test_vsi_for_a_member_uses_the_support_group_of_the_household(small_province):
+    p = small_province
+    head = p.household.members.get(relationship="head").person
+    floor = vector("vsi-2024-floor-other")
+    on = datetime.date.fromisoformat(floor["request"]["on"])
+    participation = vsi_enroll(user=p.users["thu_1"], person=head, income=floor["request"]["income"], months=1,
+                               payment_mode="monthly", on=on)
+    assert participation.support_group == "other"
+    assert participation.gross == floor["expect"]["gross"]
+    assert participation.state_support == floor["expect"]["state_support"]
+    assert participation.payable == floor["expect"]["payable"]
+    assert participation.from_month == on.replace(day=1)
+
+
+def test_vsi_refuses_an_income_below_the_floor(small_province):
+    p = small_province
+    head = p.household.members.get(relationship="head").person
+    with pytest.raises(PricingError) as err:
+        vsi_enroll(user=p.users["thu_1"], person=head, income=1_000_000, months=1, payment_mode="monthly",
+                   on=JULY_2024)
+    assert err.value.code == "income_below_floor"
+
+
+def test_no_one_enrols_a_household_outside_their_scope_or_without_the_permission(small_province):
+    p = small_province
+    with pytest.raises(OutOfScope):
+        hi_enroll(user=p.users["thu_1"], household=p.other_household, months=12, on=JULY_2024)
+    with pytest.raises(PermissionDenied):
+        hi_enroll(user=p.users["hoi_tinh"], household=p.household, months=12, on=JULY_2024)
