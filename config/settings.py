@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ansinh.collection",
     "ansinh.campaigns",
     "ansinh.reports",
+    "ansinh.demo",
 ]
 
 MIDDLEWARE = [
