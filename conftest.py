@@ -3,9 +3,25 @@
 import pytest
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real map once per test session: every test's transaction starts from it (tests on
+    transactional_db flush it; small_province_build loads it again there)."""
+    from ansinh.areas.services import areas_load
+
+    with django_db_blocker.unblock():
+        areas_load(old_province_code=93, new_province_code=92)
+
+
 @pytest.fixture
 def small_province(db):
     """The test province of ansinh.testing.province (real map, users of every role, two households)."""
     from ansinh.testing.province import small_province_build
 
     return small_province_build()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests log users in often; a fast hasher keeps the suite quick (production keeps PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
