@@ -24,4 +24,7 @@ def small_province(db):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests log users in often; a fast hasher keeps the suite quick (production keeps PBKDF2)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
