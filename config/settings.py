@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "ansinh.collection",
     "ansinh.campaigns",
     "ansinh.reports",
+    "ansinh.parameters",
+    "ansinh.calculator",
     "ansinh.demo",
 ]
 

@@ -9,5 +9,9 @@ urlpatterns = [
     path("", include("ansinh.registry.urls")),
     path("", include("ansinh.collection.urls")),
     path("", include("ansinh.campaigns.urls")),
+    path("", include("ansinh.campaigns.urls_progress")),
     path("", include("ansinh.reports.urls")),
+    path("", include("ansinh.reports.urls_lists")),
+    path("", include("ansinh.parameters.urls")),
+    path("", include("ansinh.calculator.urls")),
 ]

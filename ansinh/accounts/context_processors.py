@@ -1,2 +1,57 @@
+"""Template context: the signed-in user's role, scope label and navigation."""
+
+from django.urls import NoReverseMatch, reverse
+
+from .models import Role, UserRole
+
+# The menu: (url name, label, roles that see it, named permission or None, url names that highlight it).
+# An item whose page is not mounted, or whose permission the user lacks, is left out.
+OFFICERS = {Role.SI_OFFICER, Role.ASSOCIATION_OFFICER}
+ALL = {Role.SI_OFFICER, Role.ASSOCIATION_OFFICER, Role.GROUP_LEADER, Role.COLLECTION_AGENT}
+NAV = [
+    ("household_list", "Hộ gia đình", ALL, "registry.view_household",
+     ("household_list", "household_detail", "hi_pay", "vsi_pay", "receipt")),
+    ("reminders", "Việc cần làm", {Role.GROUP_LEADER, Role.COLLECTION_AGENT}, "registry.view_person", ("reminders",)),
+    ("dashboard", "Chiến dịch", OFFICERS | {Role.GROUP_LEADER}, "campaigns.view_campaign", ("dashboard",)),
+    ("progress", "Tiến độ", OFFICERS | {Role.GROUP_LEADER}, "campaigns.view_campaign",
+     ("progress", "progress_daily", "progress_leaders", "progress_live", "targets", "target_new", "target_edit")),
+    ("lists", "Danh sách", {Role.SI_OFFICER, Role.COLLECTION_AGENT}, "collection.view_payment",
+     ("lists", "collection_book", "reconciliation", "renewals")),
+    ("import_upload", "Nhập dữ liệu", OFFICERS, "imports.import_members",
+     ("import_upload", "import_batch", "import_mapping", "duplicate_list", "duplicate_decide")),
+    ("calculator_contribution", "Tính mức đóng", ALL, None, ("calculator_contribution", "calculator_benefits")),
+    ("parameter_list", "Tham số", {Role.SI_OFFICER}, None, ("parameter_list", "parameter_detail", "parameter_value_add")),
+]
+
+
+def _nav(user, user_role: UserRole, current: str) -> list[dict]:
+    items = []
+    for name, label, roles, permission, section in NAV:
+        if user_role.role not in roles or (permission and not user.has_perm(permission)):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "active": current in section})
+    return items
+
+
 def role(request):
-    return {}
+    """``user_role`` (or None), ``scope_label`` (area, unit or agent) and ``nav`` items
+    ``{"url", "label", "active"}`` for the menu, by role and named permission."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"user_role": None, "nav": []}
+    user_role = UserRole.objects.select_related("area", "association_unit", "agent").filter(user=user).first()
+    if user_role is None:
+        return {"user_role": None, "nav": []}
+    if user_role.role == Role.COLLECTION_AGENT:
+        scope_label = f"{user_role.agent.code} — {user_role.agent.full_name}"
+    elif user_role.role == Role.GROUP_LEADER:
+        scope_label = user_role.association_unit.name
+    else:
+        scope_label = user_role.area.name
+    match = getattr(request, "resolver_match", None)
+    current = match.url_name if match else ""
+    return {"user_role": user_role, "scope_label": scope_label, "nav": _nav(user, user_role, current)}

@@ -19,6 +19,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
         "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
         "campaigns.view_campaign", "campaigns.change_target", "campaigns.add_target",
+        "parameters.add_parametervalue",
     ],
     Role.ASSOCIATION_OFFICER: [
         "registry.view_household", "registry.view_person", "campaigns.view_campaign",

@@ -59,3 +59,85 @@ class Target(models.Model):
                 condition=~models.Q(goal_kind="percent") | models.Q(goal__lte=100), name="target_percent_max_100"
             ),
         ]
+
+
+class Program(models.TextChoices):
+    VSI = "vsi", "BHXH tự nguyện"
+    HI = "hi", "BHYT hộ gia đình"
+
+
+class SignupFact(models.Model):
+    """Derived (``ansinh.campaigns.facts``): a person's first valid payment in a program — the day they
+    signed up — with the commune and agent of that participation. Rebuilt from payments, never edited."""
+
+    program = models.CharField(max_length=3, choices=Program.choices)
+    person = models.ForeignKey("registry.Person", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    first_paid_on = models.DateField()
+    payment = models.ForeignKey("collection.Payment", on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    agent = models.ForeignKey("collection.Agent", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                              related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["program", "person"], name="signup_fact_one_per_person")]
+        indexes = [models.Index(fields=["program", "first_paid_on"], name="signup_fact_day")]
+
+
+class DailyTotal(models.Model):
+    """Derived (``ansinh.campaigns.facts``): per day, commune and agent, the new participants
+    (``vsi_new``/``hi_new``, from SignupFact) and the amount collected (``collected``, VND)."""
+
+    day = models.DateField()
+    indicator = models.CharField(max_length=16, choices=Indicator.choices)
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    agent = models.ForeignKey("collection.Agent", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                              related_name="+")
+    value = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["indicator", "day", "commune", "agent", "value"], name="daily_total_day")]
+
+
+class MemberFact(models.Model):
+    """Derived (``ansinh.campaigns.facts``): each valid payment of an association member (leaders
+    included) — its day, and what it covers: an HI card (``valid_from``–``valid_to``) or a VSI period
+    (``valid_from`` = first month, ``to_month`` = its last month as year * 12 + month)."""
+
+    program = models.CharField(max_length=3, choices=Program.choices)
+    person = models.ForeignKey("registry.Person", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    paid_on = models.DateField()
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True)
+    to_month = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "program", "paid_on", "valid_from", "valid_to", "to_month"],
+                                name="member_fact_person")]
+
+
+class MemberHome(models.Model):
+    """Derived (``ansinh.campaigns.facts``): the one association unit a member's records are attributed
+    to — their branch (lowest code) if any, else their savings group with the lowest code — and, for a
+    leader, the unit they lead (a branch before a group, then the lowest code)."""
+
+    person = models.OneToOneField("registry.Person", on_delete=models.DO_NOTHING, db_constraint=False,
+                                  related_name="+")
+    unit = models.ForeignKey("registry.AssociationUnit", on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
+    leads = models.ForeignKey("registry.AssociationUnit", null=True, on_delete=models.DO_NOTHING,
+                              db_constraint=False, related_name="+")
+
+
+class ProgressState(models.Model):
+    """Derived facts bookkeeping (one row): payments up to ``payment_id`` are in the facts; ``tail`` is how
+    many payments had ids in (payment_id - OVERLAP, payment_id] then; ``members`` the memberships'
+    signature (count, highest id) MemberFact was built for."""
+
+    payment_id = models.BigIntegerField(default=0)
+    tail = models.IntegerField(default=0)
+    members = models.CharField(max_length=120, blank=True,
+                               help_text="Memberships signature when MemberFact and MemberHome were built")
+    refreshed_at = models.DateTimeField(auto_now=True)

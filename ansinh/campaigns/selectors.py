@@ -1,121 +1,95 @@
-"""Campaign progress computed from paid participations (payments not reversed).
-
-A sign-up counts on the day its payment was made. Counts are of people: a VSI participant is a person
-with a paid VSI period; an HI participant is a member on a paid household HI list.
-"""
+"""The campaign dashboard (launch day and leaders per district), computed by the progress engine
+(``ansinh.campaigns.progress``: its definitions apply — a sign-up is a person's first valid payment,
+counted on its payment date; leaders once each, in the unit they lead)."""
 
 import datetime
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from ansinh.accounts.services import communes_in_scope, require_permission
+from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
 
-from ansinh.areas.models import AdministrativeUnit, Level
-from ansinh.enrollment.models import HiMemberCoverage, VsiParticipation
-from ansinh.enrollment.selectors import PAID_STATUSES
-from ansinh.registry.models import Membership, MemberRole
+from .models import Campaign, Indicator
+from .progress import Series, campaign_latest, campaign_progress, percent_of
 
-from .models import Campaign, Indicator, Target
-
-
-def campaign_latest() -> Campaign | None:
-    """The campaign that started last, or None."""
-    return Campaign.objects.order_by("-starts_on", "-pk").first()
-
-
-def _paid_vsi(start: datetime.date, end: datetime.date):
-    return VsiParticipation.objects.filter(
-        status__in=PAID_STATUSES, payments__amount__gt=0, payments__reversed_by__isnull=True,
-        payments__paid_on__gte=start, payments__paid_on__lte=end,
-    )
-
-
-def _paid_hi_lines(start: datetime.date, end: datetime.date):
-    return HiMemberCoverage.objects.filter(
-        participation__status__in=PAID_STATUSES, participation__payments__amount__gt=0,
-        participation__payments__reversed_by__isnull=True,
-        participation__payments__paid_on__gte=start, participation__payments__paid_on__lte=end,
-    )
-
-
-def signups_by_district(*, start: datetime.date, end: datetime.date) -> dict[int, dict[str, int]]:
-    """{district_id: {"vsi": persons, "hi": persons}} for payments made from ``start`` to ``end``."""
-    result: dict[int, dict[str, int]] = {}
-    vsi = _paid_vsi(start, end).values("commune__parent_id").annotate(n=Count("person_id", distinct=True))
-    for row in vsi:
-        result.setdefault(row["commune__parent_id"], {"vsi": 0, "hi": 0})["vsi"] = row["n"]
-    hi = _paid_hi_lines(start, end).values("participation__commune__parent_id").annotate(
-        n=Count("person_id", distinct=True)
-    )
-    for row in hi:
-        result.setdefault(row["participation__commune__parent_id"], {"vsi": 0, "hi": 0})["hi"] = row["n"]
-    return result
-
-
-@dataclass(frozen=True)
-class LeaderShare:
-    leaders: int
-    vsi: int
-    hi: int
-
-    def pct(self, n: int) -> Decimal:
-        if not self.leaders:
-            return Decimal(0)
-        return (Decimal(100) * n / self.leaders).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def leaders_by_district(*, start: datetime.date, on: datetime.date) -> dict[int, LeaderShare]:
-    """Per district: leaders of branches and savings groups, and how many of them had a paid VSI
-    period / a paid HI card from ``start`` to ``on``. A person leading two units counts once."""
-    leaders = Membership.objects.filter(role=MemberRole.LEADER)
-    vsi_people = set(_paid_vsi(start, on).values_list("person_id", flat=True))
-    hi_people = set(_paid_hi_lines(start, on).values_list("person_id", flat=True))
-    per: dict[int, dict[str, set]] = {}
-    for person_id, district_id in leaders.values_list("person_id", "unit__commune__parent_id"):
-        per.setdefault(district_id, {"all": set()})["all"].add(person_id)
-    return {
-        d: LeaderShare(leaders=len(s["all"]), vsi=len(s["all"] & vsi_people), hi=len(s["all"] & hi_people))
-        for d, s in per.items()
-    }
+__all__ = ["campaign_dashboard", "campaign_dashboard_for_user", "campaign_latest"]
 
 
 def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None) -> dict:
     """Rows per district for the campaign dashboard, and the province totals.
 
-    Each row: ``district`` (unit), ``launch_vsi``/``launch_hi`` (people signed up on launch day) with
+    Each row: ``district`` (unit), ``launch_vsi``/``launch_hi`` (new participants on launch day) with
     the district's goals ``goal_vsi``/``goal_hi`` from the campaign's targets, ``leaders``,
-    ``leaders_vsi``/``leaders_hi`` (counts) and their % with the province goals
-    ``goal_leaders_vsi``/``goal_leaders_hi`` (percent). ``districts`` limits the rows (scope).
+    ``leaders_vsi``/``leaders_hi`` (counts, from the campaign's start to ``on``) and their % with the
+    province goals ``goal_leaders_vsi``/``goal_leaders_hi`` (percent). ``districts`` limits the rows
+    (scope).
     """
     if districts is None:
         districts = AdministrativeUnit.objects.filter(parent=campaign.province, level=Level.DISTRICT)
     districts = list(districts.order_by("code"))
-    launch = signups_by_district(start=campaign.launch_day, end=campaign.launch_day)
-    leaders = leaders_by_district(start=campaign.starts_on, on=min(on, campaign.ends_on))
-    targets = Target.objects.filter(campaign=campaign)
+    day = campaign.launch_day
+    series = [Series(Indicator.VSI_NEW, day, day), Series(Indicator.HI_NEW, day, day),
+              Series(Indicator.LEADERS_VSI, campaign.starts_on, campaign.ends_on),
+              Series(Indicator.LEADERS_HI, campaign.starts_on, campaign.ends_on)]
+    communes = AdministrativeUnit.objects.filter(parent__in=districts, level=Level.COMMUNE)
+    report = campaign_progress(campaign=campaign, by="district", on=max(on, day), map_version=MapVersion.OLD,
+                               communes=communes, series=series)
+    groups = {g.id: g for g in report.groups}
+    targets = list(campaign.targets.all())
     goal = {(t.indicator, t.area_id): t.goal for t in targets}
-    province_goal = {t.indicator: t.goal for t in targets.filter(Q(area=campaign.province))}
+    province_goal = {t.indicator: t.goal for t in targets if t.area_id == campaign.province_id}
+    leaders_on = [Series(s.indicator, s.start, s.end) for s in series[2:]]
+    if on < day:  # leaders are counted up to ``on``, launch day whatever ``on``
+        early = campaign_progress(campaign=campaign, by="district", on=on, map_version=MapVersion.OLD,
+                                  communes=communes, series=leaders_on)
+        early_groups = {g.id: g for g in early.groups}
     rows = []
     for d in districts:
-        share = leaders.get(d.pk, LeaderShare(0, 0, 0))
-        counts = launch.get(d.pk, {"vsi": 0, "hi": 0})
+        g = groups.get(d.pk)
+        cells = [report.cell(g, s) for s in series] if g is not None else None
+        if on < day and d.pk in early_groups:
+            leader_cells = [early.cell(early_groups[d.pk], s) for s in leaders_on]
+        else:
+            leader_cells = cells[2:] if cells else None
+        launch_vsi, launch_hi = (cells[0].count, cells[1].count) if cells else (0, 0)
+        leaders = leader_cells[0].of or 0 if leader_cells else 0
+        leaders_vsi = leader_cells[0].count if leader_cells else 0
+        leaders_hi = leader_cells[1].count if leader_cells else 0
         rows.append({
-            "district": d, "launch_vsi": counts["vsi"], "launch_hi": counts["hi"],
+            "district": d, "launch_vsi": launch_vsi, "launch_hi": launch_hi,
             "goal_vsi": goal.get((Indicator.VSI_NEW, d.pk)), "goal_hi": goal.get((Indicator.HI_NEW, d.pk)),
-            "leaders": share.leaders, "leaders_vsi": share.vsi, "leaders_hi": share.hi,
-            "leaders_vsi_pct": share.pct(share.vsi), "leaders_hi_pct": share.pct(share.hi),
+            "leaders": leaders, "leaders_vsi": leaders_vsi, "leaders_hi": leaders_hi,
+            "leaders_vsi_pct": percent_of(leaders_vsi, leaders), "leaders_hi_pct": percent_of(leaders_hi, leaders),
         })
-    total = LeaderShare(
-        leaders=sum(r["leaders"] for r in rows), vsi=sum(r["leaders_vsi"] for r in rows),
-        hi=sum(r["leaders_hi"] for r in rows),
-    )
+    total_leaders = sum(r["leaders"] for r in rows)
+    total_vsi = sum(r["leaders_vsi"] for r in rows)
+    total_hi = sum(r["leaders_hi"] for r in rows)
     return {
         "campaign": campaign, "on": on, "rows": rows,
         "goal_leaders_vsi": province_goal.get(Indicator.LEADERS_VSI),
         "goal_leaders_hi": province_goal.get(Indicator.LEADERS_HI),
         "total": {
             "launch_vsi": sum(r["launch_vsi"] for r in rows), "launch_hi": sum(r["launch_hi"] for r in rows),
-            "leaders": total.leaders, "leaders_vsi": total.vsi, "leaders_hi": total.hi,
-            "leaders_vsi_pct": total.pct(total.vsi), "leaders_hi_pct": total.pct(total.hi),
+            "leaders": total_leaders, "leaders_vsi": total_vsi, "leaders_hi": total_hi,
+            "leaders_vsi_pct": percent_of(total_vsi, total_leaders),
+            "leaders_hi_pct": percent_of(total_hi, total_leaders),
         },
     }
+
+
+def campaign_dashboard_for_user(*, user, on: datetime.date) -> dict | None:
+    """The dashboard of the latest campaign as ``campaign_dashboard`` returns it, limited to the districts
+    of the user's scope, computed on ``on`` (capped at the campaign's end), with the sum of the shown
+    districts' goals in ``total["goal_vsi"]``/``total["goal_hi"]``. None when there is no campaign.
+    Raises PermissionDenied."""
+    require_permission(user, "campaigns.view_campaign")
+    campaign = campaign_latest()
+    if campaign is None:
+        return None
+    districts = AdministrativeUnit.objects.filter(
+        parent=campaign.province, level=Level.DISTRICT,
+        pk__in=communes_in_scope(user).values("parent_id"),
+    )
+    dashboard = campaign_dashboard(campaign=campaign, on=min(on, campaign.ends_on), districts=districts)
+    for key in ("goal_vsi", "goal_hi"):
+        goals = [row[key] for row in dashboard["rows"] if row[key] is not None]
+        dashboard["total"][key] = sum(goals) if goals else None
+    return dashboard

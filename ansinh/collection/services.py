@@ -13,7 +13,7 @@ from ansinh.accounts.services import require_household_in_scope, require_permiss
 from ansinh.core.money import format_vnd
 from ansinh.core.words import amount_in_words
 from ansinh.enrollment.models import HiParticipation, Status, VsiParticipation
-from ansinh.enrollment.services import hi_coverage_activate, participation_status_set
+from ansinh.enrollment.services import hi_coverage_activate, hi_enroll, participation_status_set, vsi_enroll
 
 from .errors import AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible
 from .models import CollectionOrg, Payment, PaymentMethod, Receipt, ReceiptCounter
@@ -137,3 +137,76 @@ def payment_reverse(*, user, payment: Payment, reason: str, on: datetime.date) -
     )
     participation_status_set(participation=participation, status=Status.CANCELLED)
     return reversal
+
+
+def _receipt_for_key(*, key: str, hi_household_id: int | None = None, vsi_person_id: int | None = None):
+    """The receipt already issued under ``key`` for this household (HI) or person (VSI), or None when
+    the key is unused. Raises IdempotencyConflict when the key was used for something else."""
+    payment = Payment.objects.select_related("receipt", "hi", "vsi").filter(idempotency_key=key).first()
+    if payment is None:
+        return None
+    same = (payment.hi is not None and payment.hi.household_id == hi_household_id) or (
+        payment.vsi is not None and payment.vsi.person_id == vsi_person_id
+    )
+    if not same:
+        raise IdempotencyConflict()
+    return payment.receipt
+
+
+def hi_enroll_and_pay(*, user, household, months: int, amount, method: str, paid_on: datetime.date,
+                      idempotency_key: str) -> tuple[Receipt, bool]:
+    """Enrol a household in HI for ``months`` priced on ``paid_on`` and record its full payment, in one
+    transaction. Returns ``(receipt, created)``; a repeat with the same ``idempotency_key`` returns the
+    first receipt with ``created`` False and writes nothing. Raises PermissionDenied, OutOfScope,
+    NoEligibleMembers, PricingError, AlreadyCovered, InvalidAmount, AmountMismatch, IdempotencyConflict;
+    on any error nothing is written."""
+    require_permission(user, "collection.add_payment")
+    require_household_in_scope(user, household)
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise IdempotencyConflict("Thiếu hoặc sai mã giao dịch (idempotency key).")
+    try:
+        with transaction.atomic():
+            receipt = _receipt_for_key(key=idempotency_key, hi_household_id=household.pk)
+            if receipt is not None:
+                return receipt, False
+            participation = hi_enroll(user=user, household=household, months=months, on=paid_on)
+            _, receipt, created = payment_record(
+                user=user, participation=participation, amount=amount, method=method, paid_on=paid_on,
+                idempotency_key=idempotency_key,
+            )
+            return receipt, created
+    except IdempotencyConflict:
+        # A concurrent submit with the same key committed first; ours was rolled back.
+        receipt = _receipt_for_key(key=idempotency_key, hi_household_id=household.pk)
+        if receipt is None:
+            raise
+        return receipt, False
+
+
+def vsi_enroll_and_pay(*, user, person, income: int, months: int, payment_mode: str, amount, method: str,
+                       paid_on: datetime.date, idempotency_key: str) -> tuple[Receipt, bool]:
+    """Enrol a person in VSI (period from the month of ``paid_on``, priced on ``paid_on``) and record its
+    full payment, in one transaction; idempotent on ``idempotency_key`` like ``hi_enroll_and_pay``.
+    Raises PermissionDenied, OutOfScope, PricingError, AlreadyCovered, InvalidAmount, AmountMismatch,
+    IdempotencyConflict; on any error nothing is written."""
+    require_permission(user, "collection.add_payment")
+    require_person_in_scope(user, person)
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise IdempotencyConflict("Thiếu hoặc sai mã giao dịch (idempotency key).")
+    try:
+        with transaction.atomic():
+            receipt = _receipt_for_key(key=idempotency_key, vsi_person_id=person.pk)
+            if receipt is not None:
+                return receipt, False
+            participation = vsi_enroll(user=user, person=person, income=income, months=months,
+                                       payment_mode=payment_mode, on=paid_on)
+            _, receipt, created = payment_record(
+                user=user, participation=participation, amount=amount, method=method, paid_on=paid_on,
+                idempotency_key=idempotency_key,
+            )
+            return receipt, created
+    except IdempotencyConflict:
+        receipt = _receipt_for_key(key=idempotency_key, vsi_person_id=person.pk)
+        if receipt is None:
+            raise
+        return receipt, False

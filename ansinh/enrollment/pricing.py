@@ -1,7 +1,13 @@
-"""The one place where enrolment asks the rules module for prices (``ansinh.rules.quote``)."""
+"""The one place where enrolment asks the rules module for prices (``ansinh.rules.quote``).
+
+Every price uses the active parameters: the packaged files plus the dated values added at runtime
+(``ansinh.parameters.selectors.active_parameters``, cached and refreshed when a value is added).
+A price is frozen on the participation when it is recorded, so a later value never re-prices it.
+"""
 
 import datetime
 
+from ansinh.parameters.selectors import active_parameters
 from ansinh.registry.models import PovertyStatus
 from ansinh.rules import quote as rules_quote
 from ansinh.rules.errors import RuleError
@@ -31,7 +37,7 @@ def price(request: dict) -> dict:
     Raises PricingError carrying the rules error code and Vietnamese message.
     """
     try:
-        return rules_quote.quote(request)
+        return rules_quote.quote(request, params=active_parameters())
     except RuleError as exc:
         raise PricingError(exc.message, code=exc.code) from None
 
@@ -44,14 +50,15 @@ def hi_support_pct(*, poverty_status: str, on: datetime.date) -> int:
     group = HI_SUPPORT_GROUP.get(poverty_status)
     if group is None:
         return 0
-    return int(rules_quote.hi_state_support_pct(group=group, on=on))
+    return int(rules_quote.hi_state_support_pct(group=group, on=on, params=active_parameters()))
 
 
 def hi_card_validity(*, paid_on: datetime.date, months: int, previous_valid_to: datetime.date | None) -> dict:
     """Card validity after full payment: ``{"valid_from", "valid_to", "rule"}`` (dates inclusive; rule is
     the Vietnamese text of the rule used). Law 46/2014, Law 51/2024; rules.md section 4."""
     try:
-        validity = rules_hi_card_validity(paid_on=paid_on, months=months, previous_valid_to=previous_valid_to)
+        validity = rules_hi_card_validity(paid_on=paid_on, months=months, previous_valid_to=previous_valid_to,
+                                          params=active_parameters())
     except RuleError as exc:
         raise PricingError(exc.message, code=exc.code) from None
     return {"valid_from": validity.valid_from, "valid_to": validity.valid_to, "rule": validity.rule_text}

@@ -1,0 +1,88 @@
+"""Forms of the progress and target pages (parsing only; rules live in services)."""
+
+import datetime
+
+from django import forms
+
+from ansinh.areas.models import AdministrativeUnit, MapVersion
+from ansinh.collection.models import Agent
+from ansinh.registry.models import AssociationUnit
+
+from .models import Indicator
+from .progress import GOAL_KIND, LEVEL_LABELS, LEVELS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgressForm(forms.Form):
+    """Controls of the progress page: level, date, map."""
+
+    by = forms.ChoiceField(label="Xem theo", choices=[(lv, LEVEL_LABELS[lv]) for lv in LEVELS], required=False)
+    on = forms.DateField(label="Tính đến ngày", widget=DATE_INPUT, required=False)
+    map = forms.ChoiceField(label="Bản đồ", required=False,
+                            choices=[("", "Theo ngày xem"), (MapVersion.OLD, "Trước 01/07/2025 (có cấp huyện)"),
+                                     (MapVersion.NEW, "Từ 01/07/2025 (tỉnh – xã)")])
+    within = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class TargetForm(forms.Form):
+    """A target: indicator, one unit, period, goal. The goal kind follows the indicator."""
+
+    indicator = forms.ChoiceField(label="Chỉ tiêu", choices=Indicator.choices)
+    unit_kind = forms.ChoiceField(label="Giao cho", initial="area", choices=[
+        ("area", "Địa bàn"), ("association_unit", "Chi hội / tổ TK&VV"), ("agent", "Nhân viên thu")])
+    area = forms.ModelChoiceField(label="Địa bàn", queryset=AdministrativeUnit.objects.none(), required=False,
+                                  empty_label="— Chọn địa bàn —")
+    association_unit = forms.ModelChoiceField(label="Chi hội / tổ TK&VV", queryset=AssociationUnit.objects.none(),
+                                              required=False, empty_label="— Chọn chi hội, tổ —")
+    agent = forms.ModelChoiceField(label="Nhân viên thu", queryset=Agent.objects.none(), required=False,
+                                   empty_label="— Chọn nhân viên thu —")
+    period_start = forms.DateField(label="Từ ngày", widget=DATE_INPUT)
+    period_end = forms.DateField(label="Đến ngày", widget=DATE_INPUT)
+    goal = forms.CharField(label="Mức chỉ tiêu",
+                           help_text="Số người, tỷ lệ % (0–100) hoặc số tiền (đồng) tùy chỉ tiêu.")
+
+    def __init__(self, *args, communes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if communes is not None:
+            districts = AdministrativeUnit.objects.filter(pk__in=communes.values("parent_id"))
+            provinces = AdministrativeUnit.objects.filter(pk__in=communes.values("province_id"))
+            self.fields["area"].queryset = AdministrativeUnit.objects.filter(
+                map=MapVersion.OLD, pk__in=list(communes.values_list("pk", flat=True))
+                + list(districts.values_list("pk", flat=True)) + list(provinces.values_list("pk", flat=True))
+            ).order_by("level", "code")
+            self.fields["area"].label_from_instance = lambda u: f"{u.name} ({u.get_level_display().split('/')[0]})"
+            self.fields["association_unit"].queryset = AssociationUnit.objects.filter(commune__in=communes).order_by(
+                "kind", "code")
+            self.fields["association_unit"].label_from_instance = lambda u: f"{u.code} — {u.name}"
+            self.fields["agent"].queryset = Agent.objects.filter(area_id__in=districts.values("pk")).order_by("code")
+            self.fields["agent"].label_from_instance = lambda a: f"{a.code} — {a.full_name}"
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("unit_kind")
+        for name in ("area", "association_unit", "agent"):
+            if name != kind:
+                data[name] = None
+        if kind and not data.get(kind):
+            self.add_error(kind, "Hãy chọn đơn vị nhận chỉ tiêu.")
+        if data.get("indicator"):
+            data["goal_kind"] = GOAL_KIND[data["indicator"]]
+        return data
+
+    @staticmethod
+    def initial_for(target) -> dict:
+        kind = "area" if target.area_id else "association_unit" if target.association_unit_id else "agent"
+        goal = target.goal.normalize() if target.goal == target.goal.to_integral_value() else target.goal
+        return {"indicator": target.indicator, "unit_kind": kind, "area": target.area,
+                "association_unit": target.association_unit, "agent": target.agent,
+                "period_start": target.period_start, "period_end": target.period_end, "goal": f"{goal:f}"}
+
+
+def parse_day(value: str | None, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+

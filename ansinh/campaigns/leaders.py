@@ -1,0 +1,122 @@
+"""Leaders first: per branch and savings-and-loan group, whether its leader joined VSI and HI during the
+campaign, whom they brought in (the ``referred_by`` of each enrolment), and rankings of leaders and units.
+
+Definitions (see ``progress`` for valid payments): a leader "joined" a program when they have a valid
+payment for it from the campaign's start to ``on``. People brought in: distinct people (other than the
+leader) on enrolments validly paid in that window whose ``referred_by`` is the leader — VSI periods by
+their person, HI periods by every person on the list; split into ``relatives`` (the leader's household),
+``members`` (members of the leader's unit who are not relatives) and ``others``. Per unit each unit's
+own leader is shown (a person leading two units appears on both rows).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ansinh.enrollment.models import HiMemberCoverage
+from ansinh.registry.models import AssociationUnit, HouseholdMember, MemberRole, Membership, Person
+
+from .facts import facts_refresh, valid_payments
+from .models import Campaign, MemberFact, Program
+
+
+@dataclass
+class LeaderRow:
+    unit: AssociationUnit
+    leader: Person | None
+    joined_vsi: datetime.date | None = None
+    joined_hi: datetime.date | None = None
+    relatives: int = 0
+    members_brought: int = 0
+    others: int = 0
+    members: int = 0
+    members_covered: int = 0
+    rank: int = 0
+    people: set = field(default_factory=set, repr=False)
+
+    @property
+    def brought(self) -> int:
+        return self.relatives + self.members_brought + self.others
+
+    @property
+    def covered_pct(self) -> float:
+        return round(100 * self.members_covered / self.members, 1) if self.members else 0.0
+
+    @property
+    def both(self) -> bool:
+        return self.joined_vsi is not None and self.joined_hi is not None
+
+
+def leaders_board(*, campaign: Campaign, on: datetime.date, communes=None) -> dict:
+    """``{"rows": [LeaderRow] (unit order), "leaders": [LeaderRow] ranked by people brought in, then
+    joined both, then earliest joining; "units": [LeaderRow] ranked by % members covered, "totals": {...}}``.
+    ``communes``: old-map communes of the user's scope (units in them)."""
+    from .progress import covered_on
+
+    facts_refresh()
+    start, end = campaign.starts_on, min(on, campaign.ends_on)
+    units = AssociationUnit.objects.select_related("commune").order_by("kind", "code")
+    if communes is not None:
+        units = units.filter(commune__in=communes)
+    units = list(units)
+    unit_ids = [u.pk for u in units]
+    leaders = dict(Membership.objects.filter(unit_id__in=unit_ids, role=MemberRole.LEADER)
+                   .values_list("unit_id", "person_id"))
+    persons = Person.objects.in_bulk(list(leaders.values()))
+    joined = defaultdict(dict)
+    for person_id, program, paid_on in MemberFact.objects.filter(
+            person_id__in=list(leaders.values()), paid_on__gte=start, paid_on__lte=end
+    ).values_list("person_id", "program", "paid_on"):
+        if program not in joined[person_id] or paid_on < joined[person_id][program]:
+            joined[person_id][program] = paid_on
+    # who each leader brought in
+    brought: dict[int, set] = defaultdict(set)
+    leader_ids = set(leaders.values())
+    for referrer, person in valid_payments().filter(
+            vsi__referred_by_id__in=leader_ids, paid_on__gte=start, paid_on__lte=end
+    ).values_list("vsi__referred_by_id", "vsi__person_id"):
+        brought[referrer].add(person)
+    for referrer, person in HiMemberCoverage.objects.filter(
+            participation__referred_by_id__in=leader_ids, participation__payments__amount__gt=0,
+            participation__payments__reversed_by__isnull=True, participation__payments__paid_on__gte=start,
+            participation__payments__paid_on__lte=end,
+    ).values_list("participation__referred_by_id", "person_id"):
+        brought[referrer].add(person)
+    involved = leader_ids | {p for people in brought.values() for p in people}
+    household = dict(HouseholdMember.objects.filter(person_id__in=involved).values_list("person_id", "household_id"))
+    unit_members: dict[int, set] = defaultdict(set)
+    for unit_id, person_id in Membership.objects.filter(unit_id__in=unit_ids).values_list("unit_id", "person_id"):
+        unit_members[unit_id].add(person_id)
+    covered = covered_on(persons=Membership.objects.filter(unit_id__in=unit_ids).values("person_id"), on=end)
+    rows = []
+    for unit in units:
+        leader_id = leaders.get(unit.pk)
+        row = LeaderRow(unit=unit, leader=persons.get(leader_id))
+        members = unit_members.get(unit.pk, set())
+        row.members, row.members_covered = len(members), len(members & covered)
+        if leader_id is not None:
+            row.joined_vsi = joined[leader_id].get(Program.VSI)
+            row.joined_hi = joined[leader_id].get(Program.HI)
+            home = household.get(leader_id)
+            for person_id in brought.get(leader_id, set()) - {leader_id}:
+                if home is not None and household.get(person_id) == home:
+                    row.relatives += 1
+                elif person_id in members:
+                    row.members_brought += 1
+                else:
+                    row.others += 1
+        rows.append(row)
+    with_leader = [r for r in rows if r.leader is not None]
+    ranked = sorted(with_leader, key=lambda r: (-r.brought, not r.both,
+                                                min(d for d in (r.joined_vsi, r.joined_hi, datetime.date.max) if d),
+                                                r.unit.code))
+    for n, r in enumerate(ranked, start=1):
+        r.rank = n
+    units_ranked = sorted(rows, key=lambda r: (-r.covered_pct, -r.members, r.unit.code))
+    totals = {
+        "units": len(rows), "leaders": len({r.leader.pk for r in with_leader}),
+        "leaders_vsi": len({r.leader.pk for r in with_leader if r.joined_vsi}),
+        "leaders_hi": len({r.leader.pk for r in with_leader if r.joined_hi}),
+        "brought": sum(r.brought for r in rows),
+    }
+    return {"rows": rows, "leaders": ranked, "units": units_ranked, "totals": totals, "on": end}

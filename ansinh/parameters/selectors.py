@@ -1,0 +1,152 @@
+"""Reading parameters: the active set (files + values added at runtime), and what the pages list.
+
+``active_parameters()`` is what every price uses. It is cached per process and keyed on the rows of
+ParameterValue (count, largest id, latest creation time: one aggregate query per call), so a value
+added by any process is picked up by every process on its next price, without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count, Max
+
+from ansinh.accounts.services import require_permission
+from ansinh.rules import ParameterError, ParameterSet, default_parameters
+from ansinh.rules.parameters import Parameter
+
+from .errors import UNKNOWN_PARAMETER, UnknownParameter
+from .models import ParameterValue
+from .values import value_load
+
+ADD_PERMISSION = "parameters.add_parametervalue"
+"""The named Django permission to add a dated value (given to the si_officer role)."""
+
+NAMESPACE_LABELS_VI = {
+    "common": "Tham số chung",
+    "vsi": "BHXH tự nguyện",
+    "household_hi": "BHYT hộ gia đình",
+    "benefits": "Quyền lợi BHXH tự nguyện (hưu trí, trợ cấp một lần)",
+}
+
+_cache: dict[str, tuple[tuple, ParameterSet]] = {}
+_cache_lock = threading.Lock()
+
+
+def runtime_item(row: ParameterValue) -> dict:
+    """A stored row as one dated value for ``ParameterSet.with_extra_values``."""
+    reference = {"document": row.reference_document}
+    for key, text in (("article", row.reference_article), ("link", row.reference_link),
+                      ("note", row.reference_note)):
+        if text.strip():
+            reference[key] = text
+    item = {"start": row.start, "value": value_load(row.value_json), "reference": reference,
+            "confidence": row.confidence}
+    if row.note.strip():
+        item["note"] = row.note
+    return item
+
+
+def runtime_extra(rows) -> dict[str, list[dict]]:
+    """Rows grouped by parameter name, in the form ``with_extra_values`` takes."""
+    extra: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        extra[row.name].append(runtime_item(row))
+    return dict(extra)
+
+
+def _build(rows) -> ParameterSet:
+    extra = runtime_extra(rows)
+    return default_parameters().with_extra_values(extra) if extra else default_parameters()
+
+
+def active_parameters() -> ParameterSet:
+    """The parameters in force for pricing: the packaged files plus every value added at runtime.
+
+    Raises ParameterError if a stored value no longer fits the files (fail loudly, never price with a
+    silently dropped value).
+    """
+    stats = ParameterValue.objects.aggregate(count=Count("id"), last=Max("id"), at=Max("created_at"))
+    key = (stats["count"], stats["last"], stats["at"])
+    cached = _cache.get("active")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    with _cache_lock:
+        rows = list(ParameterValue.objects.order_by("name", "start"))
+        key = (len(rows), max((r.pk for r in rows), default=None), max((r.created_at for r in rows), default=None))
+        params = _build(rows)
+        _cache["active"] = (key, params)
+    return params
+
+
+def parameter_get(*, name: str, params: ParameterSet | None = None) -> Parameter:
+    """The parameter named `name` in the active set (an undeclared family member comes back empty).
+    Raises UnknownParameter."""
+    params = params or active_parameters()
+    try:
+        return params.parameter(name)
+    except ParameterError:
+        raise UnknownParameter(UNKNOWN_PARAMETER.format(name=name), name=name) from None
+
+
+def _row(parameter: Parameter, on: date) -> dict:
+    current = parameter.find(on)
+    upcoming = [v for v in parameter.values if v.start > on]
+    return {
+        "parameter": parameter,
+        "current": current,
+        "upcoming": upcoming,
+        "runtime_count": sum(1 for v in parameter.values if v.origin == "runtime"),
+    }
+
+
+def parameter_namespaces(*, on: date) -> list[dict]:
+    """Every parameter grouped by namespace (its first name part), for the list page.
+
+    Returns ``[{"key", "label", "rows": [{"parameter", "current" (value in force on `on` or None),
+    "upcoming" (later values), "runtime_count"}], "families": [{"family", "members": [row...]}]}]``.
+    """
+    params = active_parameters()
+    families = {f["name"]: f for f in params.families()}
+    groups: dict[str, dict] = {}
+    members: dict[str, list] = defaultdict(list)
+    for name in params.names():
+        parameter = params.parameter(name)
+        if parameter.family:
+            members[parameter.family].append(_row(parameter, on))
+            continue
+        key = name.split(".")[0]
+        groups.setdefault(key, {"key": key, "label": NAMESPACE_LABELS_VI.get(key, key), "rows": [], "families": []})
+        groups[key]["rows"].append(_row(parameter, on))
+    for name, family in families.items():
+        key = name.split(".")[0]
+        groups.setdefault(key, {"key": key, "label": NAMESPACE_LABELS_VI.get(key, key), "rows": [], "families": []})
+        groups[key]["families"].append({"family": family, "members": members.get(name, [])})
+    order = list(NAMESPACE_LABELS_VI)
+    return sorted(groups.values(), key=lambda g: (order.index(g["key"]) if g["key"] in order else len(order), g["key"]))
+
+
+def parameter_history(*, name: str, on: date) -> dict:
+    """One parameter with every dated value, for its page.
+
+    Returns ``{"parameter", "values": [{"dated", "in_force", "record" (the ParameterValue with who and
+    when for a runtime value, else None)}], "current"}`` (values newest first). Raises UnknownParameter.
+    """
+    parameter = parameter_get(name=name)
+    records = {r.start: r for r in ParameterValue.objects.filter(name=parameter.name).select_related("created_by")}
+    current = parameter.find(on)
+    values = [
+        {"dated": dated, "in_force": dated is current,
+         "record": records.get(dated.start) if dated.origin == "runtime" else None}
+        for dated in reversed(parameter.values)
+    ]
+    return {"parameter": parameter, "values": values, "current": current}
+
+
+def parameter_for_addition(*, user, name: str) -> Parameter:
+    """The parameter a user is about to add a value to (for the form). Raises PermissionDenied (without
+    ``parameters.add_parametervalue``) and UnknownParameter."""
+    require_permission(user, ADD_PERMISSION)
+    return parameter_get(name=name)

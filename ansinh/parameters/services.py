@@ -1,0 +1,103 @@
+"""Adding a dated parameter value at runtime (who and when recorded; append-only)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from ansinh.accounts.services import require_permission
+from ansinh.core.formatting import format_date
+from ansinh.rules import ParameterError, default_parameters
+from ansinh.rules.parameters import CONFIDENCES
+
+from .errors import (
+    ALREADY_ADDED,
+    CONFIDENCE_INVALID,
+    LINK_INVALID,
+    REFERENCE_REQUIRED,
+    REFUSED_BY_LOADER,
+    START_NOT_AFTER_LAST,
+    START_REQUIRED,
+    START_TOO_FAR,
+    ParameterValueRefused,
+)
+from .models import ParameterValue
+from .selectors import ADD_PERMISSION, active_parameters, parameter_get, runtime_extra, runtime_item
+from .values import value_json, value_parse
+
+LAST_YEAR = 2100
+"""Sanity bound on a start date typed by a person."""
+
+
+def _refuse(message: str, code: str, field: str | None) -> ParameterValueRefused:
+    return ParameterValueRefused(message, code=code, field=field)
+
+
+@transaction.atomic
+def parameter_value_add(
+    *,
+    user,
+    name: str,
+    start: date | None,
+    value: str,
+    reference_document: str,
+    confidence: str,
+    reference_article: str = "",
+    reference_link: str = "",
+    reference_note: str = "",
+    note: str = "",
+) -> ParameterValue:
+    """Add a dated value to parameter `name` (e.g. the next base salary), recorded with who and when.
+
+    `value` is the text typed for the parameter's unit (2.530.000 for VND, 4,5 for a percent, JSON for
+    mappings and lists; see ``values.value_parse``). The new value must start after the parameter's
+    last value (files and earlier additions), and the whole set must pass the rules loader's strict
+    checks (``ParameterSet.with_extra_values``). Values are never edited or deleted: a correction is a
+    later value.
+
+    Raises PermissionDenied (without ``parameters.add_parametervalue``: the si_officer role has it),
+    UnknownParameter, ParameterValueRefused (Vietnamese message; ``field`` names the input concerned).
+    """
+    require_permission(user, ADD_PERMISSION)
+    params = active_parameters()
+    parameter = parameter_get(name=name, params=params)
+    if start is None:
+        raise _refuse(START_REQUIRED, "start_required", "start")
+    if parameter.values and start <= parameter.values[-1].start:
+        raise _refuse(START_NOT_AFTER_LAST.format(last=format_date(parameter.values[-1].start)),
+                      "start_not_after_last", "start")
+    if start.year > LAST_YEAR:
+        raise _refuse(START_TOO_FAR.format(year=LAST_YEAR), "start_too_far", "start")
+    normalised = value_parse(parameter.unit, value)
+    reference_document = (reference_document or "").strip()
+    if not reference_document:
+        raise _refuse(REFERENCE_REQUIRED, "reference_required", "reference_document")
+    reference_link = (reference_link or "").strip()
+    if reference_link and not reference_link.startswith(("http://", "https://")):
+        raise _refuse(LINK_INVALID, "link_invalid", "reference_link")
+    if confidence not in CONFIDENCES:
+        raise _refuse(CONFIDENCE_INVALID, "confidence_invalid", "confidence")
+    record = ParameterValue(
+        name=parameter.name, start=start, value_json=value_json(normalised),
+        reference_document=reference_document, reference_article=(reference_article or "").strip(),
+        reference_link=reference_link, reference_note=(reference_note or "").strip(),
+        confidence=confidence, note=(note or "").strip(), created_by=user,
+    )
+    _strict_check(record)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise _refuse(ALREADY_ADDED, "already_added", "start") from None
+    return record
+
+
+def _strict_check(record: ParameterValue) -> None:
+    """The rules loader's check of the files plus every stored value plus this one."""
+    extra = runtime_extra(ParameterValue.objects.order_by("name", "start"))
+    extra.setdefault(record.name, []).append(runtime_item(record))
+    try:
+        default_parameters().with_extra_values(extra)
+    except ParameterError as error:
+        raise _refuse(REFUSED_BY_LOADER.format(detail=error), "refused_by_loader", "value") from None

@@ -1,0 +1,173 @@
+"""The parameter pages: list and history visible to all, adding a value for si_officers only."""
+
+import datetime
+import html
+import re
+
+import pytest
+
+from ansinh.parameters.models import ParameterValue
+from ansinh.rules import default_parameters
+from ansinh.testing.province import PASSWORD
+
+BASE = "common.base_salary"
+ADD_URL = f"/tham-so/{BASE}/them/"
+
+
+def text(response) -> str:
+    """The page as text: tags removed, entities decoded, spaces collapsed."""
+    body = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html.unescape(body))
+
+
+def vnd(amount: int) -> str:
+    return f"{amount:,} đ".replace(",", ".")
+
+
+def base_values():
+    return default_parameters().parameter(BASE).values
+
+
+def next_start() -> datetime.date:
+    last = base_values()[-1].start
+    return last.replace(year=last.year + 1)
+
+
+def post_data(**overrides) -> dict:
+    data = {"start": f"{next_start():%d/%m/%Y}", "value": "2.800.000", "reference_document": "Decree 1/2027/NĐ-CP",
+            "reference_article": "Art 3", "reference_link": "", "reference_note": "", "confidence": "reported",
+            "note": ""}
+    data.update(overrides)
+    return data
+
+
+CONFIDENCE_VI = {"published": "Đã công bố", "second-hand": "Nguồn thứ cấp", "reported": "Chưa xác nhận"}
+
+
+def test_the_list_groups_parameters_by_namespace_with_the_base_salary_history_and_confidence(client, db):
+    response = client.get("/tham-so/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for heading in ("Tham số chung", "BHXH tự nguyện", "BHYT hộ gia đình"):
+        assert f"<h2>{heading}</h2>" in page
+    row = re.search(r'<tr id="p-common\.base_salary">(.*?)</tr>', page, re.S).group(1)
+    row_text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", row))).replace(" :", ":")
+    for dated in base_values():
+        assert f"{dated.start:%d/%m/%Y}: {vnd(dated.value)} {CONFIDENCE_VI[dated.confidence]}" in row_text
+    assert "Lương cơ sở" in row_text
+
+
+def test_the_detail_page_shows_every_dated_value_with_reference_confidence_and_origin(client, db):
+    response = client.get(f"/tham-so/{BASE}/")
+    assert response.status_code == 200
+    page = text(response)
+    for dated in base_values():
+        assert f"{dated.start:%d/%m/%Y} " in page
+        assert vnd(dated.value) in page
+        assert dated.reference.document in page
+    assert page.count("Tệp dữ liệu") == len(base_values())
+    assert "Chưa xác nhận" in page and "Đã công bố" in page and "Nguồn thứ cấp" in page
+    assert "Thêm giá trị mới" not in page  # no permission: no button
+
+
+def test_an_unknown_parameter_page_is_a_404(client, db):
+    assert client.get("/tham-so/common.no_such/").status_code == 404
+
+
+def test_signing_in_is_needed_to_add_a_value(client, db):
+    response = client.get(ADD_URL)
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+@pytest.mark.parametrize("username", ["thu_1", "hoi_tinh"])
+def test_a_collection_agent_or_association_officer_cannot_add_a_value(client, users, username):
+    client.force_login(users[username])
+    assert client.get(ADD_URL).status_code == 403
+    assert client.post(ADD_URL, post_data()).status_code == 403
+    assert ParameterValue.objects.count() == 0
+
+
+def test_the_collection_agent_of_the_small_province_gets_403(client, small_province):
+    client.login(username="thu_1", password=PASSWORD)
+    response = client.post(ADD_URL, post_data())
+    assert response.status_code == 403
+    assert "Bạn không có quyền thực hiện thao tác này." in text(response)
+    assert ParameterValue.objects.count() == 0
+
+
+def test_an_si_officer_adds_the_next_base_salary_through_the_page(client, small_province):
+    officer = small_province.users["bhxh_tinh"]
+    client.login(username="bhxh_tinh", password=PASSWORD)
+    assert "Thêm giá trị mới" in text(client.get(f"/tham-so/{BASE}/"))
+    form = client.get(ADD_URL)
+    assert form.status_code == 200
+    assert f"Ngày áp dụng phải sau ngày {base_values()[-1].start:%d/%m/%Y}" in text(form)
+    response = client.post(ADD_URL, post_data(reference_link="https://example.vn/nd-1-2027"))
+    assert response.status_code == 302 and response["Location"] == f"/tham-so/{BASE}/"
+    record = ParameterValue.objects.get()
+    assert (record.name, record.start, record.value_json) == (BASE, next_start(), "2800000")
+    assert record.created_by == officer
+    page = text(client.get(response["Location"]))
+    assert f"Đã thêm giá trị mới của «Lương cơ sở», áp dụng từ ngày {next_start():%d/%m/%Y}." in page
+    assert "Bổ sung qua giao diện" in page
+    local = record.created_at.astimezone(datetime.timezone(datetime.timedelta(hours=7)))
+    assert f"bởi bhxh_tinh, lúc {local:%H:%M} ngày {local:%d/%m/%Y}" in page
+    assert vnd(2_800_000) in page
+    # anonymous visitors see when, not who
+    client.logout()
+    anonymous = text(client.get(f"/tham-so/{BASE}/"))
+    assert f"lúc {local:%H:%M} ngày {local:%d/%m/%Y}" in anonymous and "bhxh_tinh" not in anonymous
+
+
+def field_errors(response, name: str) -> str:
+    """The error text shown next to field `name` of the add form."""
+    match = re.search(rf'<ul class="errorlist" id="id_{name}_error">(.*?)</ul>', response.content.decode(), re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), [
+    ({"start": "{last}"}, "start", "Ngày áp dụng phải sau ngày bắt đầu của giá trị gần nhất ({last})."),
+    ({"start": "01/01/2020"}, "start", "Ngày áp dụng phải sau ngày bắt đầu của giá trị gần nhất ({last})."),
+    ({"value": "-2.800.000"}, "value", "Giá trị không được âm."),
+    ({"value": "abc"}, "value", "Giá trị không hợp lệ: cần một số tiền nguyên không âm (đồng), ví dụ 2.530.000."),
+    ({"reference_document": ""}, "reference_document", "Vui lòng nhập văn bản căn cứ (số hiệu văn bản pháp lý)."),
+    ({"start": "31/02/2027"}, "start", "Ngày không hợp lệ (dd/mm/yyyy)."),
+])
+def test_an_invalid_addition_is_refused_with_its_message_next_to_the_field(client, users, overrides, field, message):
+    last = f"{base_values()[-1].start:%d/%m/%Y}"
+    client.force_login(users["bhxh_tinh"])
+    data = post_data(**{k: v.format(last=last) for k, v in overrides.items()})
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 400
+    assert field_errors(response, field) == message.format(last=last)
+    assert ParameterValue.objects.count() == 0
+
+
+def test_adding_to_an_unknown_parameter_is_a_404_with_the_message(client, users):
+    client.force_login(users["bhxh_tinh"])
+    response = client.post("/tham-so/common.base_salery/them/", post_data())
+    assert response.status_code == 404
+    assert ParameterValue.objects.count() == 0
+
+
+def test_a_family_member_is_reached_from_its_family_and_added(client, users):
+    client.force_login(users["bhxh_tinh"])
+    family = next(f for f in default_parameters().families() if f["name"] == "vsi.local_support")
+    assert family["label"] in text(client.get("/tham-so/"))
+    response = client.get("/tham-so/vsi.local_support/them/?key=92")
+    assert response.status_code == 302 and response["Location"] == "/tham-so/vsi.local_support.92/them/"
+    assert client.get("/tham-so/vsi.local_support/them/?key=../x").status_code == 404
+    response = client.post("/tham-so/vsi.local_support.92/them/",
+                           post_data(start="01/01/2027", value='{"poor": 10, "near_poor": 5}'))
+    assert response.status_code == 302
+    page = text(client.get("/tham-so/"))
+    assert "Hộ nghèo: 10%" in page
+
+
+def test_there_is_no_way_to_edit_or_delete_a_value(client, users):
+    client.force_login(users["bhxh_tinh"])
+    client.post(ADD_URL, post_data())
+    record = ParameterValue.objects.get()
+    for url in (f"/tham-so/{BASE}/{record.pk}/", f"/tham-so/{BASE}/sua/", f"/tham-so/{BASE}/xoa/"):
+        assert client.post(url, {"value": "1"}).status_code in (404, 405)
+    assert ParameterValue.objects.get().value_json == "2800000"

@@ -1,0 +1,49 @@
+"""Reads over the registry for the pages: households in the user's scope, one household with its members.
+
+Permission and scope are checked here, at the top, as in the services.
+"""
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from ansinh.accounts.services import households_in_scope, require_household_in_scope, require_permission
+
+from .models import Household, HouseholdMember, Relationship
+
+
+def households_search(*, user, query: str = "") -> QuerySet[Household]:
+    """Households in the user's scope whose code or a member's name contains ``query`` (case-insensitive),
+    ordered by code, annotated with ``head_name``, ``head_citizen_id`` and ``commune_name``.
+    Raises PermissionDenied."""
+    require_permission(user, "registry.view_household")
+    households = households_in_scope(user)
+    query = " ".join(query.split())
+    if query:
+        matching = Household.objects.filter(
+            Q(code__icontains=query) | Q(members__person__full_name__icontains=query)
+        ).values("pk")
+        households = households.filter(pk__in=matching)
+    head = HouseholdMember.objects.filter(household=OuterRef("pk"), relationship=Relationship.HEAD)
+    return (
+        households.select_related("commune", "agent")
+        .annotate(
+            head_name=Subquery(head.values("person__full_name")[:1]),
+            head_citizen_id=Subquery(head.values("person__citizen_id")[:1]),
+        )
+        .order_by("code")
+    )
+
+
+def household_get(*, user, pk: int) -> Household:
+    """One household with its commune and agent. Raises Household.DoesNotExist, PermissionDenied,
+    OutOfScope (the household exists but lies outside the user's area)."""
+    require_permission(user, "registry.view_household")
+    household = Household.objects.select_related("commune", "commune__parent", "agent").get(pk=pk)
+    require_household_in_scope(user, household)
+    return household
+
+
+def household_people(*, household: Household) -> list:
+    """The household's members as people, head first, then by date of birth (no scope check: callers
+    got ``household`` from ``household_get``)."""
+    members = household.members.select_related("person").order_by("person__date_of_birth", "person_id")
+    return [m.person for m in sorted(members, key=lambda m: 0 if m.relationship == Relationship.HEAD else 1)]

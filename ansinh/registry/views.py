@@ -1,0 +1,62 @@
+"""Household pages: the searchable list of households in the user's scope and one household's page."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from ansinh.accounts.views import domain_errors
+from ansinh.collection.forms import HiPaymentForm, VsiParamsForm
+from ansinh.core.formatting import format_number
+from ansinh.enrollment.errors import NoEligibleMembers, PricingError
+from ansinh.enrollment.selectors import household_members_status
+from ansinh.enrollment.services import hi_household_quote
+
+from .forms import HouseholdSearchForm
+from .selectors import household_get, households_search
+
+PAGE_SIZE = 20
+
+
+@login_required
+@domain_errors
+def household_list(request):
+    """Households in the user's scope, searched by code or member name, 20 a page; an htmx request
+    (typing in the search box, changing page) gets only the results fragment."""
+    form = HouseholdSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(households_search(user=request.user, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "query": query, "page": page}
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "registry/_household_results.html" if partial else "registry/household_list.html",
+                      context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def hi_quotes(*, user, household, on) -> tuple[dict, str]:
+    """The household's HI quotes for 12, 6 and 3 months on ``on`` ({months: quote}), or an empty dict
+    and the Vietnamese reason when the household cannot be priced."""
+    try:
+        return {months: hi_household_quote(user=user, household=household, months=months, on=on)
+                for months in (12, 6, 3)}, ""
+    except (NoEligibleMembers, PricingError) as exc:
+        return {}, exc.message
+
+
+@login_required
+@domain_errors
+def household_detail(request, pk: int):
+    """One household: members with their VSI and HI status, the HI amount for 3/6/12 months with the
+    payment form, and the VSI calculator."""
+    household = household_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    members = household_members_status(household=household, on=today)
+    quotes, quote_error = hi_quotes(user=request.user, household=household, on=today)
+    hi_form = HiPaymentForm(initial={"months": 12, "amount": format_number(quotes[12]["payable"]) if quotes else ""})
+    vsi_form = VsiParamsForm(people=[row["person"] for row in members], initial={"income": format_number(1_500_000)})
+    return render(request, "registry/household_detail.html", {
+        "household": household, "members": members, "today": today, "quotes": quotes,
+        "quote_error": quote_error, "hi_form": hi_form, "vsi_form": vsi_form,
+    })

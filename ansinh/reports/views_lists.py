@@ -1,0 +1,348 @@
+"""Pages and downloads of the official lists, the collection book, the reconciliation, the renewal lists
+and the PDF documents. Each view parses its filters, calls one selector or export, and renders.
+Permission and scope are checked in the selectors; ``domain_errors`` turns them into 403/404 pages."""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ansinh.accounts.models import Role
+from ansinh.accounts.services import communes_in_scope, require_permission, role_of
+from ansinh.accounts.views import domain_errors
+from ansinh.areas.models import AdministrativeUnit
+from ansinh.collection.models import Agent
+from ansinh.collection.selectors import (
+    SCHEME_HI, SCHEME_VSI, agents_in_scope, collection_book, collection_book_entries, collection_reconciliation,
+)
+from ansinh.core.masking import mask_citizen_id, mask_phone
+from ansinh.enrollment.renewals import LIST_HI_EXPIRING, LIST_TITLES, renewal_list
+from ansinh.registry.models import AssociationUnit
+
+from .exports.lists import d03_export, d05_export
+from .exports.work_lists import book_export, reconciliation_export, renewals_export
+from .pdf import household_form4_pdf, receipt_pdf
+from .selectors import ListFilter, list_receipts_total
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
+LIST_KINDS = {"d05-ts": ("D05-TS", "Danh sách người tham gia BHXH tự nguyện", d05_export, SCHEME_VSI),
+              "d03-ts": ("D03-TS", "Danh sách người chỉ tham gia BHYT (hộ gia đình)", d03_export, SCHEME_HI)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Filter forms
+# ---------------------------------------------------------------------------------------------
+
+def _area_choices(user) -> list[tuple[str, str]]:
+    communes = communes_in_scope(user).select_related("parent").order_by("parent__code", "code")
+    choices = [("", "Toàn địa bàn")]
+    seen = set()
+    for commune in communes:
+        district = commune.parent
+        if district is not None and district.pk not in seen and district.level == "district":
+            seen.add(district.pk)
+            choices.append((str(district.pk), district.name))
+        choices.append((str(commune.pk), f"— {commune.name}"))
+    return choices
+
+
+def _agent_choices(user) -> list[tuple[str, str]]:
+    return [("", "Tất cả nhân viên thu")] + [
+        (a.code, f"{a.code} — {a.full_name}") for a in agents_in_scope(user=user).order_by("code")
+    ]
+
+
+class _Filters(forms.Form):
+    """Base of the filter forms: period, area and agent, choices limited to the user's scope."""
+
+    date_from = forms.DateField(label="Từ ngày", input_formats=DATE_INPUTS,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label="Đến ngày", input_formats=DATE_INPUTS,
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    area = forms.ChoiceField(label="Địa bàn", required=False)
+    agent = forms.ChoiceField(label="Nhân viên thu", required=False)
+
+    def __init__(self, data, *, user, with_area=True, with_agent=True):
+        super().__init__(data)
+        self.user = user
+        is_agent = role_of(user).role == Role.COLLECTION_AGENT
+        if with_area:
+            self.fields["area"].choices = _area_choices(user)
+        else:
+            del self.fields["area"]
+        if with_agent and not is_agent:
+            self.fields["agent"].choices = _agent_choices(user)
+        else:
+            del self.fields["agent"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("Ngày bắt đầu phải trước ngày kết thúc.")
+        data["area_unit"] = AdministrativeUnit.objects.filter(pk=data["area"]).first() if data.get("area") else None
+        data["agent_obj"] = Agent.objects.filter(code=data["agent"]).first() if data.get("agent") else None
+        return data
+
+
+def _month_start(today: datetime.date) -> datetime.date:
+    return today.replace(day=1)
+
+
+def _form(request, form_class, *, default_from, **kwargs):
+    today = timezone.localdate()
+    data = request.GET.copy()
+    data.setdefault("date_from", default_from(today).isoformat())
+    data.setdefault("date_to", today.isoformat())
+    form = form_class(data, user=request.user, **kwargs)
+    return form, form.is_valid()
+
+
+def _xlsx_response(write, filename: str) -> FileResponse:
+    """Write a workbook into a temporary file and send it as a download."""
+    handle = tempfile.TemporaryFile()
+    write(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _filters(data) -> ListFilter:
+    return ListFilter(date_from=data["date_from"], date_to=data["date_to"], area=data.get("area_unit"),
+                      agent=data.get("agent_obj"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Official lists D05-TS / D03-TS
+# ---------------------------------------------------------------------------------------------
+
+@login_required
+@domain_errors
+@require_GET
+def lists_home(request):
+    """Danh sách D05-TS / D03-TS: choose the period, area and agent; see rows and receipts; download."""
+    require_permission(request.user, "collection.view_payment")
+    form, valid = _form(request, _Filters, default_from=_month_start)
+    summaries = []
+    if valid:
+        filters = _filters(form.cleaned_data)
+        for slug, (code, name, _export, scheme) in LIST_KINDS.items():
+            receipts = list_receipts_total(user=request.user, scheme=scheme, filters=filters)
+            summaries.append({"slug": slug, "code": code, "name": name, **receipts})
+    return render(request, "reports/lists.html", {
+        "form": form, "summaries": summaries, "query": request.GET.urlencode(),
+        "total": sum(s["amount"] for s in summaries),
+    })
+
+
+@login_required
+@domain_errors
+@require_GET
+def list_xlsx(request, kind: str):
+    """Download D05-TS or D03-TS as Excel for the filters of the page."""
+    if kind not in LIST_KINDS:
+        raise Http404("Không có danh sách này.")
+    code, _name, export, _scheme = LIST_KINDS[kind]
+    require_permission(request.user, "collection.view_payment")
+    form, valid = _form(request, _Filters, default_from=_month_start)
+    if not valid:
+        return HttpResponse("Bộ lọc không hợp lệ: " + "; ".join(" ".join(e) for e in form.errors.values()),
+                            status=400, content_type="text/plain; charset=utf-8")
+    data = form.cleaned_data
+    filename = f"{code}_{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.xlsx"
+    return _xlsx_response(lambda out: export(user=request.user, filters=_filters(data), out=out), filename)
+
+
+# ---------------------------------------------------------------------------------------------
+# Collection book and reconciliation
+# ---------------------------------------------------------------------------------------------
+
+def _book_data(request):
+    form, valid = _form(request, _Filters, default_from=lambda today: today, with_area=False)
+    return form, valid, (form.cleaned_data if valid else None)
+
+
+@login_required
+@domain_errors
+@require_GET
+def book_page(request):
+    """Sổ thu: per agent per day, VSI and HI taken, receipts issued and cancelled, money to hand over.
+    An agent sees their own book (with every line); an officer the agents of their area."""
+    require_permission(request.user, "collection.view_payment")
+    form, valid, data = _book_data(request)
+    book = entries = None
+    if valid:
+        agent = data.get("agent_obj")
+        book = collection_book(user=request.user, date_from=data["date_from"], date_to=data["date_to"], agent=agent)
+        if agent is not None or role_of(request.user).role == Role.COLLECTION_AGENT:
+            entries = collection_book_entries(user=request.user, date_from=data["date_from"],
+                                              date_to=data["date_to"], agent=agent)
+    return render(request, "reports/book.html", {"form": form, "book": book, "entries": entries,
+                                                 "query": request.GET.urlencode()})
+
+
+@login_required
+@domain_errors
+@require_GET
+def book_xlsx(request):
+    """Download the collection book (``?detail=1``: every line) as Excel."""
+    require_permission(request.user, "collection.view_payment")
+    form, valid, data = _book_data(request)
+    if not valid:
+        return HttpResponse("Bộ lọc không hợp lệ.", status=400, content_type="text/plain; charset=utf-8")
+    detail = request.GET.get("detail") == "1"
+    filename = f"so-thu{'-chi-tiet' if detail else ''}_{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.xlsx"
+    return _xlsx_response(lambda out: book_export(
+        user=request.user, date_from=data["date_from"], date_to=data["date_to"], agent=data.get("agent_obj"),
+        detail=detail, out=out), filename)
+
+
+@login_required
+@domain_errors
+@require_GET
+def reconciliation_page(request):
+    """Đối chiếu: per agent over a period, payments vs receipts vs priced participations vs lists."""
+    require_permission(request.user, "collection.view_payment")
+    form, valid = _form(request, _Filters, default_from=_month_start, with_area=False)
+    data = None
+    if valid:
+        d = form.cleaned_data
+        data = collection_reconciliation(user=request.user, date_from=d["date_from"], date_to=d["date_to"],
+                                         agent=d.get("agent_obj"))
+    return render(request, "reports/reconciliation.html", {"form": form, "data": data,
+                                                           "query": request.GET.urlencode()})
+
+
+@login_required
+@domain_errors
+@require_GET
+def reconciliation_xlsx(request):
+    """Download the reconciliation as Excel."""
+    require_permission(request.user, "collection.view_payment")
+    form, valid = _form(request, _Filters, default_from=_month_start, with_area=False)
+    if not valid:
+        return HttpResponse("Bộ lọc không hợp lệ.", status=400, content_type="text/plain; charset=utf-8")
+    d = form.cleaned_data
+    filename = f"doi-soat_{d['date_from']:%Y%m%d}-{d['date_to']:%Y%m%d}.xlsx"
+    return _xlsx_response(lambda out: reconciliation_export(
+        user=request.user, date_from=d["date_from"], date_to=d["date_to"], agent=d.get("agent_obj"), out=out),
+        filename)
+
+
+# ---------------------------------------------------------------------------------------------
+# Renewals and lapses
+# ---------------------------------------------------------------------------------------------
+
+class RenewalForm(forms.Form):
+    """Which list, as of which date, how many days, and the area / association unit / agent filters."""
+
+    which = forms.ChoiceField(label="Danh sách", choices=list(LIST_TITLES.items()))
+    on = forms.DateField(label="Tính đến ngày", input_formats=DATE_INPUTS,
+                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    days = forms.IntegerField(label="Số ngày", min_value=0, max_value=3660,
+                              help_text="Sắp hết hạn: số ngày tới. Đã quá hạn: số ngày trở lại (0 = tất cả).")
+    area = forms.ChoiceField(label="Địa bàn", required=False)
+    unit = forms.ChoiceField(label="Chi hội / tổ TK&VV", required=False)
+    agent = forms.ChoiceField(label="Nhân viên thu", required=False)
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        user_role = role_of(user)
+        self.fields["area"].choices = _area_choices(user)
+        units = AssociationUnit.objects.filter(commune__in=communes_in_scope(user)).order_by("kind", "code")
+        if user_role.role == Role.GROUP_LEADER:
+            units = AssociationUnit.objects.filter(pk=user_role.association_unit_id)
+        self.fields["unit"].choices = [("", "Tất cả")] + [(str(u.pk), f"{u.code} — {u.name}") for u in units]
+        if user_role.role in (Role.SI_OFFICER,):
+            self.fields["agent"].choices = _agent_choices(user)
+        else:
+            del self.fields["agent"]
+
+    def clean(self):
+        data = super().clean()
+        data["area_unit"] = AdministrativeUnit.objects.filter(pk=data["area"]).first() if data.get("area") else None
+        data["unit_obj"] = AssociationUnit.objects.filter(pk=data["unit"]).first() if data.get("unit") else None
+        data["agent_obj"] = Agent.objects.filter(code=data["agent"]).first() if data.get("agent") else None
+        return data
+
+
+def _renewal_form(request):
+    data = request.GET.copy()
+    data.setdefault("which", LIST_HI_EXPIRING)
+    data.setdefault("on", timezone.localdate().isoformat())
+    data.setdefault("days", "30")
+    form = RenewalForm(data, user=request.user)
+    return form, form.is_valid()
+
+
+@login_required
+@domain_errors
+@require_GET
+def renewals_page(request):
+    """Tái tục: HI cards and VSI periods ending soon, and lapses, with filters and an Excel download."""
+    require_permission(request.user, "registry.view_person")
+    form, valid = _renewal_form(request)
+    rows = None
+    if valid:
+        d = form.cleaned_data
+        rows = renewal_list(user=request.user, which=d["which"], on=d["on"], days=d["days"], area=d["area_unit"],
+                            unit=d["unit_obj"], agent=d.get("agent_obj"))
+        whole_phone = role_of(request.user).role == Role.COLLECTION_AGENT
+        rows = [{**r, "citizen_id": mask_citizen_id(r["citizen_id"]),
+                 "phone": r["phone"] if whole_phone else mask_phone(r["phone"])} for r in rows]
+    return render(request, "reports/renewals.html", {
+        "form": form, "rows": rows, "query": request.GET.urlencode(),
+        "title": LIST_TITLES.get(form.cleaned_data.get("which")) if valid else "Tái tục",
+    })
+
+
+@login_required
+@domain_errors
+@require_GET
+def renewals_xlsx(request):
+    """Download the chosen renewal list as Excel."""
+    require_permission(request.user, "registry.view_person")
+    form, valid = _renewal_form(request)
+    if not valid:
+        return HttpResponse("Bộ lọc không hợp lệ.", status=400, content_type="text/plain; charset=utf-8")
+    d = form.cleaned_data
+    filename = f"tai-tuc_{d['which']}_{d['on']:%Y%m%d}.xlsx"
+    return _xlsx_response(lambda out: renewals_export(
+        user=request.user, which=d["which"], on=d["on"], days=d["days"], area=d["area_unit"], unit=d["unit_obj"],
+        agent=d.get("agent_obj"), out=out), filename)
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF documents
+# ---------------------------------------------------------------------------------------------
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+@domain_errors
+@require_GET
+def receipt_pdf_view(request, pk: int):
+    """The receipt as PDF (the agent who issued it, or an officer of the area)."""
+    return _pdf(receipt_pdf(user=request.user, pk=pk), f"bien-lai-{pk}.pdf")
+
+
+@login_required
+@domain_errors
+@require_GET
+def household_form4_pdf_view(request, pk: int):
+    """The household member list (Form 4 of Decree 188/2025) as PDF; ``?ky=<participation id>`` picks
+    a payment period (default: the latest)."""
+    participation = request.GET.get("ky")
+    participation_id = int(participation) if participation and participation.isdigit() else None
+    return _pdf(household_form4_pdf(user=request.user, pk=pk, participation_id=participation_id),
+                f"mau-04-ho-{pk}.pdf")

@@ -1,0 +1,166 @@
+"""End to end in a real browser: an agent takes an HI payment at the door, the officer sees it on the
+dashboard.
+
+Runs Debian's Chromium (/usr/bin/chromium) headless through Playwright against pytest-django's live
+server. Set ANSINH_SCREENSHOTS=/some/dir to keep screenshots of the pages.
+"""
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason="Debian's Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)"),
+]
+
+
+def vnd(amount: int) -> str:
+    return f"{amount:,} đ".replace(",", ".")
+
+
+@pytest.fixture
+def province(transactional_db):
+    from ansinh.testing.province import small_province_build
+
+    return small_province_build()
+
+
+@pytest.fixture
+def campaign(province):
+    """A campaign whose launch day is today, the day the agent's payment is made."""
+    from django.utils import timezone
+
+    from ansinh.areas.models import AdministrativeUnit, Level
+    from ansinh.campaigns.models import Campaign, GoalKind, Indicator, Target
+
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        code="RA-QUAN", name="Tháng vận động BHXH tự nguyện, BHYT hộ gia đình", province=province.province,
+        launch_day=today, starts_on=today, ends_on=today + datetime.timedelta(days=30),
+    )
+    for district in AdministrativeUnit.objects.filter(parent=province.province, level=Level.DISTRICT):
+        for indicator, goal in [(Indicator.VSI_NEW, 50), (Indicator.HI_NEW, 100)]:
+            Target.objects.create(campaign=campaign, indicator=indicator, area=district, period_start=today,
+                                  period_end=today, goal=goal, goal_kind=GoalKind.COUNT)
+    for indicator, goal in [(Indicator.LEADERS_VSI, 50), (Indicator.LEADERS_HI, 100)]:
+        Target.objects.create(campaign=campaign, indicator=indicator, area=province.province, period_start=today,
+                              period_end=campaign.ends_on, goal=goal, goal_kind=GoalKind.PERCENT)
+    return campaign
+
+
+@pytest.fixture
+def due(province):
+    """What HG-0001 pays today for 6 and 12 months of HI, priced by the service the page uses.
+
+    Computed before Playwright starts: inside Playwright's sync API the ORM would open a second
+    connection in the test thread that is never closed (PostgreSQL then cannot drop the test database).
+    """
+    pytest.importorskip("ansinh.rules.quote", reason="payments are priced through the rules module")
+    from django.utils import timezone
+
+    from ansinh.enrollment.services import hi_household_quote
+
+    return {months: hi_household_quote(user=province.users["thu_1"], household=province.household, months=months,
+                                       on=timezone.localdate())["payable"] for months in (6, 12)}
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def screenshot(page, name: str) -> None:
+    folder = os.environ.get("ANSINH_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def login(page, base: str, username: str) -> None:
+    from ansinh.testing.province import PASSWORD
+
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def logout(page) -> None:
+    page.click("button.btn-logout")
+    page.wait_for_url(re.compile(r"/dang-nhap/$"))
+
+
+def district_hi(page, district) -> str:
+    return page.locator(f'tr[data-district="{district.code}"] td.launch-hi strong').inner_text()
+
+
+def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
+        province, campaign, due, browser, live_server):
+    # The test database is set up before the live server and torn down after it; the test body makes
+    # no ORM call once Playwright runs (see ``due``).
+    from django.utils import timezone
+
+    from ansinh.core.words import amount_in_words
+
+    base = live_server.url
+    today = timezone.localdate()
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    foreign = []
+    page.on("request", lambda request: None if request.url.startswith(base) else foreign.append(request.url))
+
+    # The SI officer sees the district at 0 on launch day.
+    login(page, base, "bhxh_tinh")
+    assert page.url == f"{base}/chien-dich/"
+    assert district_hi(page, province.district) == "0"
+    logout(page)
+
+    # The agent lands on their households, finds HG-0001 by typing (htmx), opens it.
+    login(page, base, "thu_1")
+    assert page.url == f"{base}/ho/"
+    page.fill("#id_q", "HG-0001")
+    page.wait_for_url(re.compile(r"q=HG-0001"))
+    page.click("#ket-qua a:text-is('HG-0001')")
+    page.wait_for_url(f"{base}/ho/{province.household.pk}/")
+    assert page.locator("h1").inner_text().startswith("Hộ HG-0001")
+    assert page.locator("#hi-pay-form #id_amount").input_value() == vnd(due[12]).removesuffix(" đ")
+    screenshot(page, "household")
+
+    # Changing the months re-prices the form (htmx), then back to 12 months.
+    page.check("#hi-pay-form input[name=months][value='6']")
+    page.wait_for_function(f"document.querySelector('#hi-pay-form #id_amount').value === '{vnd(due[6]).removesuffix(' đ')}'")
+    page.check("#hi-pay-form input[name=months][value='12']")
+    page.wait_for_function(f"document.querySelector('#hi-pay-form #id_amount').value === '{vnd(due[12]).removesuffix(' đ')}'")
+    assert page.locator("#id_paid_on").input_value() == today.strftime("%d/%m/%Y")
+
+    page.click("#hi-pay-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/bien-lai/\d+/$"))
+    assert page.locator("#receipt-amount").inner_text() == vnd(due[12])
+    assert page.locator("#receipt-words").inner_text() == amount_in_words(due[12])
+    assert "Nguyễn Văn An" in page.content()
+    screenshot(page, "receipt")
+    logout(page)
+
+    # The officer sees the district's three new HI participants.
+    login(page, base, "bhxh_tinh")
+    assert district_hi(page, province.district) == "3"
+    assert district_hi(page, province.other_district) == "0"
+    assert page.evaluate("typeof Chart !== 'undefined' && Chart.getChart('launch-chart') !== undefined")
+    screenshot(page, "dashboard")
+
+    assert foreign == []
+
