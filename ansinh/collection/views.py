@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from ansinh.accounts.views import domain_errors
 from ansinh.core.formatting import format_number
 from ansinh.enrollment.errors import AlreadyCovered, NoEligibleMembers, PricingError
+from ansinh.enrollment.pricing import vsi_income_floor
 from ansinh.enrollment.services import hi_household_quote, vsi_quote
 from ansinh.registry.selectors import household_get, household_people
 
@@ -135,7 +136,7 @@ def vsi_pay(request, pk: int):
                 return _receipt_redirect(request, receipt, created)
         status = 422
     else:
-        form = VsiPaymentForm(people=people, initial={"income": format_number(1_500_000)})
+        form = VsiPaymentForm(people=people, initial={"income": format_number(vsi_income_floor(on=timezone.localdate()))})
     return render(request, "collection/vsi_pay.html", {"household": household, "form": form}, status=status)
 
 

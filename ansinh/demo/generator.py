@@ -35,6 +35,7 @@ from django.utils import timezone
 from ansinh.accounts.models import Role
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
 from ansinh.areas.services import areas_load
+from ansinh.campaigns.facts import facts_rebuild
 from ansinh.campaigns.models import Campaign, GoalKind, Indicator, Target
 from ansinh.collection.models import Agent, CollectionOrg, Payment, Receipt, ReceiptCounter
 from ansinh.collection.receipts import format_receipt_number
@@ -158,6 +159,8 @@ def demo_generate(*, seed: int = DEFAULT_SEED, scale: float = 1.0, pricer: Price
     # The large tables were written without the ORM (bulk.py): check their foreign keys now (this also
     # fires PostgreSQL's deferred checks, so a later flush in the same transaction can truncate).
     connection.check_constraints(table_names=WRITTEN_TABLES)
+    say("Tổng hợp tiến độ chiến dịch…")
+    facts_rebuild()  # so the first progress page is fast
     summary = demo_summary(province=province, campaign=campaign)
     summary["users"] = [{"username": u["user"].username, "role": u["role"], "password": DEMO_PASSWORD}
                         for u in users]

@@ -12,6 +12,7 @@ from ansinh.registry.models import PovertyStatus
 from ansinh.rules import quote as rules_quote
 from ansinh.rules.errors import RuleError
 from ansinh.rules.hi_card import hi_card_validity as rules_hi_card_validity
+from ansinh.rules.vsi_rates import vsi_rates_on
 
 from .errors import PricingError
 
@@ -80,3 +81,9 @@ def vsi_price(*, income: int, months: int, payment_mode: str, support_group: str
         "payment_mode": payment_mode, "support_group": support_group,
         "months_already_supported": months_already_supported,
     })
+
+
+def vsi_income_floor(*, on: datetime.date) -> int:
+    """The lowest chosen VSI income on ``on`` (VND/month: the rural poverty line; Law 41/2024 Art 31(2)),
+    used to prefill forms."""
+    return vsi_rates_on(on, active_parameters()).floor_vnd

@@ -11,12 +11,15 @@ from ansinh.collection.forms import HiPaymentForm, VsiParamsForm
 from ansinh.core.formatting import format_number
 from ansinh.enrollment.errors import NoEligibleMembers, PricingError
 from ansinh.enrollment.selectors import household_members_status
+from ansinh.campaigns.reminders import reminders_for
+from ansinh.enrollment.pricing import vsi_income_floor
 from ansinh.enrollment.services import hi_household_quote
 
 from .forms import HouseholdSearchForm
 from .selectors import household_get, households_search
 
 PAGE_SIZE = 20
+REMINDERS_ON_HOME = 10
 
 
 @login_required
@@ -29,6 +32,9 @@ def household_list(request):
     page = Paginator(households_search(user=request.user, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "query": query, "page": page}
     partial = request.htmx and not request.htmx.history_restore_request
+    if not partial and not query:
+        # The agent's home page: whom to visit next (cards expiring, periods ending, lapsed).
+        context["reminders"] = reminders_for(user=request.user, on=timezone.localdate())[:REMINDERS_ON_HOME]
     response = render(request, "registry/_household_results.html" if partial else "registry/household_list.html",
                       context)
     patch_vary_headers(response, ["HX-Request"])
@@ -55,7 +61,7 @@ def household_detail(request, pk: int):
     members = household_members_status(household=household, on=today)
     quotes, quote_error = hi_quotes(user=request.user, household=household, on=today)
     hi_form = HiPaymentForm(initial={"months": 12, "amount": format_number(quotes[12]["payable"]) if quotes else ""})
-    vsi_form = VsiParamsForm(people=[row["person"] for row in members], initial={"income": format_number(1_500_000)})
+    vsi_form = VsiParamsForm(people=[row["person"] for row in members], initial={"income": format_number(vsi_income_floor(on=timezone.localdate()))})
     return render(request, "registry/household_detail.html", {
         "household": household, "members": members, "today": today, "quotes": quotes,
         "quote_error": quote_error, "hi_form": hi_form, "vsi_form": vsi_form,
