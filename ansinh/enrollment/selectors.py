@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 
 from ansinh.registry.models import Household, HouseholdMember, OtherCoverage, PovertyStatus
 
@@ -29,22 +29,21 @@ def hi_eligible_members(*, household: Household) -> list[HouseholdMember]:
     return members
 
 
-def hi_card_of(*, person_id: int, on: datetime.date) -> HiMemberCoverage | None:
-    """The paid HI coverage line valid for a person on a date, or None."""
-    return (
-        HiMemberCoverage.objects.filter(
-            person_id=person_id, participation__status__in=PAID_STATUSES, valid_from__lte=on, valid_to__gte=on
-        ).order_by("-valid_to").first()
+def hi_last_card_ends(*, person_ids: list[int]) -> dict[int, datetime.date]:
+    """{person_id: end date of the latest paid HI card} for those of ``person_ids`` who ever had one."""
+    rows = (
+        HiMemberCoverage.objects.filter(person_id__in=person_ids, participation__status__in=PAID_STATUSES)
+        .exclude(valid_to=None).values("person_id").annotate(end=Max("valid_to"))
     )
+    return {row["person_id"]: row["end"] for row in rows}
 
 
-def hi_last_card_end(*, person_id: int) -> datetime.date | None:
-    """The end date of the person's latest paid HI card, or None if they never had one."""
-    line = (
-        HiMemberCoverage.objects.filter(person_id=person_id, participation__status__in=PAID_STATUSES)
-        .exclude(valid_to=None).order_by("-valid_to").first()
-    )
-    return line.valid_to if line else None
+def hi_cards_valid_on(*, person_ids: list[int], on: datetime.date) -> dict[int, HiMemberCoverage]:
+    """{person_id: a paid HI coverage line valid on ``on``} for those of ``person_ids`` who hold one."""
+    lines = HiMemberCoverage.objects.filter(
+        person_id__in=person_ids, participation__status__in=PAID_STATUSES, valid_from__lte=on, valid_to__gte=on
+    ).order_by("valid_to")
+    return {line.person_id: line for line in lines}
 
 
 def vsi_months_supported(*, person_id: int) -> int:

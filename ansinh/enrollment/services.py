@@ -15,7 +15,7 @@ from ansinh.registry.models import Household, Person
 from . import pricing
 from .errors import AlreadyCovered, NoEligibleMembers
 from .models import HiMemberCoverage, HiParticipation, Status, VsiParticipation
-from .selectors import PAID_STATUSES, hi_card_of, hi_eligible_members, hi_last_card_end, vsi_months_supported
+from .selectors import PAID_STATUSES, hi_cards_valid_on, hi_eligible_members, hi_last_card_ends, vsi_months_supported
 
 
 def _agent_of(user_role):
@@ -63,8 +63,10 @@ def hi_enroll(*, user, household: Household, months: int, on: datetime.date,
     require_household_in_scope(user, household)
     Household.objects.select_for_update().filter(pk=household.pk).first()  # one enrolment at a time
     price = _hi_price(household=household, months=months, on=on)
+    cards = hi_cards_valid_on(person_ids=[line["person"].pk for line in price["members"]],
+                              on=on + datetime.timedelta(days=31))
     for line in price["members"]:
-        card = hi_card_of(person_id=line["person"].pk, on=on + datetime.timedelta(days=31))
+        card = cards.get(line["person"].pk)
         if card is not None:
             raise AlreadyCovered(
                 f"{line['person'].full_name} đã có thẻ BHYT còn hạn đến {card.valid_to:%d/%m/%Y}.",
@@ -89,14 +91,16 @@ def hi_enroll(*, user, household: Household, months: int, on: datetime.date,
 def hi_coverage_activate(*, participation: HiParticipation, paid_on: datetime.date) -> None:
     """Set each member's card validity after full payment on ``paid_on`` (rules: first participation or
     a break -> valid after the waiting days; renewal without a break -> day after the last card)."""
-    for line in participation.members.all():
+    lines = list(participation.members.all())
+    last_ends = hi_last_card_ends(person_ids=[line.person_id for line in lines])
+    for line in lines:
         validity = pricing.hi_card_validity(
-            paid_on=paid_on, months=participation.months, previous_valid_to=hi_last_card_end(person_id=line.person_id)
+            paid_on=paid_on, months=participation.months, previous_valid_to=last_ends.get(line.person_id)
         )
         line.valid_from = validity["valid_from"]
         line.valid_to = validity["valid_to"]
         line.validity_rule = validity["rule"][:200]
-        line.save(update_fields=["valid_from", "valid_to", "validity_rule"])
+    HiMemberCoverage.objects.bulk_update(lines, ["valid_from", "valid_to", "validity_rule"])
 
 
 def vsi_quote(*, user, person: Person, income: int, months: int, payment_mode: str, on: datetime.date,
