@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ansinh.reports",
     "ansinh.parameters",
     "ansinh.calculator",
+    "ansinh.imports",
     "ansinh.demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ansinh.campaigns.urls_progress")),
     path("", include("ansinh.reports.urls")),
     path("", include("ansinh.reports.urls_lists")),
+    path("", include("ansinh.imports.urls")),
     path("", include("ansinh.parameters.urls")),
     path("", include("ansinh.calculator.urls")),
 ]

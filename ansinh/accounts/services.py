@@ -19,10 +19,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
         "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
         "campaigns.view_campaign", "campaigns.change_target", "campaigns.add_target",
-        "parameters.add_parametervalue",
+        "imports.import_members", "imports.merge_persons", "parameters.add_parametervalue",
     ],
     Role.ASSOCIATION_OFFICER: [
         "registry.view_household", "registry.view_person", "campaigns.view_campaign",
+        "imports.import_members", "imports.merge_persons",
     ],
     Role.GROUP_LEADER: ["registry.view_household", "registry.view_person", "campaigns.view_campaign"],
     Role.COLLECTION_AGENT: [

@@ -1,0 +1,1 @@
+"""Import of association member lists and household data from spreadsheets."""

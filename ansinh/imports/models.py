@@ -1,0 +1,128 @@
+"""Import batches (one per file imported or checked), their row errors, probable duplicates found,
+and merges of duplicate people."""
+
+from django.conf import settings
+from django.db import models
+
+from ansinh.registry.models import Person
+
+
+class BatchStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Đã tải lên"
+    NEEDS_MAPPING = "needs_mapping", "Cần ghép cột"
+    CHECKING = "checking", "Đang kiểm tra"
+    CHECKED = "checked", "Đã kiểm tra (chưa ghi)"
+    IMPORTING = "importing", "Đang nhập"
+    DONE = "done", "Đã nhập xong"
+    FAILED = "failed", "Lỗi"
+
+
+class ImportBatch(models.Model):
+    """One file brought in: who, when, the file's fingerprint, progress, counts and summary.
+
+    ``summary`` is the JSON summary of the last run (see ``services.members_import``);
+    ``rejected_file`` the .xlsx of rejected rows with their reasons.
+    """
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField(default=0)
+    content = models.BinaryField(null=True, blank=True, help_text="The uploaded file, kept until it is imported.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=14, choices=BatchStatus.choices, default=BatchStatus.UPLOADED)
+    mapping = models.JSONField(default=dict, blank=True, help_text="Header text -> field, from the mapping step")
+    default_commune = models.ForeignKey("areas.AdministrativeUnit", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+    rows_total = models.IntegerField(default=0)
+    rows_done = models.IntegerField(default=0)
+    rows = models.IntegerField(default=0)
+    imported = models.IntegerField(default=0)
+    updated = models.IntegerField(default=0)
+    unchanged = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    duplicates = models.IntegerField(default=0)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_message = models.TextField(blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    rejected_file = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("import_members", "Nhập danh sách hội viên, hộ gia đình từ tệp"),
+            ("merge_persons", "Xem và gộp hồ sơ trùng"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class ImportRowError(models.Model):
+    """One problem of one row of an import batch (a row may have several)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_errors")
+    row = models.IntegerField()
+    column = models.CharField(max_length=200, blank=True)
+    code = models.CharField(max_length=40)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["row", "id"]
+        indexes = [models.Index(fields=["batch", "row"])]
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", "Chờ xem xét"
+    MERGED = "merged", "Đã gộp"
+    KEPT_APART = "kept_apart", "Không trùng (để riêng)"
+
+
+class DuplicateCandidate(models.Model):
+    """Two people who are probably the same (same name without diacritics, date of birth and commune,
+    different or missing IDs), waiting for an officer to merge them or keep them apart.
+    ``person_a`` has the smaller id."""
+
+    person_a = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    person_b = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="duplicate_candidates")
+    row = models.IntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_unique")]
+        indexes = [models.Index(fields=["status"])]
+
+
+class PersonMerge(models.Model):
+    """A merge of two records of one person: ``merged_person_id`` was folded into ``kept``.
+
+    Memberships, household place, participations and coverages of the merged record were moved to the
+    kept one; the merged record was then deleted, and its full history stays in the person history
+    (``Person.history.filter(id=merged_person_id)``), the deletion included."""
+
+    kept = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="merges")
+    merged_person_id = models.BigIntegerField(db_index=True)
+    merged_snapshot = models.JSONField()
+    moved = models.JSONField(default=dict)
+    candidate = models.ForeignKey(DuplicateCandidate, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,354 @@
+"""Services of the import: run an import of a member list (from the command line or a web upload),
+decide on probable duplicates (merge or keep apart).
+
+Permission and scope are checked at the top of each service: ``imports.import_members`` to import
+(an officer imports only into communes of their area), ``imports.merge_persons`` to merge.
+"""
+
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+
+from django.db import close_old_connections, models, transaction
+from django.db.models import ForeignKey, OneToOneField
+from django.utils import timezone
+
+from ansinh.accounts.services import communes_in_scope, require_permission, require_person_in_scope
+from ansinh.areas.models import UnitMapping
+from ansinh.core.errors import OutOfScope
+from ansinh.registry.models import HouseholdMember, MemberRole, Membership, Person, Relationship
+
+from . import errors
+from .engine import BatchWriteFailed, MemberImport, file_sha256, write_rejected_file
+from .models import BatchStatus, DuplicateCandidate, DuplicateStatus, ImportBatch, ImportRowError, PersonMerge
+
+log = logging.getLogger("ansinh.imports")
+
+IMPORT_PERMISSION = "imports.import_members"
+MERGE_PERMISSION = "imports.merge_persons"
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+RUN_IN_BACKGROUND = True  # the web import runs in a thread; tests set it to False to run inline
+
+
+def import_scope(user) -> set[int] | None:
+    """Commune ids (both maps) the user may import into; None for a run without a user (the command
+    line run by the system's operator)."""
+    if user is None:
+        return None
+    ids = set(communes_in_scope(user).values_list("pk", flat=True))
+    ids |= set(UnitMapping.objects.filter(old_unit_id__in=ids).values_list("new_unit_id", flat=True))
+    return ids
+
+
+def members_import(*, path, file_name: str | None = None, user=None, dry_run: bool = False,
+                   mapping: dict | None = None, default_commune_id: int | None = None,
+                   progress: Callable[[int, int], None] | None = None, batch: ImportBatch | None = None,
+                   record: bool = True) -> tuple[dict, bytes | None, ImportBatch | None]:
+    """Import (or with ``dry_run`` only check) the member list at ``path``.
+
+    Returns ``(summary, rejected_xlsx, batch)``; ``summary`` is
+    ``{"rows", "imported", "updated", "rejected", "duplicates", "unchanged", "errors": [{row, column, code,
+    message}], "file", "sha256", "dry_run", "unknown_columns"}``. A real run is recorded as an
+    ``ImportBatch`` (unless ``record`` is false); a dry run writes nothing. Raises an
+    ``errors.ImportFileError`` for a file that cannot be imported (nothing written), PermissionDenied.
+    """
+    if user is not None:
+        require_permission(user, IMPORT_PERMISSION)
+    file_name = file_name or os.path.basename(str(path))
+    sha = file_sha256(path)
+    scope = import_scope(user)
+    if default_commune_id is not None and scope is not None and default_commune_id not in scope:
+        raise OutOfScope("Xã mặc định nằm ngoài địa bàn bạn phụ trách.")
+    importer = MemberImport(path=path, file_name=file_name, user=user, dry_run=dry_run, mapping=mapping,
+                            default_commune_id=default_commune_id, scope=scope, progress=progress, batch=batch)
+    created_here = False
+    if not dry_run and batch is None and record:
+        created_here = True
+        batch = ImportBatch.objects.create(file_name=file_name, sha256=sha, size=os.path.getsize(path),
+                                           created_by=user if user is not None else None,
+                                           status=BatchStatus.IMPORTING, mapping=mapping or {},
+                                           default_commune_id=default_commune_id)
+        importer.batch = batch
+    try:
+        importer.run()
+    except BatchWriteFailed as exc:
+        if batch is not None:
+            summary = importer.summary.as_dict(file=file_name, sha256=sha, dry_run=False)
+            _batch_record(batch, importer, summary, write_rejected_file(importer), status=BatchStatus.FAILED)
+            ImportBatch.objects.filter(pk=batch.pk).update(error_code=exc.code, error_message=exc.message)
+        raise
+    except errors.ImportFileError:
+        if created_here:
+            batch.delete()  # a file-level error leaves the database as it was
+        raise
+    except BaseException:
+        if created_here:  # an unexpected failure: record it on the batch, then let it propagate
+            ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, error_code="internal_error",
+                                                           rows=importer.summary.rows)
+        raise
+    summary = importer.summary.as_dict(
+        file=file_name, sha256=sha, dry_run=dry_run,
+        unknown_columns=list(importer.mapping.unknown.values()) if importer.mapping else [])
+    rejected = write_rejected_file(importer)
+    if batch is not None and not dry_run:
+        _batch_record(batch, importer, summary, rejected, status=BatchStatus.DONE)
+    return summary, rejected, batch
+
+
+def _batch_record(batch: ImportBatch, importer: MemberImport, summary: dict, rejected: bytes | None, *,
+                  status: str) -> None:
+    s = importer.summary
+    batch.rows, batch.imported, batch.updated = s.rows, s.imported, s.updated
+    batch.unchanged, batch.rejected, batch.duplicates = s.unchanged, s.rejected, s.duplicates
+    batch.rows_total = importer.rows_total
+    batch.rows_done = s.rows
+    batch.summary = summary
+    batch.rejected_file = rejected
+    batch.status = status
+    batch.finished_at = timezone.now()
+    batch.save()
+    ImportRowError.objects.filter(batch=batch).delete()
+    ImportRowError.objects.bulk_create(
+        [ImportRowError(batch=batch, row=e.row, column=e.column, code=e.code, message=e.message) for e in s.errors],
+        batch_size=1000)
+
+
+# --- web: upload, check, import in the background ----------------------------------------------------
+
+def import_batch_create(*, user, file_name: str, content: bytes, default_commune_id: int | None = None) -> ImportBatch:
+    """Keep an uploaded file for checking and importing. Raises PermissionDenied, FileTooLarge, EmptyFile."""
+    require_permission(user, IMPORT_PERMISSION)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise errors.FileTooLarge(f"Tệp quá lớn (tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB).")
+    if not content:
+        raise errors.EmptyFile()
+    if default_commune_id is not None and default_commune_id not in import_scope(user):
+        raise OutOfScope("Xã mặc định nằm ngoài địa bàn bạn phụ trách.")
+    import hashlib
+
+    return ImportBatch.objects.create(
+        file_name=os.path.basename(file_name)[:255], sha256=hashlib.sha256(content).hexdigest(), size=len(content),
+        content=content, created_by=user, status=BatchStatus.UPLOADED, dry_run=True,
+        default_commune_id=default_commune_id)
+
+
+def import_batch_get(*, user, pk: int) -> ImportBatch:
+    """One of the user's own batches. Raises PermissionDenied, ImportBatch.DoesNotExist."""
+    require_permission(user, IMPORT_PERMISSION)
+    return ImportBatch.objects.get(pk=pk, created_by=user)
+
+
+def import_batch_set_mapping(*, user, batch: ImportBatch, mapping: dict[str, str]) -> ImportBatch:
+    """Store the officer's column mapping (header text -> field) for the next check."""
+    from .columns import FIELDS
+
+    require_permission(user, IMPORT_PERMISSION)
+    for header, name in mapping.items():
+        if name and name not in FIELDS:
+            raise errors.UnknownField(f"Trường \"{name}\" không có.")
+    batch.mapping = {h: f for h, f in mapping.items() if f}
+    batch.status = BatchStatus.UPLOADED
+    batch.save(update_fields=["mapping", "status"])
+    return batch
+
+
+def import_batch_run(*, batch_id: int, dry_run: bool) -> ImportBatch:
+    """Check (``dry_run``) or import the file kept on a batch, recording progress, counts, row errors
+    and the rejected rows file on the batch. File-level errors are recorded on the batch, not raised."""
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    user = batch.created_by
+    batch.status = BatchStatus.CHECKING if dry_run else BatchStatus.IMPORTING
+    batch.dry_run = dry_run
+    batch.rows_done = 0
+    batch.error_code = batch.error_message = ""
+    batch.save(update_fields=["status", "dry_run", "rows_done", "error_code", "error_message"])
+    suffix = os.path.splitext(batch.file_name)[1].lower() or ".bin"
+    fd, tmp = tempfile.mkstemp(suffix=suffix)
+    with os.fdopen(fd, "wb") as f:
+        f.write(bytes(batch.content or b""))
+
+    def progress(done: int, total: int) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done, rows_total=total)
+
+    importer = None
+    try:
+        require_permission(user, IMPORT_PERMISSION)
+        scope = import_scope(user)
+        importer = MemberImport(path=tmp, file_name=batch.file_name, user=user, dry_run=dry_run,
+                                mapping=batch.mapping, default_commune_id=batch.default_commune_id, scope=scope,
+                                progress=progress, batch=batch)
+        importer.run()
+    except errors.MissingColumns as exc:
+        batch.status = BatchStatus.NEEDS_MAPPING
+        batch.error_code, batch.error_message = exc.code, exc.message
+        batch.summary = {"unknown_columns": exc.details.get("unknown", []), "missing": exc.details.get("missing", [])}
+        batch.save(update_fields=["status", "error_code", "error_message", "summary"])
+        return batch
+    except errors.ImportFileError as exc:
+        batch.status = BatchStatus.FAILED
+        batch.error_code, batch.error_message = exc.code, exc.message
+        if importer is not None and importer.summary.rows:
+            summary = importer.summary.as_dict(file=batch.file_name, sha256=batch.sha256, dry_run=dry_run)
+            _batch_record(batch, importer, summary, write_rejected_file(importer), status=BatchStatus.FAILED)
+        batch.save(update_fields=["status", "error_code", "error_message"])
+        return batch
+    except Exception as exc:  # the background thread must leave a readable state, then the error is logged
+        log.exception("import batch %s failed", batch.pk)
+        batch.status = BatchStatus.FAILED
+        batch.error_code, batch.error_message = "internal_error", f"Lỗi hệ thống khi nhập: {exc.__class__.__name__}."
+        batch.save(update_fields=["status", "error_code", "error_message"])
+        return batch
+    finally:
+        os.unlink(tmp)
+    summary = importer.summary.as_dict(
+        file=batch.file_name, sha256=batch.sha256, dry_run=dry_run,
+        unknown_columns=list(importer.mapping.unknown.values()))
+    _batch_record(batch, importer, summary, write_rejected_file(importer),
+                  status=BatchStatus.CHECKED if dry_run else BatchStatus.DONE)
+    if not dry_run:
+        batch.content = None  # the file is in the registry now; keep the fingerprint only
+        batch.save(update_fields=["content"])
+    return batch
+
+
+def _run_in_thread(batch_id: int, dry_run: bool) -> None:
+    try:
+        import_batch_run(batch_id=batch_id, dry_run=dry_run)
+    finally:
+        close_old_connections()
+
+
+def import_batch_start(*, user, batch: ImportBatch, dry_run: bool, background: bool = True) -> ImportBatch:
+    """Start checking or importing a batch; in a background thread unless ``background`` is false (the
+    page then polls the batch's progress)."""
+    require_permission(user, IMPORT_PERMISSION)
+    if batch.created_by_id != user.pk:
+        raise ImportBatch.DoesNotExist()
+    if not dry_run and batch.status != BatchStatus.CHECKED:
+        raise errors.ImportFileError("Hãy kiểm tra tệp trước khi nhập.", code="not_checked")
+    batch.status = BatchStatus.CHECKING if dry_run else BatchStatus.IMPORTING
+    batch.rows_done = 0
+    batch.save(update_fields=["status", "rows_done"])
+    if background and RUN_IN_BACKGROUND:
+        transaction.on_commit(lambda: threading.Thread(
+            target=_run_in_thread, args=(batch.pk, dry_run), daemon=True, name=f"import-{batch.pk}").start())
+    else:
+        import_batch_run(batch_id=batch.pk, dry_run=dry_run)
+    batch.refresh_from_db()
+    return batch
+
+
+
+# --- duplicates: keep apart or merge -----------------------------------------------------------------
+
+def duplicate_keep_apart(*, user, candidate: DuplicateCandidate) -> DuplicateCandidate:
+    """Record that two probable duplicates are different people."""
+    require_permission(user, MERGE_PERMISSION)
+    for person in (candidate.person_a, candidate.person_b):
+        if person is not None:
+            require_person_in_scope(user, person)
+    candidate.status = DuplicateStatus.KEPT_APART
+    candidate.decided_by = user
+    candidate.decided_at = timezone.now()
+    candidate.save(update_fields=["status", "decided_by", "decided_at"])
+    return candidate
+
+
+def _snapshot(person: Person) -> dict:
+    return {f: (str(v) if v is not None else None) for f, v in (
+        (f.attname, getattr(person, f.attname)) for f in Person._meta.concrete_fields)}
+
+
+@transaction.atomic
+def person_merge(*, user, candidate: DuplicateCandidate, keep: Person) -> PersonMerge:
+    """Merge the two people of ``candidate`` into ``keep``: the other record's memberships, household
+    place, participations, coverages and referrals move to ``keep``; ``keep``'s empty fields (IDs,
+    phone, hamlet) are filled from it; then the other record is deleted. The history of both stays
+    (``Person.history`` holds every version of both, the deletion included; ``PersonMerge`` links them).
+    Raises PermissionDenied, OutOfScope, MergeError."""
+    require_permission(user, MERGE_PERMISSION)
+    if candidate.status != DuplicateStatus.OPEN:
+        raise errors.MergeError("Cặp hồ sơ này đã được xử lý.")
+    people = {p.pk: p for p in (candidate.person_a, candidate.person_b) if p is not None}
+    if keep.pk not in people or len(people) != 2:
+        raise errors.MergeError()
+    merged = next(p for pk, p in people.items() if pk != keep.pk)
+    for person in (keep, merged):
+        require_person_in_scope(user, person)
+    keep = Person.objects.select_for_update().get(pk=keep.pk)
+    merged = Person.objects.select_for_update().get(pk=merged.pk)
+    moved: dict[str, int] = {}
+    # household place
+    merged_place = HouseholdMember.objects.filter(person=merged).select_related("household").first()
+    kept_place = HouseholdMember.objects.filter(person=keep).first()
+    if merged_place is not None:
+        if kept_place is None:
+            merged_place.person = keep
+            merged_place.save(update_fields=["person"])
+            moved["household"] = 1
+        elif kept_place.household_id != merged_place.household_id:
+            raise errors.MergeError(
+                f"Hai hồ sơ thuộc hai hộ khác nhau ({merged_place.household.code} và {kept_place.household.code}): "
+                "hãy chuyển hộ trước khi gộp.")
+        elif merged_place.relationship == Relationship.HEAD:
+            merged_place.delete()
+            kept_place.relationship = Relationship.HEAD
+            kept_place.save(update_fields=["relationship"])
+            moved["household"] = 1
+    # memberships
+    kept_units = dict(Membership.objects.filter(person=keep).values_list("unit_id", "pk"))
+    for membership in Membership.objects.filter(person=merged):
+        if membership.unit_id in kept_units:
+            if membership.role == MemberRole.LEADER:
+                membership.delete()
+                Membership.objects.filter(pk=kept_units[membership.unit_id]).update(role=MemberRole.LEADER)
+            else:
+                membership.delete()
+        else:
+            membership.person = keep
+            membership.save(update_fields=["person"])
+        moved["memberships"] = moved.get("memberships", 0) + 1
+    # every other record pointing at the merged person (participations, coverages, referrals, ...)
+    for relation in Person._meta.related_objects:
+        if relation.related_model in (Membership, HouseholdMember) or relation.related_model is Person:
+            continue
+        if not isinstance(relation.field, (ForeignKey, OneToOneField)) or relation.related_model.__module__.startswith(
+                ("simple_history", "ansinh.imports")):
+            continue
+        if relation.related_model._meta.label.startswith("registry.HistoricalPerson"):
+            continue
+        count = relation.related_model.objects.filter(**{relation.field.name: merged}).update(
+            **{relation.field.name: keep})
+        if count:
+            moved[relation.related_model._meta.label] = count
+    # fill the kept record's empty fields
+    snapshot = _snapshot(merged)
+    fill = {}
+    for name in ("citizen_id", "si_number", "phone", "hamlet"):
+        if not getattr(keep, name) and getattr(merged, name):
+            fill[name] = getattr(merged, name)
+    if fill.get("citizen_id") or fill.get("si_number"):
+        Person.objects.filter(pk=merged.pk).update(citizen_id=None, si_number=None)
+    merged_id = merged.pk
+    # other open candidates of the merged record now concern the kept one
+    for other in DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).exclude(pk=candidate.pk).filter(
+            models.Q(person_a=merged) | models.Q(person_b=merged)):
+        partner = other.person_b_id if other.person_a_id == merged.pk else other.person_a_id
+        pair = (min(partner, keep.pk), max(partner, keep.pk))
+        if partner == keep.pk or DuplicateCandidate.objects.filter(person_a_id=pair[0], person_b_id=pair[1]).exists():
+            other.delete()
+        else:
+            DuplicateCandidate.objects.filter(pk=other.pk).update(person_a_id=pair[0], person_b_id=pair[1])
+    merged._change_reason = f"Gộp vào hồ sơ #{keep.pk}"
+    merged.delete()
+    if fill:
+        for name, value in fill.items():
+            setattr(keep, name, value)
+        keep._change_reason = f"Gộp hồ sơ #{merged_id}"
+        keep.save(update_fields=list(fill))
+    DuplicateCandidate.objects.filter(pk=candidate.pk).update(
+        status=DuplicateStatus.MERGED, decided_by=user, decided_at=timezone.now())
+    return PersonMerge.objects.create(kept=keep, merged_person_id=merged_id, merged_snapshot=snapshot, moved=moved,
+                                      candidate=candidate, merged_by=user)
