@@ -10,7 +10,6 @@ urlpatterns = [
     path("", include("ansinh.collection.urls")),
     path("", include("ansinh.campaigns.urls")),
     path("", include("ansinh.campaigns.urls_progress")),
-    path("", include("ansinh.reports.urls")),
     path("", include("ansinh.reports.urls_lists")),
     path("", include("ansinh.imports.urls")),
     path("", include("ansinh.parameters.urls")),

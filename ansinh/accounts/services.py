@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from ansinh.areas.models import AdministrativeUnit, Level
+from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
+from ansinh.areas.selectors import with_successors
 from ansinh.core.errors import OutOfScope, PermissionDenied
 from ansinh.registry.models import Household, Person
 
@@ -99,6 +100,13 @@ def communes_in_scope(user) -> QuerySet[AdministrativeUnit]:
     return AdministrativeUnit.objects.filter(parent=user_role.agent.area_id, level=Level.COMMUNE)
 
 
+def record_communes_in_scope(user) -> QuerySet[AdministrativeUnit]:
+    """Communes whose records an officer may see: ``communes_in_scope`` (old map) widened to the
+    new-map communes that are their primary successors (records made after 1 July 2025).
+    Raises PermissionDenied for a user without role."""
+    return with_successors(communes_in_scope(user), map_version=MapVersion.OLD)
+
+
 def households_in_scope(user) -> QuerySet[Household]:
     """Households the user may see: an agent's assigned households, a leader's members' households,
     an officer's area."""
@@ -109,7 +117,7 @@ def households_in_scope(user) -> QuerySet[Household]:
         return Household.objects.filter(
             members__person__memberships__unit=user_role.association_unit
         ).distinct()
-    return Household.objects.filter(commune__in=communes_in_scope(user))
+    return Household.objects.filter(commune__in=record_communes_in_scope(user))
 
 
 def persons_in_scope(user) -> QuerySet[Person]:
@@ -122,7 +130,7 @@ def persons_in_scope(user) -> QuerySet[Person]:
         ).distinct()
     if user_role.role == Role.COLLECTION_AGENT:
         return Person.objects.filter(household_membership__household__agent=user_role.agent)
-    return Person.objects.filter(commune__in=communes_in_scope(user))
+    return Person.objects.filter(commune__in=record_communes_in_scope(user))
 
 
 def require_household_in_scope(user, household: Household) -> None:

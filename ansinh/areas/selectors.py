@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import AdministrativeUnit, Level, MapVersion, UnitMapping
 from .services import MAP_CHANGE_DATE
@@ -35,3 +35,29 @@ def new_unit_of(*, old_commune: AdministrativeUnit) -> AdministrativeUnit:
 def old_province() -> AdministrativeUnit | None:
     """The old-map province loaded in this database (An Sinh runs one province), or None."""
     return AdministrativeUnit.objects.filter(map=MapVersion.OLD, level=Level.PROVINCE).first()
+
+
+def record_communes_of(*, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
+    """Commune-level units whose records belong to ``unit`` (a province, district or commune).
+
+    Records keep the commune they were made under, which may be on the old map (before 1 July 2025)
+    or the new one. For a unit on the old map: its old communes, plus the new communes that are the
+    *primary* successor of one of them. For a unit on the new map: its new communes, plus the old
+    communes whose primary successor is one of them. So a list for an area is the same whichever map
+    its records were made on (the primary mapping is the one the reports regroup by).
+    """
+    if unit.level == Level.COMMUNE:
+        own = AdministrativeUnit.objects.filter(pk=unit.pk)
+    elif unit.level == Level.DISTRICT:
+        own = AdministrativeUnit.objects.filter(parent=unit, level=Level.COMMUNE)
+    else:
+        own = AdministrativeUnit.objects.filter(province=unit, level=Level.COMMUNE)
+    return with_successors(own, map_version=unit.map)
+
+
+def with_successors(own: QuerySet[AdministrativeUnit], *, map_version: str) -> QuerySet[AdministrativeUnit]:
+    if map_version == MapVersion.OLD:
+        other = UnitMapping.objects.filter(old_unit__in=own, is_primary=True).values("new_unit_id")
+    else:
+        other = UnitMapping.objects.filter(new_unit__in=own, is_primary=True).values("old_unit_id")
+    return AdministrativeUnit.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=other))

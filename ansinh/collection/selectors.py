@@ -2,7 +2,7 @@
 officer's reconciliation. Permission (``collection.view_payment``) and scope are checked at the top.
 
 Scope: a collection agent sees the payments they took; an officer sees the payments for participations
-made in their area (on either map, see ``enrollment.renewals.record_communes_in_scope``) and the agents
+made in their area (on either map, see ``accounts.services.record_communes_in_scope``) and the agents
 working there. Money is integer VND; a reversal is a negative payment pointing to the one it cancels.
 """
 
@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import communes_in_scope, require_permission
 from ansinh.core.errors import OutOfScope
-from ansinh.enrollment.renewals import record_communes_in_scope
+from ansinh.accounts.services import record_communes_in_scope
 
 from .models import Agent, Payment, Receipt
 

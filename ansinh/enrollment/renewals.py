@@ -23,8 +23,9 @@ from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Sub
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from ansinh.accounts.models import Role
-from ansinh.accounts.services import communes_in_scope, persons_in_scope, require_permission, role_of
-from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, UnitMapping
+from ansinh.accounts.services import persons_in_scope, require_permission, role_of
+from ansinh.areas.models import AdministrativeUnit
+from ansinh.areas.selectors import record_communes_of
 from ansinh.registry.models import AssociationUnit, HouseholdMember, Membership, Relationship
 
 from .models import HiMemberCoverage, VsiParticipation
@@ -49,39 +50,6 @@ LIST_TITLES = {
 # ---------------------------------------------------------------------------------------------
 # Communes of records, on both maps
 # ---------------------------------------------------------------------------------------------
-
-def record_communes_of(*, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
-    """Commune-level units whose records belong to ``unit`` (a province, district or commune).
-
-    Records keep the commune they were made under, which may be on the old map (before 1 July 2025)
-    or the new one. For a unit on the old map: its old communes, plus the new communes that are the
-    *primary* successor of one of them. For a unit on the new map: its new communes, plus the old
-    communes whose primary successor is one of them. So a list for an area is the same whichever map
-    its records were made on (the primary mapping is the one the reports regroup by).
-    """
-    if unit.level == Level.COMMUNE:
-        own = AdministrativeUnit.objects.filter(pk=unit.pk)
-    elif unit.level == Level.DISTRICT:
-        own = AdministrativeUnit.objects.filter(parent=unit, level=Level.COMMUNE)
-    else:
-        own = AdministrativeUnit.objects.filter(province=unit, level=Level.COMMUNE)
-    return _with_successors(own, map_version=unit.map)
-
-
-def _with_successors(own: QuerySet[AdministrativeUnit], *, map_version: str) -> QuerySet[AdministrativeUnit]:
-    if map_version == MapVersion.OLD:
-        other = UnitMapping.objects.filter(old_unit__in=own, is_primary=True).values("new_unit_id")
-    else:
-        other = UnitMapping.objects.filter(new_unit__in=own, is_primary=True).values("old_unit_id")
-    return AdministrativeUnit.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=other))
-
-
-def record_communes_in_scope(user) -> QuerySet[AdministrativeUnit]:
-    """Communes whose records an officer may see: ``communes_in_scope`` (old map) widened to the
-    new-map communes that are their primary successors (records made after 1 July 2025).
-    Raises PermissionDenied for a user without role."""
-    return _with_successors(communes_in_scope(user), map_version=MapVersion.OLD)
-
 
 # ---------------------------------------------------------------------------------------------
 # Helpers

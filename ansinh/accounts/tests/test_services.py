@@ -49,3 +49,18 @@ def test_roles_carry_named_permissions_and_a_user_without_role_is_refused(small_
 def test_an_unknown_role_is_refused(small_province):
     with pytest.raises(ValueError):
         user_role_assign(user=small_province.users["thu_1"], role="mayor")
+
+
+def test_an_officer_also_sees_records_made_under_the_new_map_successor_of_their_communes(small_province):
+    import datetime
+
+    from ansinh.areas.selectors import new_unit_of
+    from ansinh.testing.province import make_person
+
+    p = small_province
+    successor = new_unit_of(old_commune=p.commune)
+    person = make_person(name="Lê Văn Mới", born=datetime.date(1990, 1, 1), sex="male", commune=successor,
+                         cid="093090000009")
+    assert persons_in_scope(p.users["bhxh_huyen"]).filter(pk=person.pk).exists()
+    assert persons_in_scope(p.users["bhxh_tinh"]).filter(pk=person.pk).exists()
+    assert not persons_in_scope(p.users["thu_2"]).filter(pk=person.pk).exists()

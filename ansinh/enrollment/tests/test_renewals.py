@@ -7,8 +7,9 @@ import pytest
 
 from ansinh.collection.services import payment_record
 from ansinh.core.errors import PermissionDenied
+from ansinh.areas.selectors import record_communes_of
 from ansinh.enrollment.renewals import (
-    hi_cards_expiring, hi_cards_lapsed, record_communes_of, renewal_list, renewals_for_agent, vsi_lapsed,
+    hi_cards_expiring, hi_cards_lapsed, renewal_list, renewals_for_agent, vsi_lapsed,
     vsi_period_end, vsi_periods_ending,
 )
 from ansinh.enrollment.services import hi_enroll
