@@ -19,6 +19,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "ansinh-development-key-not-for-produc
 DEBUG = os.environ.get("DEBUG", "0") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 ANSINH_DEMO = os.environ.get("ANSINH_DEMO", "0") == "1"
+# Office policy, not law: how many days back an agent may date a payment in the web forms (a payment is
+# priced on its date, so an old date would price at old rules). None: no limit.
+ANSINH_MAX_BACKDATE_DAYS = 31
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -6,6 +6,7 @@ import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from ansinh.enrollment.models import PaymentMode
@@ -36,8 +37,12 @@ class VndField(forms.Field):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        text = re.sub(r"[\s\u00a0.]", "", str(value)).removesuffix("đ").removesuffix("d")
-        if not re.fullmatch(r"-?\d{1,15}", text):
+        text = re.sub(r"[\s\u00a0]", "", str(value)).removesuffix("đ").removesuffix("d")
+        # Plain digits, or thousands grouped by dots (2.906.280); never a decimal point.
+        if not re.fullmatch(r"-?(?:[0-9]{1,15}|[0-9]{1,3}(?:\.[0-9]{3}){1,4})", text, flags=re.ASCII):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        text = text.replace(".", "")
+        if not re.fullmatch(r"-?[0-9]{1,15}", text, flags=re.ASCII):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         number = int(text)
         if number <= 0:
@@ -74,6 +79,13 @@ class PaymentFields(forms.Form):
             raise forms.ValidationError("Ngày nộp không được sau hôm nay.")
         if paid_on < datetime.date(2000, 1, 1):
             raise forms.ValidationError("Ngày nộp không hợp lệ.")
+        days = settings.ANSINH_MAX_BACKDATE_DAYS
+        earliest = timezone.localdate() - datetime.timedelta(days=days) if days is not None else None
+        if earliest and paid_on < earliest:
+            raise forms.ValidationError(
+                f"Ngày nộp không được sớm hơn {earliest:%d/%m/%Y} ({days} ngày trước hôm nay); "
+                "khoản thu cũ hơn phải do cán bộ BHXH điều chỉnh."
+            )
         return paid_on
 
 

@@ -20,6 +20,10 @@ from .models import CollectionOrg, Payment, PaymentMethod, Receipt, ReceiptCount
 from .receipts import format_receipt_number
 
 
+REVERSAL_KEY_PREFIX = "reverse-"
+"""Keys of reversals; refused for ordinary payments so a chosen key can never block a reversal."""
+
+
 def _org_for(user_role, participation) -> CollectionOrg:
     if user_role.role == Role.COLLECTION_AGENT:
         return user_role.agent.org
@@ -41,7 +45,7 @@ def payment_record(*, user, participation: VsiParticipation | HiParticipation, a
         require_household_in_scope(user, participation.household)
     else:
         require_person_in_scope(user, participation.person)
-    if not idempotency_key or len(idempotency_key) > 64:
+    if not idempotency_key or len(idempotency_key) > 64 or idempotency_key.startswith(REVERSAL_KEY_PREFIX):
         raise IdempotencyConflict("Thiếu hoặc sai mã giao dịch (idempotency key).")
     if method not in PaymentMethod.values:
         raise InvalidAmount("Hình thức nộp tiền không hợp lệ.")
@@ -132,7 +136,7 @@ def payment_reverse(*, user, payment: Payment, reason: str, on: datetime.date) -
     if locked.reverses_id or Payment.objects.filter(reverses=locked).exists():
         raise NotReversible()
     reversal = Payment.objects.create(
-        idempotency_key=f"reverse-{locked.pk}", hi=locked.hi, vsi=locked.vsi, amount=-locked.amount,
+        idempotency_key=f"{REVERSAL_KEY_PREFIX}{locked.pk}", hi=locked.hi, vsi=locked.vsi, amount=-locked.amount,
         method=locked.method, paid_on=on, agent=locked.agent, recorded_by=user, reverses=locked, reason=reason,
     )
     participation_status_set(participation=participation, status=Status.CANCELLED)

@@ -51,7 +51,10 @@ def hi_support_pct(*, poverty_status: str, on: datetime.date) -> int:
     group = HI_SUPPORT_GROUP.get(poverty_status)
     if group is None:
         return 0
-    return int(rules_quote.hi_state_support_pct(group=group, on=on, params=active_parameters()))
+    try:
+        return int(rules_quote.hi_state_support_pct(group=group, on=on, params=active_parameters()))
+    except RuleError as exc:
+        raise PricingError(exc.message, code=exc.code) from None
 
 
 def hi_card_validity(*, paid_on: datetime.date, months: int, previous_valid_to: datetime.date | None) -> dict:
@@ -86,4 +89,7 @@ def vsi_price(*, income: int, months: int, payment_mode: str, support_group: str
 def vsi_income_floor(*, on: datetime.date) -> int:
     """The lowest chosen VSI income on ``on`` (VND/month: the rural poverty line; Law 41/2024 Art 31(2)),
     used to prefill forms."""
-    return vsi_rates_on(on, active_parameters()).floor_vnd
+    try:
+        return vsi_rates_on(on, active_parameters()).floor_vnd
+    except RuleError as exc:
+        raise PricingError(exc.message, code=exc.code) from None

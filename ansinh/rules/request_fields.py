@@ -21,6 +21,9 @@ MAX_HOUSEHOLD_RANK = 100
 """Sanity bound: no household list has more members than this."""
 MAX_CONTRIBUTION_MONTHS = 100 * 12
 """Sanity bound: a century of contributions."""
+MAX_MAGNITUDE_DIGITS = 15
+"""Sanity bound: no number in a request has more than 15 digits before the point (10^15 VND is far
+beyond any income or amount); larger numbers are refused before they are converted."""
 MAX_FUND_RATE_MONTHLY = Decimal("0.1")
 """Sanity bound on a monthly fund rate given in a request (a ratio: 0.0025 is 0.25%)."""
 
@@ -34,8 +37,9 @@ def whole_number(value) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return value if abs(value) < 10**MAX_MAGNITUDE_DIGITS else None
+    if (isinstance(value, Decimal) and value.is_finite() and value.adjusted() < MAX_MAGNITUDE_DIGITS
+            and value == value.to_integral_value()):
         return int(value)
     return None
 
@@ -50,7 +54,9 @@ def decimal_number(value) -> Decimal | None:
         number = Decimal(value) if isinstance(value, (int, str, Decimal)) else None
     except InvalidOperation:
         return None
-    return number if number is not None and number.is_finite() else None
+    if number is None or not number.is_finite() or (number and number.adjusted() >= MAX_MAGNITUDE_DIGITS):
+        return None
+    return number
 
 
 class RequestFields:

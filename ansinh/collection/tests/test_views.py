@@ -1,5 +1,6 @@
 """Taking a payment through the pages: HI and VSI enrol-and-pay, receipts, errors, double submits."""
 
+import datetime
 import json
 import uuid
 from pathlib import Path
@@ -16,6 +17,12 @@ from ansinh.testing.province import PASSWORD  # noqa: E402
 
 VECTORS = Path(settings.BASE_DIR).parent / "shared" / "vectors" / "rules.json"
 
+
+
+@pytest.fixture(autouse=True)
+def _any_payment_date(settings):
+    """These tests pay on the dates of the shared vectors (2024, 2025): lift the back-dating window."""
+    settings.ANSINH_MAX_BACKDATE_DAYS = None
 
 def vector(vector_id: str) -> dict:
     return next(v for v in json.loads(VECTORS.read_text()) if v["id"] == vector_id)
@@ -213,3 +220,30 @@ def test_a_vsi_payment_with_a_wrong_amount_writes_nothing(agent, small_province)
     assert response.status_code == 422
     assert vnd(due) in response.content.decode()
     assert_nothing_written()
+
+
+def test_a_payment_dated_more_than_a_month_back_is_refused_and_nothing_is_written(small_province, settings, client):
+    from ansinh.collection.models import Payment
+    from django.utils import timezone
+
+    settings.ANSINH_MAX_BACKDATE_DAYS = 31
+    client.force_login(small_province.users["thu_1"])
+    old = timezone.localdate() - datetime.timedelta(days=40)
+    response = client.post(f"/ho/{small_province.household.pk}/thu-bhyt/", {
+        "months": "12", "amount": "1000000", "method": "cash", "paid_on": old.strftime("%d/%m/%Y"),
+        "idempotency_key": uuid.uuid4().hex,
+    })
+    earliest = timezone.localdate() - datetime.timedelta(days=31)
+    assert response.status_code == 422
+    assert f"Ngày nộp không được sớm hơn {earliest:%d/%m/%Y} (31 ngày trước hôm nay)" in response.content.decode()
+    assert Payment.objects.count() == 0
+
+
+@pytest.mark.parametrize("typed", ["1625778.5", "162577.8", "1.62.5", "１２３"])
+def test_an_amount_with_a_decimal_point_or_odd_digits_is_not_misread(small_province, client, typed):
+    from ansinh.collection.forms import VndField
+    from django import forms
+
+    with pytest.raises(forms.ValidationError):
+        VndField().clean(typed)
+    assert VndField().clean("2.906.280") == 2906280
