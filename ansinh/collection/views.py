@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from ansinh.accounts.views import domain_errors
 from ansinh.core.formatting import format_number
-from ansinh.enrollment.errors import AlreadyCovered, NoEligibleMembers, PricingError
+from ansinh.enrollment.errors import AlreadyCovered, NoEligibleMembers, NotEligible, PricingError
 from ansinh.enrollment.pricing import vsi_income_floor
 from ansinh.enrollment.services import hi_household_quote, vsi_quote
 from ansinh.registry.selectors import household_get, household_people
@@ -22,7 +22,7 @@ from .services import hi_enroll_and_pay, vsi_enroll_and_pay
 
 # Errors a payment form shows next to a field (or above the form); scope errors go to the 403 page.
 FORM_ERRORS = (AmountMismatch, InvalidAmount, AlreadyPaid, IdempotencyConflict, PricingError, AlreadyCovered,
-               NoEligibleMembers)
+               NoEligibleMembers, NotEligible)
 
 
 def _show_error(form, exc) -> None:
@@ -33,6 +33,8 @@ def _show_error(form, exc) -> None:
         field = "income"
     elif isinstance(exc, PricingError) and exc.code == "invalid_months":
         field = "months"
+    elif isinstance(exc, NotEligible) and "person" in form.fields:
+        field = "person"
     else:
         field = None
     form.add_error(field, exc.message)
@@ -101,7 +103,7 @@ def vsi_calculator(request, pk: int):
         try:
             result = vsi_quote(user=request.user, person=person, income=data["income"], months=data["months"],
                                payment_mode=data["payment_mode"], on=timezone.localdate())
-        except PricingError as exc:
+        except (PricingError, NotEligible) as exc:
             _show_error(form, exc)
         else:
             pay_form = VsiPaymentForm(people=people, initial={

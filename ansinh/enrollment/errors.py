@@ -18,3 +18,8 @@ class NoEligibleMembers(AnSinhError):
 class AlreadyCovered(AnSinhError):
     code = "already_covered"
     message = "Người này đã có thẻ BHYT/thời gian đóng BHXH còn hiệu lực trong kỳ đã chọn."
+
+
+class NotEligible(AnSinhError):
+    code = "not_eligible"
+    message = "Người này không thuộc diện tham gia BHXH tự nguyện."

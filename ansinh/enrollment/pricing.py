@@ -93,3 +93,11 @@ def vsi_income_floor(*, on: datetime.date) -> int:
         return vsi_rates_on(on, active_parameters()).floor_vnd
     except RuleError as exc:
         raise PricingError(exc.message, code=exc.code) from None
+
+
+def vsi_min_age(*, on: datetime.date) -> int:
+    """The youngest age (full years) at which a person may join VSI on ``on`` (Law 41/2024 Art 2(4))."""
+    try:
+        return int(active_parameters().value("vsi.participant_min_age", on))
+    except RuleError as exc:
+        raise PricingError(exc.message, code=exc.code) from None

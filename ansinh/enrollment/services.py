@@ -10,10 +10,10 @@ from django.db import transaction
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
-from ansinh.registry.models import Household, Person
+from ansinh.registry.models import Household, OtherCoverage, Person
 
 from . import pricing
-from .errors import AlreadyCovered, NoEligibleMembers
+from .errors import AlreadyCovered, NoEligibleMembers, NotEligible
 from .models import HiMemberCoverage, HiParticipation, Status, VsiParticipation
 from .selectors import PAID_STATUSES, hi_cards_valid_on, hi_eligible_members, hi_last_card_ends, vsi_months_supported
 
@@ -107,7 +107,8 @@ def vsi_quote(*, user, person: Person, income: int, months: int, payment_mode: s
               support_group: str | None = None) -> dict:
     """What a person would pay for VSI: the rules result (``gross``, ``state_support``, ``amount_due``,
     ``payable``, ``breakdown``; VND). The support group defaults to the household's poverty status.
-    Raises PermissionDenied, OutOfScope, PricingError (income_below_floor, income_above_ceiling, …).
+    Raises PermissionDenied, OutOfScope, NotEligible (too young, pensioner), PricingError
+    (income_below_floor, income_above_ceiling, …).
     Legal source: Law 41/2024 Art 31, 36; Decree 159/2025 Art 5 (Decree 134/2015 before 01/07/2025)."""
     require_permission(user, "registry.view_person")
     require_person_in_scope(user, person)
@@ -124,7 +125,22 @@ def _vsi_support_group(person: Person) -> str:
     return group
 
 
+def _vsi_check_eligible(*, person: Person, on: datetime.date) -> None:
+    """Refuse a person who may not join VSI on ``on``: younger than the minimum age, or drawing a pension
+    (Law 41/2024 Art 2(4); Law 58/2014 Art 2(4)). Raises NotEligible."""
+    min_age = pricing.vsi_min_age(on=on)
+    born = person.date_of_birth
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    if age < min_age:
+        raise NotEligible(f"{person.full_name} chưa đủ {min_age} tuổi nên chưa được tham gia BHXH tự nguyện.",
+                          person_id=person.pk)
+    if person.other_coverage == OtherCoverage.PENSIONER:
+        raise NotEligible(f"{person.full_name} đang hưởng lương hưu/trợ cấp nên không tham gia BHXH tự nguyện.",
+                          person_id=person.pk)
+
+
 def _vsi_price(*, person, income, months, payment_mode, on, support_group):
+    _vsi_check_eligible(person=person, on=on)
     return pricing.vsi_price(
         income=income, months=months, payment_mode=payment_mode, on=on,
         support_group=support_group or _vsi_support_group(person),

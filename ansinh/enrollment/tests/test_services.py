@@ -126,3 +126,23 @@ def test_no_one_enrols_a_household_outside_their_scope_or_without_the_permission
         hi_enroll(user=p.users["thu_1"], household=p.other_household, months=12, on=JULY_2024)
     with pytest.raises(PermissionDenied):
         hi_enroll(user=p.users["hoi_tinh"], household=p.household, months=12, on=JULY_2024)
+
+
+def test_a_child_or_a_pensioner_cannot_join_vsi(small_province):
+    from ansinh.enrollment.errors import NotEligible
+    from ansinh.testing.province import make_person
+
+    p = small_province
+    child = make_person(name="Nguyễn Bé Ba", born=datetime.date(2020, 5, 20), sex="female", commune=p.commune,
+                        cid="093320000010")
+    p.household.members.create(person=child, relationship="child")
+    with pytest.raises(NotEligible) as err:
+        vsi_enroll(user=p.users["thu_1"], person=child, income=1_500_000, months=1, payment_mode="monthly",
+                   on=JULY_2024)
+    assert err.value.message == "Nguyễn Bé Ba chưa đủ 15 tuổi nên chưa được tham gia BHXH tự nguyện."
+    head = p.household.members.get(relationship="head").person
+    head.other_coverage = OtherCoverage.PENSIONER
+    head.save()
+    with pytest.raises(NotEligible):
+        vsi_enroll(user=p.users["thu_1"], person=head, income=1_500_000, months=1, payment_mode="monthly",
+                   on=JULY_2024)
