@@ -4,6 +4,7 @@ from ansinh.core.errors import OutOfScope, ValidationError
 
 GOAL_NEGATIVE = "Chỉ tiêu không được là số âm."
 GOAL_NOT_NUMBER = "Chỉ tiêu phải là một số."
+GOAL_TOO_LARGE = "Chỉ tiêu quá lớn (tối đa 99.999.999.999.999)."
 GOAL_NOT_WHOLE = "Chỉ tiêu số người hoặc số tiền phải là số nguyên."
 PERCENT_ABOVE_100 = "Chỉ tiêu tỷ lệ không được vượt quá 100%."
 PERIOD_ORDER = "Ngày kết thúc kỳ chỉ tiêu không được trước ngày bắt đầu."

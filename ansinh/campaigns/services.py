@@ -21,6 +21,8 @@ from . import errors
 from .models import Campaign, GoalKind, Indicator, Target
 from .progress import GOAL_KIND
 
+GOAL_LIMIT = Decimal(10) ** (Target._meta.get_field("goal").max_digits - Target._meta.get_field("goal").decimal_places)
+"""A goal must fit the goal column (16 digits, 2 after the point)."""
 _KIND_WORDS = {GoalKind.COUNT: "số người", GoalKind.PERCENT: "tỷ lệ %", GoalKind.AMOUNT: "số tiền (đồng)"}
 
 
@@ -31,6 +33,8 @@ def _goal(value) -> Decimal:
         raise errors.TargetInvalid(errors.GOAL_NOT_NUMBER) from None
     if not goal.is_finite():
         raise errors.TargetInvalid(errors.GOAL_NOT_NUMBER)
+    if abs(goal) >= GOAL_LIMIT:
+        raise errors.TargetInvalid(errors.GOAL_TOO_LARGE)
     return goal
 
 

@@ -13,6 +13,8 @@ REFERENCE_REQUIRED = "Vui lòng nhập văn bản căn cứ (số hiệu văn b�
 LINK_INVALID = "Đường dẫn phải bắt đầu bằng http:// hoặc https://."
 CONFIDENCE_INVALID = "Độ tin cậy phải là «Đã công bố», «Nguồn thứ cấp» hoặc «Chưa xác nhận»."
 REFUSED_BY_LOADER = "Bộ kiểm tra tham số từ chối giá trị này ({detail})."
+GROUPS_DIFFER = "Giá trị mới phải có đúng các nhóm của giá trị hiện hành: {groups}."
+VALUE_ZERO = "Giá trị mới không được bằng 0 (giá trị hiện hành khác 0)."
 ALREADY_ADDED = "Tham số này vừa có một giá trị khác cùng ngày áp dụng; vui lòng tải lại trang."
 
 

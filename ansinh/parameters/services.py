@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
@@ -14,8 +16,10 @@ from ansinh.rules.parameters import CONFIDENCES
 from .errors import (
     ALREADY_ADDED,
     CONFIDENCE_INVALID,
+    GROUPS_DIFFER,
     LINK_INVALID,
     REFERENCE_REQUIRED,
+    VALUE_ZERO,
     REFUSED_BY_LOADER,
     START_NOT_AFTER_LAST,
     START_REQUIRED,
@@ -70,6 +74,7 @@ def parameter_value_add(
     if start.year > LAST_YEAR:
         raise _refuse(START_TOO_FAR.format(year=LAST_YEAR), "start_too_far", "start")
     normalised = value_parse(parameter.unit, value)
+    _check_like_last(parameter, normalised)
     reference_document = (reference_document or "").strip()
     if not reference_document:
         raise _refuse(REFERENCE_REQUIRED, "reference_required", "reference_document")
@@ -91,6 +96,19 @@ def parameter_value_add(
     except IntegrityError:
         raise _refuse(ALREADY_ADDED, "already_added", "start") from None
     return record
+
+
+def _check_like_last(parameter, value) -> None:
+    """A new value has the shape of the one in force before it: the same groups (keys) for a value by
+    group, and not zero where the last value was not zero (a zero base salary or income step would
+    break every price; a parameter is ended by the law, not by a zero)."""
+    last = next((v.value for v in reversed(parameter.values) if v.value is not None), None)
+    if last is None:
+        return
+    if isinstance(last, Mapping) and isinstance(value, Mapping) and set(last) != set(value):
+        raise _refuse(GROUPS_DIFFER.format(groups=", ".join(sorted(last))), "groups_differ", "value")
+    if isinstance(last, (int, Decimal)) and not isinstance(last, bool) and last != 0 and value == 0:
+        raise _refuse(VALUE_ZERO, "value_zero", "value")
 
 
 def _strict_check(record: ParameterValue) -> None:

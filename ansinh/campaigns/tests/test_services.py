@@ -120,3 +120,12 @@ def test_campaigns_are_checked(small_province):
     create(small_province, campaign, period_end=datetime.date(2024, 12, 1))
     with pytest.raises(errors.CampaignInvalid):
         campaign_update(user=officer, campaign=campaign, ends_on=datetime.date(2024, 11, 30))
+
+
+def test_a_goal_too_large_for_the_goal_column_is_refused_with_a_message():
+    from ansinh.campaigns import errors
+    from ansinh.campaigns.services import _goal
+
+    with pytest.raises(errors.TargetInvalid) as err:
+        _goal("1e30")
+    assert err.value.message == errors.GOAL_TOO_LARGE

@@ -15,8 +15,8 @@ from ansinh.collection.models import Agent, CollectionOrg
 @pytest.fixture
 def users(db) -> dict[str, User]:
     roles_sync()
-    province = AdministrativeUnit.objects.create(map=MapVersion.OLD, level=Level.PROVINCE, code="93",
-                                                 name="Tỉnh Hậu Giang")
+    province, _ = AdministrativeUnit.objects.get_or_create(map=MapVersion.OLD, level=Level.PROVINCE, code="93",
+                                                           defaults={"name": "Tỉnh Hậu Giang"})
     org = CollectionOrg.objects.create(code="BD93", name="Bưu điện tỉnh Hậu Giang", province=province)
     agent = Agent.objects.create(org=org, code="NVT001", full_name="Lê Thị Thu", area=province)
     found = {}

@@ -164,3 +164,18 @@ def test_the_active_set_is_cached_until_a_value_is_added(users):
     second = active_parameters()
     assert second is not first
     assert active_parameters() is second
+
+
+def test_a_zero_base_salary_is_refused_because_every_price_would_be_zero(users):
+    with pytest.raises(ParameterValueRefused) as refused:
+        add(users["bhxh_tinh"], value="0")
+    assert refused.value.message == errors.VALUE_ZERO
+    assert not ParameterValue.objects.exists()
+
+
+def test_a_value_by_group_must_keep_the_groups_in_force(users):
+    name = "vsi.state_support_2025"
+    last = default_parameters().parameter(name).values[-1]
+    with pytest.raises(ParameterValueRefused) as refused:
+        add(users["bhxh_tinh"], name=name, start=next_year(last.start), value='{"rich": 10}')
+    assert refused.value.message == errors.GROUPS_DIFFER.format(groups=", ".join(sorted(last.value)))

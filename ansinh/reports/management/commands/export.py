@@ -83,6 +83,8 @@ class Command(BaseCommand):
             summary = self._run(what, o)
         except AnSinhError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from None
+        except OSError as exc:
+            raise CommandError(f"Không ghi được tệp {o.get('out')}: {exc.strerror or exc}") from None
         self.stdout.write(json.dumps(summary, ensure_ascii=False, default=str))
 
     def _run(self, what: str, o: dict) -> dict:
