@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TextIO
 
-from .errors import INVALID_MEMBERS, INVALID_MONTHS, INVALID_REQUEST, RuleError
+from .errors import INCOME_ABOVE_CEILING, INVALID_MEMBERS, INVALID_MONTHS, INVALID_REQUEST, RuleError
 from .household_hi import household_hi_contribution, household_hi_support_minimum_pct
 from .money import plain_number
 from .parameters import ParameterSet, default_parameters
@@ -75,7 +75,7 @@ def _fund_rate(fields: RequestFields) -> Decimal | None:
 def _quote_vsi(fields: RequestFields, params: ParameterSet) -> dict:
     return vsi_contribution(
         on=fields.date("on"),
-        income=fields.integer("income", minimum=0),
+        income=fields.integer("income", minimum=0, too_large_code=INCOME_ABOVE_CEILING),
         payment_mode=fields.text("payment_mode", "monthly"),
         months=fields.integer("months", None, minimum=1, code=INVALID_MONTHS),
         support_groups=_support_groups(fields),

@@ -44,6 +44,15 @@ def whole_number(value) -> int | None:
     return None
 
 
+def _too_large(value) -> bool:
+    """A JSON number beyond the sanity bound (checked without converting it)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) >= 10**MAX_MAGNITUDE_DIGITS
+    return isinstance(value, Decimal) and value.is_finite() and value.adjusted() >= MAX_MAGNITUDE_DIGITS
+
+
 def decimal_number(value) -> Decimal | None:
     """`value` as a finite Decimal if it is a JSON number or a decimal text, else None."""
     if isinstance(value, bool):
@@ -98,11 +107,18 @@ class RequestFields:
         return int(match.group(1)), int(match.group(2))
 
     def integer(self, key: str, default=MISSING, minimum: int | None = None, maximum: int | None = None,
-                code: str = INVALID_REQUEST) -> int | None:
+                code: str = INVALID_REQUEST, too_large_code: str | None = None) -> int | None:
+        """A whole JSON number within [minimum, maximum]. A number beyond the sanity bound is refused
+        without being converted: with ``too_large_code`` (e.g. income_above_ceiling) and that code's
+        standard message, else as invalid_request."""
         if not self.given(key) and default is not MISSING:
             return default
         value = self.raw(key)
         number = whole_number(value)
+        if number is None and _too_large(value):
+            if too_large_code:
+                raise RuleError(too_large_code, None, field=key, value=str(value)[:40])
+            raise invalid(key, f"«{key}» quá lớn.", value=str(value)[:40])
         if number is None:
             raise invalid(key, f"«{key}» phải là một số nguyên.", value=str(value))
         if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
