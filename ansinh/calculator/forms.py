@@ -39,7 +39,7 @@ SEX_REQUIRED = "Vui lòng chọn giới tính."
 
 
 def number_or_text(text: str | None):
-    """'1.500.000' / '1 500 000 đ' / '1500000' -> 1500000; '' -> None; anything else: the text itself."""
+    """'2.000.000' / '2 000 000 đ' / '2000000' -> 2000000; '' -> None; anything else: the text itself."""
     if text is None:
         return None
     compact = re.sub(r"[\s\u00a0]", "", str(text)).removesuffix("đồng").removesuffix("đ")

@@ -157,6 +157,31 @@ def _receipt_for_key(*, key: str, hi_household_id: int | None = None, vsi_person
     return payment.receipt
 
 
+def _enroll_and_pay(*, user, enroll, amount, method: str, paid_on: datetime.date, idempotency_key: str,
+                    owner: dict) -> tuple[Receipt, bool]:
+    """Run ``enroll()`` and record its full payment in one transaction, idempotent on the key: a key
+    already used for the same ``owner`` (``{"hi_household_id": …}`` or ``{"vsi_person_id": …}``) returns
+    its receipt and writes nothing; a concurrent submit that committed first is answered the same way."""
+    if not idempotency_key or len(idempotency_key) > 64 or idempotency_key.startswith(REVERSAL_KEY_PREFIX):
+        raise IdempotencyConflict("Thiếu hoặc sai mã giao dịch (idempotency key).")
+    try:
+        with transaction.atomic():
+            receipt = _receipt_for_key(key=idempotency_key, **owner)
+            if receipt is not None:
+                return receipt, False
+            _, receipt, created = payment_record(
+                user=user, participation=enroll(), amount=amount, method=method, paid_on=paid_on,
+                idempotency_key=idempotency_key,
+            )
+            return receipt, created
+    except IdempotencyConflict:
+        # A concurrent submit with the same key committed first; ours was rolled back.
+        receipt = _receipt_for_key(key=idempotency_key, **owner)
+        if receipt is None:
+            raise
+        return receipt, False
+
+
 def hi_enroll_and_pay(*, user, household, months: int, amount, method: str, paid_on: datetime.date,
                       idempotency_key: str) -> tuple[Receipt, bool]:
     """Enrol a household in HI for ``months`` priced on ``paid_on`` and record its full payment, in one
@@ -166,51 +191,24 @@ def hi_enroll_and_pay(*, user, household, months: int, amount, method: str, paid
     on any error nothing is written."""
     require_permission(user, "collection.add_payment")
     require_household_in_scope(user, household)
-    if not idempotency_key or len(idempotency_key) > 64:
-        raise IdempotencyConflict("Thiếu hoặc sai mã giao dịch (idempotency key).")
-    try:
-        with transaction.atomic():
-            receipt = _receipt_for_key(key=idempotency_key, hi_household_id=household.pk)
-            if receipt is not None:
-                return receipt, False
-            participation = hi_enroll(user=user, household=household, months=months, on=paid_on)
-            _, receipt, created = payment_record(
-                user=user, participation=participation, amount=amount, method=method, paid_on=paid_on,
-                idempotency_key=idempotency_key,
-            )
-            return receipt, created
-    except IdempotencyConflict:
-        # A concurrent submit with the same key committed first; ours was rolled back.
-        receipt = _receipt_for_key(key=idempotency_key, hi_household_id=household.pk)
-        if receipt is None:
-            raise
-        return receipt, False
+    return _enroll_and_pay(
+        user=user, amount=amount, method=method, paid_on=paid_on, idempotency_key=idempotency_key,
+        owner={"hi_household_id": household.pk},
+        enroll=lambda: hi_enroll(user=user, household=household, months=months, on=paid_on),
+    )
 
 
 def vsi_enroll_and_pay(*, user, person, income: int, months: int, payment_mode: str, amount, method: str,
                        paid_on: datetime.date, idempotency_key: str) -> tuple[Receipt, bool]:
     """Enrol a person in VSI (period from the month of ``paid_on``, priced on ``paid_on``) and record its
     full payment, in one transaction; idempotent on ``idempotency_key`` like ``hi_enroll_and_pay``.
-    Raises PermissionDenied, OutOfScope, PricingError, AlreadyCovered, InvalidAmount, AmountMismatch,
-    IdempotencyConflict; on any error nothing is written."""
+    Raises PermissionDenied, OutOfScope, NotEligible, PricingError, AlreadyCovered, InvalidAmount,
+    AmountMismatch, IdempotencyConflict; on any error nothing is written."""
     require_permission(user, "collection.add_payment")
     require_person_in_scope(user, person)
-    if not idempotency_key or len(idempotency_key) > 64:
-        raise IdempotencyConflict("Thiếu hoặc sai mã giao dịch (idempotency key).")
-    try:
-        with transaction.atomic():
-            receipt = _receipt_for_key(key=idempotency_key, vsi_person_id=person.pk)
-            if receipt is not None:
-                return receipt, False
-            participation = vsi_enroll(user=user, person=person, income=income, months=months,
-                                       payment_mode=payment_mode, on=paid_on)
-            _, receipt, created = payment_record(
-                user=user, participation=participation, amount=amount, method=method, paid_on=paid_on,
-                idempotency_key=idempotency_key,
-            )
-            return receipt, created
-    except IdempotencyConflict:
-        receipt = _receipt_for_key(key=idempotency_key, vsi_person_id=person.pk)
-        if receipt is None:
-            raise
-        return receipt, False
+    return _enroll_and_pay(
+        user=user, amount=amount, method=method, paid_on=paid_on, idempotency_key=idempotency_key,
+        owner={"vsi_person_id": person.pk},
+        enroll=lambda: vsi_enroll(user=user, person=person, income=income, months=months,
+                                  payment_mode=payment_mode, on=paid_on),
+    )

@@ -107,3 +107,13 @@ def test_a_reversal_is_a_new_negative_record_pointing_to_the_payment(small_provi
         payment_reverse(user=p.users["thu_1"], payment=payment, reason="lần nữa", on=JULY_2024)
     with pytest.raises(NotReversible):
         payment_reverse(user=p.users["thu_1"], payment=reversal, reason="đảo", on=JULY_2024)
+
+
+def test_a_payment_key_that_looks_like_a_reversal_key_is_refused(small_province):
+    from ansinh.collection.services import hi_enroll_and_pay
+
+    p = small_province
+    with pytest.raises(IdempotencyConflict):
+        hi_enroll_and_pay(user=p.users["thu_1"], household=p.household, months=12, amount=1, method="cash",
+                          paid_on=JULY_2024, idempotency_key="reverse-1")
+    assert Payment.objects.count() == 0
