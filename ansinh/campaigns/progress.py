@@ -704,8 +704,47 @@ def progress_for_user(*, user, campaign: Campaign, by: str, on: datetime.date, m
             inside = AdministrativeUnit.objects.filter(pk=within.pk).values("pk")
         if not scope.filter(pk__in=inside).exists():
             raise OutOfScope()
-    return campaign_progress(campaign=campaign, by=by, on=on, map_version=map_version, within=within,
-                             communes=scope)
+    report = campaign_progress(campaign=campaign, by=by, on=on, map_version=map_version, within=within,
+                               communes=scope)
+    _goals_only_where_scope_covers(report, scope=set(scope.values_list("pk", flat=True)), campaign=campaign,
+                                   on=on)
+    return report
+
+
+def _old_communes_of(unit: AdministrativeUnit) -> set[int]:
+    """Old-map communes whose records an area unit's row counts (see the module docstring)."""
+    if unit.map == MapVersion.NEW:
+        if unit.level == Level.COMMUNE:
+            return set(UnitMapping.objects.filter(new_unit=unit, is_primary=True).values_list("old_unit_id", flat=True))
+        return set(UnitMapping.objects.filter(new_unit__province=unit, is_primary=True)
+                   .values_list("old_unit_id", flat=True))
+    if unit.level == Level.COMMUNE:
+        return {unit.pk}
+    field = "parent" if unit.level == Level.DISTRICT else "province"
+    return set(AdministrativeUnit.objects.filter(**{field: unit}, level=Level.COMMUNE).values_list("pk", flat=True))
+
+
+def _goals_only_where_scope_covers(report: ProgressReport, *, scope: set[int], campaign: Campaign,
+                                   on: datetime.date) -> None:
+    """A user whose scope covers only part of an area row (a branch head on the district level, a district
+    officer on the province total) sees that row's figures for their part only, so the area's goal would
+    be compared with part of its achievement: drop the goal there (percent, remaining follow) and say in
+    the total's label that the figures are the user's part."""
+    def clear(cell: Cell) -> None:
+        cell.goal = cell.target_id = cell.percent = cell.remaining = None
+        _finish(cell, campaign, on)
+
+    for group in report.groups:
+        if group.level in AREA_LEVELS and isinstance(group.obj, AdministrativeUnit) \
+                and not _old_communes_of(group.obj) <= scope:
+            for s in report.series:
+                clear(report.cell(group, s))
+    within = report.within
+    if isinstance(within.obj, AdministrativeUnit) and not _old_communes_of(within.obj) <= scope:
+        for cell in report.total.values():
+            clear(cell)
+        report.within = Group(within.level, within.id, within.code, f"{within.name} (phần trong phạm vi của bạn)",
+                              within.obj)
 
 
 def daily_signups(*, campaign: Campaign, on: datetime.date, communes=None) -> list[dict]:

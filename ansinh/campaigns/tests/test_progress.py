@@ -204,3 +204,23 @@ def test_a_unit_outside_the_scope_is_refused(data, small_province):
     with pytest.raises(OutOfScope):
         progress_for_user(user=small_province.users["bhxh_huyen"], campaign=data.campaign, by="commune",
                           on=YEAR_END, map_version="old", within=small_province.other_district)
+
+
+def test_a_narrow_scope_sees_its_own_part_of_an_area_without_the_areas_goal(data, small_province):
+    from ansinh.campaigns.progress import progress_for_user
+
+    p = small_province
+    launch = LAUNCH.isoformat()
+    head = progress_for_user(user=p.users["chi_hoi"], campaign=data.campaign, by="district", on=YEAR_END,
+                             map_version="old")
+    row = by_key(head)[(p.district.code, "vsi_new", launch)]
+    assert (row["goal"], row["percent"], row["remaining"]) == (None, None, None)
+    assert head.within.name == "Tỉnh Hậu Giang (phần trong phạm vi của bạn)"
+    assert all(cell.goal is None for cell in head.total_cells())
+    district = progress_for_user(user=p.users["bhxh_huyen"], campaign=data.campaign, by="district", on=YEAR_END,
+                                 map_version="old")
+    assert by_key(district)[(p.district.code, "vsi_new", launch)]["goal"] == 50  # the whole district is theirs
+    province = progress_for_user(user=p.users["bhxh_tinh"], campaign=data.campaign, by="district", on=YEAR_END,
+                                 map_version="old")
+    assert province.within.name == "Tỉnh Hậu Giang"
+    assert by_key(province)[(p.district.code, "vsi_new", launch)]["goal"] == 50
