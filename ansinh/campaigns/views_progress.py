@@ -131,7 +131,8 @@ def progress(request):
     if campaign is None:
         return _no_campaign(request)
     form = ProgressForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
     on = data.get("on") or timezone.localdate()
     map_version = data.get("map") or map_in_force(on=on)
     by = data.get("by") or ("district" if map_version == MapVersion.OLD else "commune")
@@ -139,6 +140,11 @@ def progress(request):
     if data.get("within"):
         within = get_object_or_404(AdministrativeUnit, pk=data["within"])
     error = None
+    if form.is_bound and not valid:
+        # Say what was ignored instead of silently showing today's default view.
+        error = "Đã bỏ qua tham số không hợp lệ: " + "; ".join(
+            f"{form.fields[name].label or name}: {' '.join(messages)}" for name, messages in form.errors.items()
+        )
     report = None
     try:
         report = progress_for_user(user=request.user, campaign=campaign, by=by, on=on, map_version=map_version,

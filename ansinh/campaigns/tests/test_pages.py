@@ -93,3 +93,15 @@ def test_an_agent_sees_reminders_but_not_progress(data, client):
     assert page.status_code == 200 and "HG-0001" in page.content.decode()
     export = client.get("/viec-can-lam/", {"on": "2025-06-10", "xlsx": "1"})
     assert export["Content-Type"] == XLSX_TYPE
+
+
+def test_bad_progress_controls_are_named_not_silently_ignored(client, small_province):
+    client.force_login(small_province.users["bhxh_tinh"])
+    from ansinh.campaigns.tests.factories import campaign_make
+
+    campaign_make(small_province.province)
+    response = client.get("/tien-do/", {"by": "foo", "on": "2024-99-99", "map": "xyz"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Đã bỏ qua tham số không hợp lệ: " in text
+    assert "Xem theo:" in text and "Tính đến ngày:" in text and "Bản đồ:" in text
