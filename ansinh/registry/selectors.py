@@ -6,6 +6,7 @@ Permission and scope are checked here, at the top, as in the services.
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from ansinh.accounts.services import households_in_scope, require_household_in_scope, require_permission
+from ansinh.core.text import name_normalise, tone_normalise
 
 from .models import Household, HouseholdMember, Relationship
 
@@ -16,11 +17,14 @@ def households_search(*, user, query: str = "") -> QuerySet[Household]:
     Raises PermissionDenied."""
     require_permission(user, "registry.view_household")
     households = households_in_scope(user)
-    query = " ".join(query.split())
+    query = tone_normalise(" ".join(query.split()))
     if query:
-        matching = Household.objects.filter(
-            Q(code__icontains=query) | Q(members__person__full_name__icontains=query)
-        ).values("pk")
+        # Names are stored NFC and capitalised (name_normalise); SQLite's icontains folds ASCII only, so
+        # decomposed, upper-case and lower-case Vietnamese input is matched through its stored form too.
+        name_match = Q()
+        for variant in {query, query.lower(), name_normalise(query)}:
+            name_match |= Q(members__person__full_name__icontains=variant)
+        matching = Household.objects.filter(Q(code__icontains=query) | name_match).values("pk")
         households = households.filter(pk__in=matching)
     head = HouseholdMember.objects.filter(household=OuterRef("pk"), relationship=Relationship.HEAD)
     return (
