@@ -12,6 +12,8 @@ from ansinh.registry.models import PovertyStatus
 from ansinh.rules import quote as rules_quote
 from ansinh.rules.errors import RuleError
 from ansinh.rules.hi_card import hi_card_validity as rules_hi_card_validity
+from ansinh.rules.dates import month_index
+from ansinh.rules.retirement_age import retirement_age
 from ansinh.rules.vsi_rates import vsi_rates_on
 
 from .errors import PricingError
@@ -77,13 +79,27 @@ def hi_household_price(*, members: int, months: int, support_pcts: list[int], on
 
 
 def vsi_price(*, income: int, months: int, payment_mode: str, support_group: str, on: datetime.date,
-              months_already_supported: int = 0) -> dict:
+              months_already_supported: int = 0, reached_retirement_age: bool = False) -> dict:
     """VSI contribution price for one person (see ``ansinh quote`` kind ``vsi_contribution``)."""
-    return price({
+    request = {
         "kind": "vsi_contribution", "on": on.isoformat(), "income": income, "months": months,
         "payment_mode": payment_mode, "support_group": support_group,
         "months_already_supported": months_already_supported,
-    })
+    }
+    if payment_mode == "backpay":
+        request["reached_retirement_age"] = reached_retirement_age
+    return price(request)
+
+
+def has_reached_retirement_age(*, sex: str, born: datetime.date, on: datetime.date) -> bool:
+    """Whether a person of ``sex`` born on ``born`` has reached the retirement age by the month of ``on``
+    (Labour Code 2019 Art 169; Decree 135/2020 roadmap). Someone who reached it before the recorded
+    history of the parameter has reached it."""
+    try:
+        reached = retirement_age(sex=sex, birth_year=born.year, birth_month=born.month, params=active_parameters())
+    except RuleError:
+        return True  # the only refusal: the age was reached before the parameter's first recorded year
+    return month_index(on.year, on.month) >= reached.reach_index
 
 
 def vsi_income_floor(*, on: datetime.date) -> int:

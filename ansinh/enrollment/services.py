@@ -145,6 +145,8 @@ def _vsi_price(*, person, income, months, payment_mode, on, support_group):
         income=income, months=months, payment_mode=payment_mode, on=on,
         support_group=support_group or _vsi_support_group(person),
         months_already_supported=vsi_months_supported(person_id=person.pk),
+        reached_retirement_age=payment_mode == "backpay"
+        and pricing.has_reached_retirement_age(sex=person.sex, born=person.date_of_birth, on=on),
     )
 
 

@@ -146,3 +146,23 @@ def test_a_child_or_a_pensioner_cannot_join_vsi(small_province):
     with pytest.raises(NotEligible):
         vsi_enroll(user=p.users["thu_1"], person=head, income=1_500_000, months=1, payment_mode="monthly",
                    on=JULY_2024)
+
+
+def test_backpay_is_priced_for_someone_past_retirement_age_and_refused_before_it(small_province):
+    from ansinh.enrollment.services import vsi_quote
+    from ansinh.testing.province import make_person
+
+    p = small_province
+    backpay = vector("vsi-backpay-12m")["request"]
+    on = datetime.date.fromisoformat(backpay["on"])
+    elder = make_person(name="Trần Văn Lão", born=datetime.date(1955, 1, 10), sex="male", commune=p.commune,
+                        cid="093055000011")
+    p.household.members.create(person=elder, relationship="parent")
+    result = vsi_quote(user=p.users["thu_1"], person=elder, income=backpay["income"], months=backpay["months"],
+                       payment_mode="backpay", on=on, support_group="none")
+    assert result["amount_due"] == vector("vsi-backpay-12m")["expect"]["amount_due"]
+    head = p.household.members.get(relationship="head").person  # born 1970: not yet retired in 2026
+    with pytest.raises(PricingError) as err:
+        vsi_quote(user=p.users["thu_1"], person=head, income=backpay["income"], months=backpay["months"],
+                  payment_mode="backpay", on=on, support_group="none")
+    assert err.value.code == "backpay_not_eligible"
