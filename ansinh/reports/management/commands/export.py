@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -79,6 +81,9 @@ class Command(BaseCommand):
             p.add_argument("--agent", help="Mã nhân viên thu")
 
     def handle(self, *args, what, **o):
+        folder = Path(o["out"]).expanduser().resolve().parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise CommandError(f"Không ghi được tệp {o['out']}: thư mục không tồn tại hoặc không được ghi.")
         try:
             summary = self._run(what, o)
         except AnSinhError as exc:
