@@ -22,6 +22,20 @@ def small_province(db):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_scope_cache():
+    """Each test's map and users live in its own transaction: forget scopes and permissions cached by an
+    earlier test."""
+    from ansinh.accounts.backends import permission_cache_clear
+    from ansinh.accounts.services import scope_cache_clear
+
+    scope_cache_clear()
+    permission_cache_clear()
+    yield
+    scope_cache_clear()
+    permission_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests log users in often; a fast hasher keeps the suite quick (production keeps PBKDF2)."""
     settings.PASSWORD_HASHERS = [

@@ -43,8 +43,9 @@ def role(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"user_role": None, "nav": []}
-    user_role = UserRole.objects.select_related("area", "association_unit", "agent").filter(user=user).first()
-    if user_role is None:
+    try:
+        user_role = user.ansinh_role  # loaded with the user (accounts.backends.RoleBackend)
+    except UserRole.DoesNotExist:
         return {"user_role": None, "nav": []}
     if user_role.role == Role.COLLECTION_AGENT:
         scope_label = f"{user_role.agent.code} — {user_role.agent.full_name}"

@@ -4,6 +4,8 @@ Each role is a Django group holding named permissions (``ROLE_PERMISSIONS``); a 
 the area, association unit or agent on their ``UserRole``.
 """
 
+import time
+
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -133,13 +135,53 @@ def persons_in_scope(user) -> QuerySet[Person]:
     return Person.objects.filter(commune__in=record_communes_in_scope(user))
 
 
+SCOPE_CACHE_SECONDS = 60
+"""How long a process keeps the commune ids of a scope. The map changes only when it is loaded again;
+a save or delete of a unit or mapping in this process empties the cache at once (``scope_cache_clear``)."""
+_scope_cache: dict[tuple, tuple[float, frozenset[int]]] = {}
+
+
+def scope_cache_clear(**kwargs) -> None:
+    """Forget every cached scope (signal receiver for AdministrativeUnit and UnitMapping changes)."""
+    _scope_cache.clear()
+
+
+def record_commune_ids_in_scope(user) -> frozenset[int]:
+    """Ids of ``record_communes_in_scope(user)``, kept per process for SCOPE_CACHE_SECONDS by the role and
+    its scope (area, association unit, agent), so a change of role or area applies at once.
+    Raises PermissionDenied."""
+    user_role = role_of(user)
+    key = (user_role.role, user_role.area_id, user_role.association_unit_id, user_role.agent_id)
+    now = time.monotonic()
+    cached = _scope_cache.get(key)
+    if cached is None or now - cached[0] > SCOPE_CACHE_SECONDS:
+        cached = (now, frozenset(record_communes_in_scope(user).values_list("pk", flat=True)))
+        _scope_cache[key] = cached
+    return cached[1]
+
+
 def require_household_in_scope(user, household: Household) -> None:
-    """Raise OutOfScope unless ``household`` is inside the user's scope."""
-    if not households_in_scope(user).filter(pk=household.pk).exists():
+    """Raise OutOfScope unless ``household`` is inside the user's scope (the same rule as
+    ``households_in_scope``: an agent's assigned households, a leader's members' households, the
+    communes of an officer's area). Raises PermissionDenied for a user without role."""
+    user_role = role_of(user)
+    if user_role.role == Role.COLLECTION_AGENT:
+        inside = household.agent_id is not None and household.agent_id == user_role.agent_id
+    elif user_role.role == Role.GROUP_LEADER:
+        inside = households_in_scope(user).filter(pk=household.pk).exists()
+    else:
+        inside = household.commune_id in record_commune_ids_in_scope(user)
+    if not inside:
         raise OutOfScope()
 
 
 def require_person_in_scope(user, person: Person) -> None:
-    """Raise OutOfScope unless ``person`` is inside the user's scope."""
-    if not persons_in_scope(user).filter(pk=person.pk).exists():
+    """Raise OutOfScope unless ``person`` is inside the user's scope (the rule of ``persons_in_scope``).
+    Raises PermissionDenied for a user without role."""
+    user_role = role_of(user)
+    if user_role.role in (Role.SI_OFFICER, Role.ASSOCIATION_OFFICER):
+        inside = person.commune_id in record_commune_ids_in_scope(user)
+    else:
+        inside = persons_in_scope(user).filter(pk=person.pk).exists()
+    if not inside:
         raise OutOfScope()

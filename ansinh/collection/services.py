@@ -6,14 +6,17 @@ same idempotency key returns the first payment and receipt instead of recording 
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
 from ansinh.core.money import format_vnd
 from ansinh.core.words import amount_in_words
+from ansinh.enrollment.errors import AlreadyCovered
 from ansinh.enrollment.models import HiParticipation, Status, VsiParticipation
-from ansinh.enrollment.services import hi_coverage_activate, hi_enroll, participation_status_set, vsi_enroll
+from ansinh.enrollment.services import (hi_coverage_activate, hi_enroll, hi_lines_for_payment, hi_payer_name,
+                                        participation_check_payable,
+                                        participation_lock, participation_status_set, vsi_enroll)
 
 from .errors import AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible
 from .models import CollectionOrg, Payment, PaymentMethod, Receipt, ReceiptCounter
@@ -24,40 +27,56 @@ REVERSAL_KEY_PREFIX = "reverse-"
 """Keys of reversals; refused for ordinary payments so a chosen key can never block a reversal."""
 
 
-def _org_for(user_role, participation) -> CollectionOrg:
+def _org_for(user_role) -> CollectionOrg:
     if user_role.role == Role.COLLECTION_AGENT:
         return user_role.agent.org
     return CollectionOrg.objects.order_by("pk").first()
 
 
-def payment_record(*, user, participation: VsiParticipation | HiParticipation, amount, method: str,
-                   paid_on: datetime.date, idempotency_key: str) -> tuple[Payment, Receipt, bool]:
-    """Record full payment of a quoted participation and issue its receipt.
-
-    ``amount`` is integer VND and must equal ``participation.payable``. Returns
-    ``(payment, receipt, created)``; ``created`` is False when ``idempotency_key`` was already used
-    for this participation (a double submit). Raises PermissionDenied, OutOfScope, InvalidAmount,
-    AmountMismatch (message shows the amount due), AlreadyPaid, IdempotencyConflict.
-    """
-    user_role = require_permission(user, "collection.add_payment")
-    is_hi = isinstance(participation, HiParticipation)
-    if is_hi:
-        require_household_in_scope(user, participation.household)
-    else:
-        require_person_in_scope(user, participation.person)
+def _check_input(*, amount, method: str, idempotency_key: str) -> None:
     if not idempotency_key or len(idempotency_key) > 64 or idempotency_key.startswith(REVERSAL_KEY_PREFIX):
         raise IdempotencyConflict("Thiếu hoặc sai mã giao dịch (idempotency key).")
     if method not in PaymentMethod.values:
         raise InvalidAmount("Hình thức nộp tiền không hợp lệ.")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise InvalidAmount()
+
+
+def payment_record(*, user, participation: VsiParticipation | HiParticipation, amount, method: str,
+                   paid_on: datetime.date, idempotency_key: str) -> tuple[Payment, Receipt, bool]:
+    """Record full payment of a quoted participation and issue its receipt, in one transaction.
+
+    ``amount`` is integer VND and must equal ``participation.payable``. A quote priced on another day
+    than ``paid_on`` is priced again for ``paid_on`` from its frozen inputs; if the law gives another
+    amount that day the quote is out of date (QuoteOutdated, with the new amount) and a new quote is
+    needed. Returns ``(payment, receipt, created)``; ``created`` is False when ``idempotency_key`` was
+    already used for this participation (a double submit). Raises PermissionDenied, OutOfScope,
+    InvalidAmount, AmountMismatch (message shows the amount due), AlreadyPaid, AlreadyCovered,
+    QuoteOutdated, PricingError, IdempotencyConflict.
+    """
+    user_role = require_permission(user, "collection.add_payment")
+    _check_input(amount=amount, method=method, idempotency_key=idempotency_key)
+    is_hi = isinstance(participation, HiParticipation)
     try:
         with transaction.atomic():
-            return _record(user=user, user_role=user_role, participation=participation, is_hi=is_hi,
-                           amount=amount, method=method, paid_on=paid_on, key=idempotency_key)
-    except IntegrityError:
-        # A concurrent request with the same key committed first: answer with its records.
-        return _existing(participation=participation, is_hi=is_hi, key=idempotency_key)
+            locked = participation_lock(participation=participation)
+            if is_hi:
+                require_household_in_scope(user, locked.household)
+            else:
+                require_person_in_scope(user, locked.person)
+            payment, receipt = _pay(user=user, user_role=user_role, locked=locked, is_hi=is_hi, amount=amount,
+                                    method=method, paid_on=paid_on, key=idempotency_key, enrolled_now=False)
+    except (AlreadyPaid, IntegrityError) as exc:
+        # The key used before (a double submit: the participation is paid already) or by a concurrent
+        # request that committed first (the key's unique index refused ours): answer with its records.
+        # Only the rare repeat pays for looking the key up.
+        if Payment.objects.filter(idempotency_key=idempotency_key).exists():
+            return _existing(participation=participation, is_hi=is_hi, key=idempotency_key)
+        if isinstance(exc, AlreadyPaid):
+            raise
+        raise IdempotencyConflict("Không ghi được khoản thu, vui lòng thử lại.") from None
+    participation.status = Status.PAID
+    return payment, receipt, True
 
 
 def _existing(*, participation, is_hi, key) -> tuple[Payment, Receipt, bool]:
@@ -69,11 +88,10 @@ def _existing(*, participation, is_hi, key) -> tuple[Payment, Receipt, bool]:
     return payment, payment.receipt, False
 
 
-def _record(*, user, user_role, participation, is_hi, amount, method, paid_on, key):
-    model = HiParticipation if is_hi else VsiParticipation
-    locked = model.objects.select_for_update().get(pk=participation.pk)
-    if Payment.objects.filter(idempotency_key=key).exists():
-        return _existing(participation=locked, is_hi=is_hi, key=key)
+def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enrolled_now: bool):
+    """Inside the caller's transaction, with ``locked`` locked (or created in this transaction when
+    ``enrolled_now``): check, write the payment, the coverage, the status, then the receipt last, so the
+    receipt counter of the organisation stays locked for the shortest time."""
     if locked.status != Status.QUOTED:
         raise AlreadyPaid()
     if amount != locked.payable:
@@ -81,40 +99,58 @@ def _record(*, user, user_role, participation, is_hi, amount, method, paid_on, k
             f"Số tiền nộp {format_vnd(amount)} không khớp với số phải đóng {format_vnd(locked.payable)}.",
             due=locked.payable,
         )
+    lines = None
+    if is_hi:
+        lines = hi_lines_for_payment(participation=locked)  # with each member's previous card end
+    if not enrolled_now:
+        participation_check_payable(participation=locked, paid_on=paid_on, lines=lines)
     agent = user_role.agent if user_role.role == Role.COLLECTION_AGENT else locked.agent
     payment = Payment.objects.create(
         idempotency_key=key, hi=locked if is_hi else None, vsi=None if is_hi else locked, amount=amount,
         method=method, paid_on=paid_on, agent=agent, recorded_by=user,
     )
-    receipt = _receipt_issue(payment=payment, participation=locked, is_hi=is_hi,
-                             org=_org_for(user_role, locked), agent=agent)
+    if is_hi:
+        hi_coverage_activate(participation=locked, paid_on=paid_on, lines=lines)
     participation_status_set(participation=locked, status=Status.PAID)
     if is_hi:
-        hi_coverage_activate(participation=locked, paid_on=paid_on)
-    participation.status = Status.PAID
-    return payment, receipt, True
-
-
-def _receipt_issue(*, payment, participation, is_hi, org, agent) -> Receipt:
-    year = payment.paid_on.year
-    counter, _ = ReceiptCounter.objects.get_or_create(org=org, year=year)
-    counter = ReceiptCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
-    if is_hi:
-        head = participation.household.members.select_related("person").filter(relationship="head").first()
-        payer = head.person.full_name if head else participation.household.code
-        items = [{"label": f"BHYT hộ gia đình {participation.months} tháng — {line.person.full_name}",
-                  "amount": line.payable}
-                 for line in participation.members.select_related("person").order_by("rank")]
+        payer = hi_payer_name(participation=locked, lines=lines)
+        items = [{"label": f"BHYT hộ gia đình {locked.months} tháng — {line.person.full_name}", "amount": line.payable}
+                 for line in lines]
     else:
-        payer = participation.person.full_name
-        items = [{"label": f"BHXH tự nguyện {participation.months} tháng từ {participation.from_month:%m/%Y}",
-                  "amount": participation.payable}]
+        payer = locked.person.full_name
+        items = [{"label": f"BHXH tự nguyện {locked.months} tháng từ {locked.from_month:%m/%Y}",
+                  "amount": locked.payable}]
+    receipt = _receipt_issue(payment=payment, org=_org_for(user_role), agent=agent, payer=payer, items=items)
+    return payment, receipt
+
+
+def _next_serial(*, org: CollectionOrg, year: int) -> int:
+    """Take the next receipt serial of ``org`` for ``year``: one ``UPDATE … RETURNING`` that also locks the
+    counter row until the transaction ends (the first receipt of a year creates the counter)."""
+    table = ReceiptCounter._meta.db_table
+    sql = (f"UPDATE {table} SET last_serial = last_serial + 1 WHERE org_id = %s AND year = %s "
+           "RETURNING last_serial")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org.pk, year])
+        row = cursor.fetchone()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    ReceiptCounter.objects.create(org=org, year=year, last_serial=0)
+            except IntegrityError:
+                pass  # another payment created it first
+            cursor.execute(sql, [org.pk, year])
+            row = cursor.fetchone()
+    return row[0]
+
+
+def _receipt_issue(*, payment: Payment, org: CollectionOrg, agent, payer: str, items: list[dict]) -> Receipt:
+    year = payment.paid_on.year
+    serial = _next_serial(org=org, year=year)
     return Receipt.objects.create(
-        payment=payment, org=org, year=year, serial=counter.last_serial,
-        number=format_receipt_number(org_code=org.code, year=year, serial=counter.last_serial),
-        payer_name=payer, items=items, amount=payment.amount, amount_in_words=amount_in_words(payment.amount),
+        payment=payment, org=org, year=year, serial=serial,
+        number=format_receipt_number(org_code=org.code, year=year, serial=serial),
+        payer_name=payer[:100], items=items, amount=payment.amount, amount_in_words=amount_in_words(payment.amount),
         issued_on=payment.paid_on, agent=agent,
     )
 
@@ -162,24 +198,28 @@ def _enroll_and_pay(*, user, enroll, amount, method: str, paid_on: datetime.date
     """Run ``enroll()`` and record its full payment in one transaction, idempotent on the key: a key
     already used for the same ``owner`` (``{"hi_household_id": …}`` or ``{"vsi_person_id": …}``) returns
     its receipt and writes nothing; a concurrent submit that committed first is answered the same way."""
-    if not idempotency_key or len(idempotency_key) > 64 or idempotency_key.startswith(REVERSAL_KEY_PREFIX):
-        raise IdempotencyConflict("Thiếu hoặc sai mã giao dịch (idempotency key).")
+    user_role = require_permission(user, "collection.add_payment")
+    _check_input(amount=amount, method=method, idempotency_key=idempotency_key)
     try:
         with transaction.atomic():
             receipt = _receipt_for_key(key=idempotency_key, **owner)
             if receipt is not None:
                 return receipt, False
-            _, receipt, created = payment_record(
-                user=user, participation=enroll(), amount=amount, method=method, paid_on=paid_on,
-                idempotency_key=idempotency_key,
-            )
-            return receipt, created
-    except IdempotencyConflict:
-        # A concurrent submit with the same key committed first; ours was rolled back.
+            participation = enroll()  # priced on paid_on, checked and written under the owner's lock
+            locked = participation_lock(participation=participation)
+            _, receipt = _pay(user=user, user_role=user_role, locked=locked,
+                              is_hi=isinstance(locked, HiParticipation), amount=amount, method=method,
+                              paid_on=paid_on, key=idempotency_key, enrolled_now=True)
+            return receipt, True
+    except (IntegrityError, AlreadyCovered) as exc:
+        # A concurrent submit with the same key committed first (ours then finds the household or person
+        # covered, or the key taken); ours was rolled back. Answer with the first receipt.
         receipt = _receipt_for_key(key=idempotency_key, **owner)
-        if receipt is None:
+        if receipt is not None:
+            return receipt, False
+        if isinstance(exc, AlreadyCovered):
             raise
-        return receipt, False
+        raise IdempotencyConflict("Không ghi được khoản thu, vui lòng thử lại.") from None
 
 
 def hi_enroll_and_pay(*, user, household, months: int, amount, method: str, paid_on: datetime.date,

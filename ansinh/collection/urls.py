@@ -6,5 +6,8 @@ urlpatterns = [
     path("ho/<int:pk>/thu-bhyt/", views.hi_pay, name="hi_pay"),
     path("ho/<int:pk>/thu-bhxh/", views.vsi_pay, name="vsi_pay"),
     path("ho/<int:pk>/tinh-bhxh/", views.vsi_calculator, name="vsi_calculator"),
+    path("ho/<int:pk>/bao-gia-bhyt/", views.hi_quote_save, name="hi_quote_save"),
+    path("ho/<int:pk>/bao-gia-bhxh/", views.vsi_quote_save, name="vsi_quote_save"),
+    path("bao-gia/<str:kind>/<int:pk>/", views.quote_pay, name="quote_pay"),
     path("bien-lai/<int:pk>/", views.receipt_detail, name="receipt"),
 ]

@@ -4,25 +4,30 @@ transaction), the VSI calculator fragment, and the receipt."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from ansinh.accounts.views import domain_errors
 from ansinh.core.formatting import format_number
-from ansinh.enrollment.errors import AlreadyCovered, NoEligibleMembers, NotEligible, PricingError
+from ansinh.enrollment.errors import AlreadyCovered, NoEligibleMembers, NotEligible, PricingError, QuoteOutdated
+from ansinh.enrollment.models import HiParticipation, VsiParticipation
 from ansinh.enrollment.pricing import vsi_income_floor
-from ansinh.enrollment.services import hi_household_quote, vsi_quote
+from ansinh.enrollment.selectors import KIND_HI, KIND_VSI, participation_get
+from ansinh.enrollment.services import hi_enroll, hi_household_quote, vsi_enroll, vsi_quote
 from ansinh.registry.selectors import household_get, household_people
 
 from .errors import AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount
-from .forms import HiPaymentForm, VsiParamsForm, VsiPaymentForm
+from .forms import HI_MONTHS, HiPaymentForm, PaymentFields, VsiParamsForm, VsiPaymentForm
 from .selectors import receipt_get
-from .services import hi_enroll_and_pay, vsi_enroll_and_pay
+from .services import hi_enroll_and_pay, payment_record, vsi_enroll_and_pay
+
+PARTICIPATION_MODELS = {KIND_HI: HiParticipation, KIND_VSI: VsiParticipation}
 
 # Errors a payment form shows next to a field (or above the form); scope errors go to the 403 page.
 FORM_ERRORS = (AmountMismatch, InvalidAmount, AlreadyPaid, IdempotencyConflict, PricingError, AlreadyCovered,
-               NoEligibleMembers, NotEligible)
+               NoEligibleMembers, NotEligible, QuoteOutdated)
 
 
 def _show_error(form, exc) -> None:
@@ -40,12 +45,16 @@ def _show_error(form, exc) -> None:
     form.add_error(field, exc.message)
 
 
+RECEIPT_NOTICES = {
+    "moi": ("success", "Đã thu tiền và lập biên lai số {number}."),
+    "da-ghi": ("info", "Khoản thu này đã được ghi nhận trước đó (biên lai số {number})."),
+}
+"""The notice the receipt page shows after a payment (``?ket-qua=…``): carried in the address rather than
+the messages cookie, which costs the busiest request of the campaign a signed cookie."""
+
+
 def _receipt_redirect(request, receipt, created: bool):
-    if created:
-        messages.success(request, f"Đã thu tiền và lập biên lai số {receipt.number}.")
-    else:
-        messages.info(request, f"Khoản thu này đã được ghi nhận trước đó (biên lai số {receipt.number}).")
-    return redirect("receipt", pk=receipt.pk)
+    return redirect(f"{reverse('receipt', args=[receipt.pk])}?ket-qua={'moi' if created else 'da-ghi'}")
 
 
 @login_required
@@ -148,4 +157,91 @@ def receipt_detail(request, pk: int):
     """A receipt (biên lai) ready to print: number, date, payer, items, amount in figures and words,
     agent and organisation."""
     receipt = receipt_get(user=request.user, pk=pk)
-    return render(request, "collection/receipt.html", {"receipt": receipt})
+    notice = RECEIPT_NOTICES.get(request.GET.get("ket-qua", ""))
+    if notice is not None:
+        notice = {"level": notice[0], "text": notice[1].format(number=receipt.number)}
+    return render(request, "collection/receipt.html", {"receipt": receipt, "notice": notice})
+
+
+@login_required
+@domain_errors
+def quote_pay(request, kind: str, pk: int):
+    """Thu tiền theo báo giá đã lưu (``kind`` "bhyt" or "bhxh"). GET: the frozen quote (who, months,
+    amounts, pricing date) and the payment form with the amount due. POST: record the payment
+    (``payment_record``: the same key twice records once) and redirect to the receipt; an error shows the
+    form again (422) with the message, e.g. the amount due, or the new amount when the quote is out of date."""
+    status = 200
+    if request.method == "POST":
+        form = PaymentFields(request.POST)
+        if form.is_valid() and kind in PARTICIPATION_MODELS:
+            data = form.cleaned_data
+            try:
+                # payment_record reads the participation itself, locked, and checks permission and scope
+                _, receipt, created = payment_record(
+                    user=request.user, participation=PARTICIPATION_MODELS[kind](pk=pk), amount=data["amount"],
+                    method=data["method"], paid_on=data["paid_on"], idempotency_key=data["idempotency_key"],
+                )
+            except FORM_ERRORS as exc:
+                _show_error(form, exc)
+            else:
+                return _receipt_redirect(request, receipt, created)
+        participation = participation_get(user=request.user, kind=kind, pk=pk)
+        status = 422
+    else:
+        participation = participation_get(user=request.user, kind=kind, pk=pk)
+        form = PaymentFields(initial={"amount": format_number(participation.payable)})
+    is_hi = isinstance(participation, HiParticipation)
+    household = participation.household if is_hi else getattr(
+        getattr(participation.person, "household_membership", None), "household", None)
+    return render(request, "collection/quote_pay.html", {
+        "participation": participation, "kind": kind, "is_hi": is_hi, "household": household, "form": form,
+        "lines": list(participation.members.select_related("person").order_by("rank")) if is_hi else [],
+    }, status=status)
+
+
+def _quote_saved(request, kind: str, participation):
+    messages.success(request, f"Đã lưu báo giá {format_number(participation.payable)} đ; thu tiền khi hộ sẵn sàng.")
+    return redirect("quote_pay", kind=kind, pk=participation.pk)
+
+
+@login_required
+@domain_errors
+@require_POST
+def hi_quote_save(request, pk: int):
+    """Lưu báo giá BHYT hộ gia đình (thu sau): price the household for the chosen months today and keep
+    the quote (status "quoted"), then go to its payment page. An error goes back to the household page
+    with the message."""
+    household = household_get(user=request.user, pk=pk)
+    months = request.POST.get("months", "")
+    if months not in {str(m) for m, _ in HI_MONTHS}:
+        messages.error(request, "Chỉ được chọn 3, 6 hoặc 12 tháng.")
+        return redirect("household_detail", pk=household.pk)
+    try:
+        participation = hi_enroll(user=request.user, household=household, months=int(months), on=timezone.localdate())
+    except (PricingError, AlreadyCovered, NoEligibleMembers) as exc:
+        messages.error(request, exc.message)
+        return redirect("household_detail", pk=household.pk)
+    return _quote_saved(request, KIND_HI, participation)
+
+
+@login_required
+@domain_errors
+@require_POST
+def vsi_quote_save(request, pk: int):
+    """Lưu báo giá BHXH tự nguyện (thu sau) for a member of the household: the calculator's choices priced
+    today, kept with status "quoted"; then its payment page. An error goes back to the household page."""
+    household = household_get(user=request.user, pk=pk)
+    people = household_people(household=household)
+    form = VsiParamsForm(request.POST, people=people)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("household_detail", pk=household.pk)
+    data = form.cleaned_data
+    person = next(p for p in people if p.pk == data["person"])
+    try:
+        participation = vsi_enroll(user=request.user, person=person, income=data["income"], months=data["months"],
+                                   payment_mode=data["payment_mode"], on=timezone.localdate())
+    except (PricingError, AlreadyCovered, NotEligible) as exc:
+        messages.error(request, exc.message)
+        return redirect("household_detail", pk=household.pk)
+    return _quote_saved(request, KIND_VSI, participation)

@@ -36,9 +36,11 @@ from ansinh.accounts.models import Role
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
 from ansinh.areas.services import areas_load
 from ansinh.campaigns.facts import facts_rebuild
-from ansinh.campaigns.models import Campaign, GoalKind, Indicator, Target
+from ansinh.campaigns.models import (Campaign, DailyTotal, GoalKind, Indicator, MemberFact, MemberHome, SignupFact,
+                                     Target)
 from ansinh.collection.models import Agent, CollectionOrg, Payment, Receipt, ReceiptCounter
 from ansinh.collection.receipts import format_receipt_number
+from ansinh.core.db import statistics_refresh
 from ansinh.core.errors import AnSinhError
 from ansinh.core.words import amount_in_words
 from ansinh.enrollment.models import HiMemberCoverage, HiParticipation, Status, VsiParticipation
@@ -67,9 +69,11 @@ GOAL_LEADERS_VSI_PCT = 50
 GOAL_LEADERS_HI_PCT = 100
 
 Progress = Callable[[str], None]
-WRITTEN_TABLES = [m._meta.db_table for m in (
+WRITTEN_MODELS = (
     Household, Person, HouseholdMember, AssociationUnit, Membership, VsiParticipation, HiParticipation,
-    HiMemberCoverage, Payment, Receipt)]
+    HiMemberCoverage, Payment, Receipt)
+WRITTEN_TABLES = [m._meta.db_table for m in WRITTEN_MODELS]
+FACT_MODELS = (SignupFact, DailyTotal, MemberFact, MemberHome)
 
 
 class DemoRefused(AnSinhError):
@@ -112,6 +116,7 @@ def demo_run(*, seed: int = DEFAULT_SEED, scale: float = 1.0, progress: Progress
         say("Xóa dữ liệu mẫu cũ…")
         call_command("flush", interactive=False, verbosity=0)
     summary = demo_generate(seed=seed, scale=scale, progress=say)
+    statistics_refresh(WRITTEN_MODELS + FACT_MODELS)
     summary["seconds"] = round(time.monotonic() - started, 1)
     return summary
 

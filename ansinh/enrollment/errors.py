@@ -23,3 +23,11 @@ class AlreadyCovered(AnSinhError):
 class NotEligible(AnSinhError):
     code = "not_eligible"
     message = "Người này không thuộc diện tham gia BHXH tự nguyện."
+
+
+class QuoteOutdated(AnSinhError):
+    """A quote priced on another day than the payment gives another amount under the law of the payment
+    day; ``details["due"]`` is that amount (VND)."""
+
+    code = "quote_outdated"
+    message = "Báo giá đã cũ: mức đóng theo quy định ngày nộp tiền đã khác. Hãy lập báo giá mới."

@@ -4,9 +4,10 @@ import datetime
 
 from django.db.models import Max, QuerySet, Sum
 
+from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
 from ansinh.registry.models import Household, HouseholdMember, OtherCoverage, PovertyStatus
 
-from .models import HiMemberCoverage, Status, VsiParticipation
+from .models import HiMemberCoverage, HiParticipation, Status, VsiParticipation
 
 PAID_STATUSES = [Status.PAID, Status.SENT, Status.CARD_ISSUED]
 
@@ -96,3 +97,38 @@ def household_members_status(*, household: Household, on: datetime.date) -> list
         rows.append({"member": member, "person": member.person, "on_hi_list": member.pk in on_list,
                      "vsi": vsi, "vsi_to_month": vsi_to, "hi": hi, "hi_state": hi_state})
     return rows
+
+
+KIND_HI = "bhyt"
+KIND_VSI = "bhxh"
+"""The scheme of a participation as written in page addresses (/bao-gia/bhyt/12/)."""
+
+
+def participation_get(*, user, kind: str, pk: int) -> HiParticipation | VsiParticipation:
+    """One participation (``kind`` "bhyt": household HI, "bhxh": VSI) with its household or person.
+
+    Raises HiParticipation.DoesNotExist / VsiParticipation.DoesNotExist (also for an unknown ``kind``),
+    PermissionDenied, OutOfScope (the household or person lies outside the user's scope)."""
+    require_permission(user, "registry.view_household")
+    if kind == KIND_HI:
+        participation = HiParticipation.objects.select_related("household", "household__commune").get(pk=pk)
+        require_household_in_scope(user, participation.household)
+    elif kind == KIND_VSI:
+        participation = VsiParticipation.objects.select_related(
+            "person", "person__household_membership__household").get(pk=pk)
+        require_person_in_scope(user, participation.person)
+    else:
+        raise HiParticipation.DoesNotExist(kind)
+    return participation
+
+
+def quotes_awaiting_payment(*, household: Household) -> list[dict]:
+    """Quotes of a household not paid yet, oldest first: ``[{"kind", "participation", "label"}]`` where
+    ``label`` says what the quote is for (no scope check: callers got ``household`` from ``household_get``)."""
+    rows = [{"kind": KIND_HI, "participation": p, "label": f"BHYT hộ gia đình {p.months} tháng"}
+            for p in HiParticipation.objects.filter(household=household, status=Status.QUOTED)]
+    rows += [{"kind": KIND_VSI, "participation": p,
+              "label": f"BHXH tự nguyện — {p.person.full_name}, {p.months} tháng từ {p.from_month:%m/%Y}"}
+             for p in VsiParticipation.objects.select_related("person").filter(
+                 person__household_membership__household=household, status=Status.QUOTED)]
+    return sorted(rows, key=lambda row: (row["participation"].created_at, row["kind"]))

@@ -7,15 +7,17 @@ pricing date and are frozen on the record with their breakdown.
 import datetime
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
-from ansinh.registry.models import Household, OtherCoverage, Person
+from ansinh.core.money import format_vnd
+from ansinh.registry.models import Household, HouseholdMember, OtherCoverage, Person, Relationship
 
 from . import pricing
-from .errors import AlreadyCovered, NoEligibleMembers, NotEligible
+from .errors import AlreadyCovered, NoEligibleMembers, NotEligible, QuoteOutdated
 from .models import HiMemberCoverage, HiParticipation, Status, VsiParticipation
-from .selectors import PAID_STATUSES, hi_cards_valid_on, hi_eligible_members, hi_last_card_ends, vsi_months_supported
+from .selectors import PAID_STATUSES, hi_eligible_members, hi_last_card_ends, vsi_months_supported
 
 
 def _agent_of(user_role):
@@ -63,15 +65,8 @@ def hi_enroll(*, user, household: Household, months: int, on: datetime.date,
     require_household_in_scope(user, household)
     Household.objects.select_for_update().filter(pk=household.pk).first()  # one enrolment at a time
     price = _hi_price(household=household, months=months, on=on)
-    cards = hi_cards_valid_on(person_ids=[line["person"].pk for line in price["members"]],
-                              on=on + datetime.timedelta(days=31))
-    for line in price["members"]:
-        card = cards.get(line["person"].pk)
-        if card is not None:
-            raise AlreadyCovered(
-                f"{line['person'].full_name} đã có thẻ BHYT còn hạn đến {card.valid_to:%d/%m/%Y}.",
-                person_id=line["person"].pk,
-            )
+    people = [line["person"] for line in price["members"]]
+    _hi_require_renewable(people=people, last_ends=hi_last_card_ends(person_ids=[p.pk for p in people]), on=on)
     participation = HiParticipation.objects.create(
         household=household, commune=household.commune, months=months, priced_on=on,
         total=price["total"], state_support=price["state_support"], payable=price["payable"],
@@ -88,19 +83,121 @@ def hi_enroll(*, user, household: Household, months: int, on: datetime.date,
     return participation
 
 
-def hi_coverage_activate(*, participation: HiParticipation, paid_on: datetime.date) -> None:
-    """Set each member's card validity after full payment on ``paid_on`` (rules: first participation or
-    a break -> valid after the waiting days; renewal without a break -> day after the last card)."""
-    lines = list(participation.members.all())
-    last_ends = hi_last_card_ends(person_ids=[line.person_id for line in lines])
+RENEWAL_WINDOW = datetime.timedelta(days=31)
+"""Office practice, not law: a card is renewed in its last month; a card that runs longer than this after
+the payment date is still valid, and a new period for its holder is refused (AlreadyCovered)."""
+
+
+def _hi_require_renewable(*, people, last_ends: dict[int, datetime.date], on: datetime.date) -> None:
+    """Raise AlreadyCovered for the first of ``people`` whose latest paid card runs beyond
+    ``on`` + RENEWAL_WINDOW (``last_ends`` from ``hi_last_card_ends``)."""
+    for person in people:
+        end = last_ends.get(person.pk)
+        if end is not None and end >= on + RENEWAL_WINDOW:
+            raise AlreadyCovered(f"{person.full_name} đã có thẻ BHYT còn hạn đến {end:%d/%m/%Y}.", person_id=person.pk)
+
+
+def participation_lock(*, participation):
+    """Read ``participation`` again with its household (HI) or person (VSI), both locked until the
+    transaction ends (``SELECT … FOR UPDATE``): two quotes of one household (or person) paid at the same
+    moment are then recorded one after the other, and the second sees the first's cards or months.
+    Call inside ``transaction.atomic``."""
+    if isinstance(participation, HiParticipation):
+        rows = HiParticipation.objects.select_related("household").select_for_update(of=("self", "household"))
+    else:
+        rows = VsiParticipation.objects.select_related("person").select_for_update(of=("self", "person"))
+    return rows.get(pk=participation.pk)
+
+
+def hi_lines_for_payment(*, participation: HiParticipation) -> list[HiMemberCoverage]:
+    """The members' lines of a household participation in rank order, with their people and household
+    relationship, and ``previous_end``: the end of the member's latest paid card (None if they never had
+    one; the lines of this participation are not paid yet, so they do not count)."""
+    previous = (
+        HiMemberCoverage.objects.filter(person_id=OuterRef("person_id"), participation__status__in=PAID_STATUSES,
+                                        valid_to__isnull=False)
+        .order_by("-valid_to").values("valid_to")[:1]
+    )
+    return list(
+        participation.members.select_related("person", "person__household_membership")
+        .annotate(previous_end=Subquery(previous)).order_by("rank")
+    )
+
+
+def hi_payer_name(*, participation: HiParticipation, lines: list[HiMemberCoverage]) -> str:
+    """Who pays a household's HI on the receipt: the head of the household (usually on the list already),
+    else the household code."""
     for line in lines:
-        validity = pricing.hi_card_validity(
-            paid_on=paid_on, months=participation.months, previous_valid_to=last_ends.get(line.person_id)
+        membership = getattr(line.person, "household_membership", None)
+        if membership is not None and membership.relationship == Relationship.HEAD:
+            return line.person.full_name
+    head = (HouseholdMember.objects.filter(household_id=participation.household_id, relationship=Relationship.HEAD)
+            .values_list("person__full_name", flat=True).first())
+    return head or participation.household.code
+
+
+def participation_check_payable(*, participation, paid_on: datetime.date,
+                                lines: list[HiMemberCoverage] | None = None,
+                                last_ends: dict[int, datetime.date] | None = None) -> None:
+    """Before a quote made earlier is paid on ``paid_on``: nobody on it is covered already for the
+    period, and the law of ``paid_on`` gives the same amount as the frozen quote (a quote priced on
+    ``paid_on`` itself is not priced again). Raises AlreadyCovered, QuoteOutdated (``due``: the amount on
+    ``paid_on``), NotEligible, PricingError. ``lines``/``last_ends`` (HI) avoid reading them again."""
+    if isinstance(participation, HiParticipation):
+        lines = lines if lines is not None else hi_lines_for_payment(participation=participation)
+        if last_ends is None:
+            last_ends = _previous_ends(lines)
+        _hi_require_renewable(people=[line.person for line in lines], last_ends=last_ends, on=paid_on)
+        if participation.priced_on == paid_on:
+            return
+        pct = pricing.hi_support_pct(poverty_status=participation.household.poverty_status, on=paid_on)
+        due = pricing.hi_household_price(members=len(lines), months=participation.months,
+                                         support_pcts=[pct] * len(lines), on=paid_on)["payable"]
+    else:
+        person = participation.person
+        _vsi_require_uncovered(person=person, from_month=participation.from_month, months=participation.months)
+        if participation.priced_on == paid_on:
+            return
+        due = _vsi_price(person=person, income=participation.income, months=participation.months,
+                         payment_mode=participation.payment_mode, on=paid_on,
+                         support_group=participation.support_group)["payable"]
+    if due != participation.payable:
+        raise QuoteOutdated(
+            f"Báo giá lập ngày {participation.priced_on:%d/%m/%Y} ({format_vnd(participation.payable)}) đã cũ: "
+            f"theo quy định ngày {paid_on:%d/%m/%Y} số phải đóng là {format_vnd(due)}. Hãy lập báo giá mới.",
+            due=due,
         )
+
+
+def _previous_ends(lines: list[HiMemberCoverage]) -> dict[int, datetime.date]:
+    """{person_id: previous card end} from lines read by ``hi_lines_for_payment``."""
+    return {line.person_id: line.previous_end for line in lines if line.previous_end is not None}
+
+
+def hi_coverage_activate(*, participation: HiParticipation, paid_on: datetime.date,
+                         lines: list[HiMemberCoverage] | None = None,
+                         last_ends: dict[int, datetime.date] | None = None) -> None:
+    """Set each member's card validity after full payment on ``paid_on`` (rules: first participation or
+    a break -> valid after the waiting days; renewal without a break -> day after the last card).
+    ``lines`` and ``last_ends`` may be passed when the caller already read them. Writes one UPDATE per
+    distinct validity (usually one for the whole household)."""
+    lines = lines if lines is not None else hi_lines_for_payment(participation=participation)
+    if last_ends is None:
+        last_ends = _previous_ends(lines)
+    groups: dict[tuple, list[int]] = {}
+    by_previous: dict[datetime.date | None, dict] = {}
+    for line in lines:
+        previous = last_ends.get(line.person_id)
+        if previous not in by_previous:
+            by_previous[previous] = pricing.hi_card_validity(paid_on=paid_on, months=participation.months,
+                                                             previous_valid_to=previous)
+        validity = by_previous[previous]
         line.valid_from = validity["valid_from"]
         line.valid_to = validity["valid_to"]
         line.validity_rule = validity["rule"][:200]
-    HiMemberCoverage.objects.bulk_update(lines, ["valid_from", "valid_to", "validity_rule"])
+        groups.setdefault((line.valid_from, line.valid_to, line.validity_rule), []).append(line.pk)
+    for (valid_from, valid_to, rule), ids in groups.items():
+        HiMemberCoverage.objects.filter(pk__in=ids).update(valid_from=valid_from, valid_to=valid_to, validity_rule=rule)
 
 
 def vsi_quote(*, user, person: Person, income: int, months: int, payment_mode: str, on: datetime.date,
@@ -165,13 +262,7 @@ def vsi_enroll(*, user, person: Person, income: int, months: int, payment_mode: 
     from_month = (from_month or on).replace(day=1)
     result = _vsi_price(person=person, income=income, months=months, payment_mode=payment_mode, on=on,
                         support_group=support_group)
-    to_month = _add_months(from_month, months)
-    for paid in VsiParticipation.objects.filter(person=person, status__in=PAID_STATUSES):
-        if paid.from_month < to_month and from_month < _add_months(paid.from_month, paid.months):
-            raise AlreadyCovered(
-                f"{person.full_name} đã đóng BHXH tự nguyện cho tháng {paid.from_month:%m/%Y} "
-                f"({paid.months} tháng).", person_id=person.pk,
-            )
+    _vsi_require_uncovered(person=person, from_month=from_month, months=months)
     return VsiParticipation.objects.create(
         person=person, commune=person.commune, income=income, payment_mode=payment_mode,
         support_group=result.get("support_group", support_group or _vsi_support_group(person)),
@@ -180,6 +271,17 @@ def vsi_enroll(*, user, person: Person, income: int, months: int, payment_mode: 
         local_support=result.get("local_support", 0), payable=result["payable"], quote=result,
         referred_by=referred_by, agent=_agent_of(user_role), created_by=user,
     )
+
+
+def _vsi_require_uncovered(*, person: Person, from_month: datetime.date, months: int) -> None:
+    """Raise AlreadyCovered when a paid VSI period of ``person`` overlaps ``months`` from ``from_month``."""
+    to_month = _add_months(from_month, months)
+    for paid in VsiParticipation.objects.filter(person=person, status__in=PAID_STATUSES):
+        if paid.from_month < to_month and from_month < _add_months(paid.from_month, paid.months):
+            raise AlreadyCovered(
+                f"{person.full_name} đã đóng BHXH tự nguyện cho tháng {paid.from_month:%m/%Y} "
+                f"({paid.months} tháng).", person_id=person.pk,
+            )
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -192,4 +294,4 @@ def participation_status_set(*, participation, status: str) -> None:
     if status not in Status.values:
         raise ValueError(status)
     participation.status = status
-    participation.save(update_fields=["status"])
+    type(participation).objects.filter(pk=participation.pk).update(status=status)

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from ansinh.accounts.services import communes_in_scope, require_permission, require_person_in_scope
 from ansinh.areas.models import UnitMapping
+from ansinh.core.db import statistics_refresh
 from ansinh.core.errors import OutOfScope
-from ansinh.registry.models import HouseholdMember, MemberRole, Membership, Person, Relationship
+from ansinh.registry.models import Household, HouseholdMember, MemberRole, Membership, Person, Relationship
 
 from . import errors
 from .engine import BatchWriteFailed, MemberImport, file_sha256, write_rejected_file
@@ -27,6 +28,8 @@ from .models import BatchStatus, DuplicateCandidate, DuplicateStatus, ImportBatc
 log = logging.getLogger("ansinh.imports")
 
 IMPORT_PERMISSION = "imports.import_members"
+IMPORTED_MODELS = (Person, Household, HouseholdMember, Membership)
+"""Tables a member list writes; their planner statistics are refreshed after a real import."""
 MERGE_PERMISSION = "imports.merge_persons"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 RUN_IN_BACKGROUND = True  # the web import runs in a thread; tests set it to False to run inline
@@ -94,6 +97,8 @@ def members_import(*, path, file_name: str | None = None, user=None, dry_run: bo
     rejected = write_rejected_file(importer)
     if batch is not None and not dry_run:
         _batch_record(batch, importer, summary, rejected, status=BatchStatus.DONE)
+    if not dry_run and summary["imported"] + summary["updated"]:
+        statistics_refresh(IMPORTED_MODELS)
     return summary, rejected, batch
 
 

@@ -1,8 +1,10 @@
 """Reading parameters: the active set (files + values added at runtime), and what the pages list.
 
 ``active_parameters()`` is what every price uses. It is cached per process and keyed on the rows of
-ParameterValue (count, largest id, latest creation time: one aggregate query per call), so a value
-added by any process is picked up by every process on its next price, without a restart.
+ParameterValue (count, largest id, latest creation time: one aggregate query), so a value added by any
+process is picked up by every process on its next price, without a restart. Inside a web request the
+key is checked once, on the first call (every price of one request uses one parameter set); outside a
+request (commands, tests) it is checked on every call.
 """
 
 from __future__ import annotations
@@ -33,6 +35,24 @@ NAMESPACE_LABELS_VI = {
 
 _cache: dict[str, tuple[tuple, ParameterSet]] = {}
 _cache_lock = threading.Lock()
+_request = threading.local()
+"""``checked``: None outside a request; False at the start of one; True once the key was checked."""
+
+
+def request_started(**kwargs) -> None:
+    """Signal receiver (``django.core.signals.request_started``): check the key again in this request."""
+    _request.checked = False
+
+
+def request_finished(**kwargs) -> None:
+    """Signal receiver (``request_finished``): calls made outside a request check the key every time."""
+    _request.checked = None
+
+
+def active_parameters_refresh() -> None:
+    """Make the next ``active_parameters()`` check the key even inside a request (after adding a value)."""
+    if getattr(_request, "checked", None):
+        _request.checked = False
 
 
 def runtime_item(row: ParameterValue) -> dict:
@@ -68,9 +88,14 @@ def active_parameters() -> ParameterSet:
     Raises ParameterError if a stored value no longer fits the files (fail loudly, never price with a
     silently dropped value).
     """
+    cached = _cache.get("active")
+    in_request = getattr(_request, "checked", None)
+    if in_request and cached is not None:
+        return cached[1]
     stats = ParameterValue.objects.aggregate(count=Count("id"), last=Max("id"), at=Max("created_at"))
     key = (stats["count"], stats["last"], stats["at"])
-    cached = _cache.get("active")
+    if in_request is not None:
+        _request.checked = True
     if cached is not None and cached[0] == key:
         return cached[1]
     with _cache_lock:

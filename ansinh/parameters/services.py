@@ -27,7 +27,7 @@ from .errors import (
     ParameterValueRefused,
 )
 from .models import ParameterValue
-from .selectors import ADD_PERMISSION, active_parameters, parameter_get, runtime_extra, runtime_item
+from .selectors import ADD_PERMISSION, active_parameters, active_parameters_refresh, parameter_get, runtime_extra, runtime_item
 from .values import value_json, value_parse
 
 LAST_YEAR = 2100
@@ -95,6 +95,7 @@ def parameter_value_add(
             record.save()
     except IntegrityError:
         raise _refuse(ALREADY_ADDED, "already_added", "start") from None
+    active_parameters_refresh()
     return record
 
 

@@ -10,7 +10,7 @@ from ansinh.accounts.views import domain_errors
 from ansinh.collection.forms import HiPaymentForm, VsiParamsForm
 from ansinh.core.formatting import format_number
 from ansinh.enrollment.errors import NoEligibleMembers, PricingError
-from ansinh.enrollment.selectors import household_members_status
+from ansinh.enrollment.selectors import household_members_status, quotes_awaiting_payment
 from ansinh.campaigns.reminders import reminders_for
 from ansinh.enrollment.pricing import vsi_income_floor
 from ansinh.enrollment.services import hi_household_quote
@@ -65,4 +65,5 @@ def household_detail(request, pk: int):
     return render(request, "registry/household_detail.html", {
         "household": household, "members": members, "today": today, "quotes": quotes,
         "quote_error": quote_error, "hi_form": hi_form, "vsi_form": vsi_form,
+        "awaiting": quotes_awaiting_payment(household=household),
     })

@@ -147,8 +147,9 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     page.wait_for_function(f"document.querySelector('#hi-pay-form #id_amount').value === '{vnd(due[12]).removesuffix(' đ')}'")
     assert page.locator("#id_paid_on").input_value() == today.strftime("%d/%m/%Y")
 
-    page.click("#hi-pay-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/bien-lai/\d+/$"))
+    page.click("#hi-pay-form button[type=submit]:not([formaction])")
+    page.wait_for_url(re.compile(r"/bien-lai/\d+/\?ket-qua=moi$"))
+    assert page.locator(".messages .msg-success").inner_text().startswith("Đã thu tiền và lập biên lai số ")
     assert page.locator("#receipt-amount").inner_text() == vnd(due[12])
     assert page.locator("#receipt-words").inner_text() == amount_in_words(due[12])
     assert "Nguyễn Văn An" in page.content()

@@ -89,3 +89,26 @@ def test_fifty_parallel_submits_with_different_keys_still_pay_once(province):
     assert len(errors) == PARALLEL - 1
     assert {type(e).__name__ for e in errors} == {"AlreadyPaid"}
     assert Payment.objects.count() == 1 and Receipt.objects.count() == 1
+
+
+def test_ten_quotes_of_one_household_paid_at_once_cover_it_once(province):
+    from ansinh.enrollment.errors import AlreadyCovered
+    from ansinh.enrollment.services import hi_enroll
+
+    agent_user = province.users["thu_1"]
+    on = datetime.date(2024, 7, 1)
+    quotes = [hi_enroll(user=agent_user, household=province.household, months=12, on=on) for _ in range(10)]
+    pending = iter(quotes)
+    lock = threading.Lock()
+
+    def submit():
+        with lock:
+            quote = next(pending)
+        return payment_record(user=agent_user, participation=HiParticipation.objects.get(pk=quote.pk),
+                              amount=quote.payable, method="cash", paid_on=on, idempotency_key=f"quote-{quote.pk}")
+
+    results, errors = _submit_in_parallel(submit, len(quotes))
+    assert len(results) == 1 and results[0][2] is True
+    assert len(errors) == 9 and all(isinstance(e, AlreadyCovered) for e in errors)
+    assert Payment.objects.count() == 1 and Receipt.objects.count() == 1
+    assert HiParticipation.objects.filter(status=Status.PAID).count() == 1

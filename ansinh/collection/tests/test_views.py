@@ -62,7 +62,7 @@ def test_an_hi_payment_leads_to_a_receipt_with_the_amount_in_figures_and_words(a
     assert HI_DUE == 2_906_280
     response = hi_post(agent, small_province.household)
     receipt = Receipt.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/bien-lai/{receipt.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/bien-lai/{receipt.pk}/?ket-qua=moi"
     page = agent.get(response["Location"])
     body = page.content.decode()
     assert receipt.amount == HI_DUE
@@ -84,7 +84,9 @@ def test_the_same_post_twice_records_one_payment_and_one_receipt(agent, small_pr
     first = hi_post(agent, small_province.household, idempotency_key=key)
     second = hi_post(agent, small_province.household, idempotency_key=key)
     assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"]
+    receipt = Receipt.objects.get()
+    assert (first["Location"], second["Location"]) == (f"/bien-lai/{receipt.pk}/?ket-qua=moi",
+                                                      f"/bien-lai/{receipt.pk}/?ket-qua=da-ghi")
     assert Payment.objects.count() == 1
     assert Receipt.objects.count() == 1
     assert HiParticipation.objects.count() == 1
@@ -205,7 +207,7 @@ def test_a_vsi_payment_leads_to_a_receipt(agent, small_province):
     participation = VsiParticipation.objects.get()
     assert participation.person == head and participation.payable == due and participation.status == "paid"
     again = agent.post(url, data)
-    assert again["Location"] == response["Location"]
+    assert again["Location"] == response["Location"].replace("ket-qua=moi", "ket-qua=da-ghi")
     assert Payment.objects.count() == 1 and VsiParticipation.objects.count() == 1
 
 

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
-def serve(*, host: str, port: int, workers: int = 1) -> None:
-    """Apply pending migrations, then serve ``config.wsgi:application`` on host:port until stopped."""
+def serve(*, host: str, port: int, workers: int = 1, threads: int = 8) -> None:
+    """Apply pending migrations, then serve ``config.wsgi:application`` on host:port until stopped, with
+    ``workers`` processes of ``threads`` threads each."""
     from granian import Granian
     from granian.constants import Interfaces
 
@@ -18,7 +19,7 @@ def serve(*, host: str, port: int, workers: int = 1) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     Granian(
         "config.wsgi:application", address=host, port=port, interface=Interfaces.WSGI,
-        workers=workers, blocking_threads=8, log_access=False,
+        workers=workers, blocking_threads=threads, log_access=False,
     ).serve()
 
 
@@ -28,8 +29,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument("--workers", type=int, default=1, help="số tiến trình (mặc định 1)")
+        parser.add_argument("--threads", type=int, default=8, help="số luồng mỗi tiến trình (mặc định 8)")
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, threads, **options):
         self.stdout.write(f"An Sinh: http://{host}:{port}/")
-        serve(host=host, port=port, workers=workers)
+        serve(host=host, port=port, workers=workers, threads=threads)

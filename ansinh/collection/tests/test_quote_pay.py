@@ -1,0 +1,150 @@
+"""A quote kept for later (status "quoted") is paid from its own page: the frozen amount, once per key,
+refused when the law of the payment day gives another amount or someone is covered meanwhile."""
+
+import datetime
+import uuid
+
+import pytest
+
+from ansinh.collection.models import Payment, Receipt
+from ansinh.collection.services import payment_record
+from ansinh.core.words import amount_in_words
+from ansinh.enrollment.errors import AlreadyCovered, QuoteOutdated
+from ansinh.enrollment.models import HiParticipation, Status, VsiParticipation
+from ansinh.enrollment.services import hi_enroll, hi_household_quote, vsi_enroll
+from ansinh.testing.province import PASSWORD
+from ansinh.testing.vectors import vector
+
+HI_2024 = vector("hi-2024-5")
+JULY_2024 = datetime.date.fromisoformat(HI_2024["request"]["on"])
+HI_DUE = sum(HI_2024["expect"]["per_member"][:3])  # HG-0001 has three members on the list
+
+
+def vnd(amount: int) -> str:
+    return f"{amount:,} đ".replace(",", ".")
+
+
+@pytest.fixture(autouse=True)
+def _any_payment_date(settings):
+    """These tests pay on the dates of the shared vectors: lift the back-dating window."""
+    settings.ANSINH_MAX_BACKDATE_DAYS = None
+
+
+@pytest.fixture
+def agent(small_province, client):
+    client.login(username="thu_1", password=PASSWORD)
+    return client
+
+
+def pay_post(client, kind, participation, *, amount, paid_on, key=None):
+    return client.post(f"/bao-gia/{kind}/{participation.pk}/", {
+        "amount": f"{amount:,}".replace(",", "."), "method": "cash", "paid_on": paid_on.strftime("%d/%m/%Y"),
+        "idempotency_key": key or uuid.uuid4().hex,
+    })
+
+
+def test_the_quote_page_shows_the_frozen_amount_and_paying_it_issues_one_receipt(agent, small_province):
+    quote = hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12, on=JULY_2024)
+    assert quote.payable == HI_DUE and quote.status == Status.QUOTED
+    page = agent.get(f"/bao-gia/bhyt/{quote.pk}/").content.decode()
+    assert vnd(HI_DUE) in page and "Báo giá ngày 01/07/2024" in page
+    assert f"/bao-gia/bhyt/{quote.pk}/" in agent.get(f"/ho/{small_province.household.pk}/").content.decode()
+
+    key = uuid.uuid4().hex
+    response = pay_post(agent, "bhyt", quote, amount=HI_DUE, paid_on=JULY_2024, key=key)
+    assert response.status_code == 302
+    receipt = Receipt.objects.get()
+    assert response["Location"] == f"/bien-lai/{receipt.pk}/?ket-qua=moi"
+    assert f"Đã thu tiền và lập biên lai số {receipt.number}." in agent.get(response["Location"]).content.decode()
+    assert receipt.amount == HI_DUE and receipt.amount_in_words == amount_in_words(HI_DUE)
+    assert receipt.payer_name == "Nguyễn Văn An"
+    assert [item["amount"] for item in receipt.items] == HI_2024["expect"]["per_member"][:3]
+    quote.refresh_from_db()
+    assert quote.status == Status.PAID
+    assert {(m.valid_from, m.valid_to) for m in quote.members.all()} == {
+        (JULY_2024 + datetime.timedelta(days=30), datetime.date(2025, 7, 30))}
+    # the same form sent again: the same receipt, nothing new
+    again = pay_post(agent, "bhyt", quote, amount=HI_DUE, paid_on=JULY_2024, key=key)
+    assert again["Location"] == f"/bien-lai/{receipt.pk}/?ket-qua=da-ghi"
+    assert Payment.objects.count() == 1 and Receipt.objects.count() == 1
+    assert f"/bao-gia/bhyt/{quote.pk}/" not in agent.get(f"/ho/{small_province.household.pk}/").content.decode()
+
+
+def test_a_quote_paid_on_a_day_with_another_legal_amount_is_refused_with_the_new_amount(agent, small_province):
+    old = hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12,
+                    on=JULY_2024 - datetime.timedelta(days=1))
+    assert old.payable != HI_DUE  # the base salary changed on 01/07/2024
+    response = pay_post(agent, "bhyt", old, amount=old.payable, paid_on=JULY_2024)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert f"theo quy định ngày 01/07/2024 số phải đóng là {vnd(HI_DUE)}" in body
+    assert Payment.objects.count() == 0 and Receipt.objects.count() == 0
+    old.refresh_from_db()
+    assert old.status == Status.QUOTED
+    # the same quote paid on its own pricing day is fine
+    assert pay_post(agent, "bhyt", old, amount=old.payable, paid_on=old.priced_on).status_code == 302
+
+
+def test_a_vsi_quote_priced_under_the_old_support_is_outdated_after_the_regime_change(small_province):
+    case = vector("vsi-regime-boundary-before")
+    request = case["request"]
+    head = small_province.household.members.get(relationship="head").person
+    agent = small_province.users["thu_1"]
+    quote = vsi_enroll(user=agent, person=head, income=request["income"], months=request["months"],
+                       payment_mode=request["payment_mode"], on=datetime.date.fromisoformat(request["on"]))
+    assert quote.payable == case["expect"]["payable"]
+    with pytest.raises(QuoteOutdated) as err:
+        payment_record(user=agent, participation=quote, amount=quote.payable, method="cash",
+                       paid_on=datetime.date(2025, 7, 1), idempotency_key="vsi-outdated-1")
+    assert err.value.details["due"] != quote.payable
+    assert Payment.objects.count() == 0
+
+
+def test_a_second_quote_of_a_household_covered_meanwhile_is_refused(small_province):
+    agent = small_province.users["thu_1"]
+    first = hi_enroll(user=agent, household=small_province.household, months=12, on=JULY_2024)
+    second = hi_enroll(user=agent, household=small_province.household, months=12, on=JULY_2024)
+    payment_record(user=agent, participation=first, amount=HI_DUE, method="cash", paid_on=JULY_2024,
+                   idempotency_key="first-quote")
+    with pytest.raises(AlreadyCovered) as err:
+        payment_record(user=agent, participation=second, amount=HI_DUE, method="cash", paid_on=JULY_2024,
+                       idempotency_key="second-quote")
+    assert err.value.message == "Nguyễn Văn An đã có thẻ BHYT còn hạn đến 30/07/2025."
+    assert Payment.objects.count() == 1
+    second.refresh_from_db()
+    assert second.status == Status.QUOTED
+
+
+def test_a_quote_outside_the_agents_scope_is_forbidden(agent, small_province):
+    other = hi_enroll(user=small_province.users["bhxh_tinh"], household=small_province.other_household, months=12,
+                      on=JULY_2024)
+    assert agent.get(f"/bao-gia/bhyt/{other.pk}/").status_code == 403
+    assert pay_post(agent, "bhyt", other, amount=other.payable, paid_on=JULY_2024).status_code == 403
+    assert agent.get("/bao-gia/xyz/1/").status_code == 404
+    assert Payment.objects.count() == 0
+
+
+def test_saving_a_quote_from_the_household_page_keeps_todays_price(agent, small_province):
+    household = small_province.household
+    response = agent.post(f"/ho/{household.pk}/bao-gia-bhyt/", {"months": "6"})
+    quote = HiParticipation.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/bao-gia/bhyt/{quote.pk}/"
+    today = datetime.date.today()
+    expected = hi_household_quote(user=small_province.users["thu_1"], household=household, months=6, on=quote.priced_on)
+    assert (quote.months, quote.payable, quote.status) == (6, expected["payable"], Status.QUOTED)
+    assert abs((quote.priced_on - today).days) <= 1
+    assert Payment.objects.count() == 0
+    bad = agent.post(f"/ho/{household.pk}/bao-gia-bhyt/", {"months": "5"})
+    assert bad.status_code == 302 and HiParticipation.objects.count() == 1
+    assert "Chỉ được chọn 3, 6 hoặc 12 tháng." in agent.get(bad["Location"]).content.decode()
+
+
+def test_saving_a_vsi_quote_for_a_member(agent, small_province):
+    head = small_province.household.members.get(relationship="head").person
+    response = agent.post(f"/ho/{small_province.household.pk}/bao-gia-bhxh/", {
+        "person": head.pk, "income": "1.500.000", "payment_mode": "monthly"})
+    quote = VsiParticipation.objects.get()
+    assert response["Location"] == f"/bao-gia/bhxh/{quote.pk}/"
+    assert (quote.person_id, quote.income, quote.months, quote.status) == (head.pk, 1_500_000, 1, Status.QUOTED)
+    page = agent.get(response["Location"]).content.decode()
+    assert vnd(quote.payable) in page
