@@ -159,8 +159,8 @@ def main() -> None:
                         help="each client a different collection agent (default), or all the province officer")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8, help="server threads per worker")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="server threads per worker")
     parser.add_argument("--port", type=int, default=8097)
     args = parser.parse_args()
 

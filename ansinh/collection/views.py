@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from ansinh.accounts.services import require_permission
 from ansinh.accounts.views import domain_errors
 from ansinh.core.formatting import format_number
 from ansinh.enrollment.errors import AlreadyCovered, NoEligibleMembers, NotEligible, PricingError, QuoteOutdated
@@ -62,7 +63,9 @@ def _receipt_redirect(request, receipt, created: bool):
 def hi_pay(request, pk: int):
     """Thu tiền BHYT hộ gia đình. GET: the form with the payable amount for the chosen months prefilled
     (an htmx request gets only the form, used when the months change). POST: enrol and pay in one
-    transaction, then redirect to the receipt; on an error show the form again with the message."""
+    transaction, then redirect to the receipt; on an error show the form again with the message.
+    Only roles that take payments see it (``collection.add_payment``)."""
+    require_permission(request.user, "collection.add_payment")
     household = household_get(user=request.user, pk=pk)
     if request.method == "POST":
         form = HiPaymentForm(request.POST)
@@ -126,7 +129,9 @@ def vsi_calculator(request, pk: int):
 @domain_errors
 def vsi_pay(request, pk: int):
     """Thu tiền BHXH tự nguyện for a member of the household. POST: enrol and pay in one transaction,
-    then redirect to the receipt; on an error show the form again with the message. GET: the form."""
+    then redirect to the receipt; on an error show the form again with the message. GET: the form.
+    Only roles that take payments see it (``collection.add_payment``)."""
+    require_permission(request.user, "collection.add_payment")
     household = household_get(user=request.user, pk=pk)
     people = household_people(household=household)
     status = 200

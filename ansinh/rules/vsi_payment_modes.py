@@ -14,6 +14,11 @@ from .vsi_rates import VsiRates
 
 ADVANCE = "advance"
 BACKPAY = "backpay"
+MODE_LABELS_VI = {
+    "monthly": "hằng tháng", "3_months": "3 tháng một lần", "6_months": "6 tháng một lần",
+    "12_months": "12 tháng một lần", ADVANCE: "đóng trước nhiều năm", BACKPAY: "đóng bù",
+}
+"""How a message names a payment mode (Law 41/2024 Art 36(1): the modes in words)."""
 
 
 def vsi_payment_modes(rates: VsiRates) -> tuple[str, ...]:
@@ -34,7 +39,8 @@ def vsi_months_for_mode(rates: VsiRates, payment_mode: str, months: int | None) 
         if months is not None and months != expected:
             raise RuleError(
                 INVALID_MONTHS,
-                f"Phương thức đóng {payment_mode} tương ứng đúng {expected} tháng, không phải {months} tháng.",
+                f"Phương thức đóng {MODE_LABELS_VI.get(payment_mode, payment_mode)} tương ứng đúng {expected} tháng, "
+                f"không phải {months} tháng.",
                 months=months,
                 payment_mode=payment_mode,
                 expected=expected,

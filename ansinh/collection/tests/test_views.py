@@ -167,6 +167,14 @@ def test_an_association_officer_cannot_take_payments(small_province, client):
     response = hi_post(client, small_province.household)
     assert response.status_code == 403
     assert_nothing_written()
+    household = small_province.household
+    for url in [f"/ho/{household.pk}/thu-bhyt/", f"/ho/{household.pk}/thu-bhxh/"]:
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"/ho/{household.pk}/bao-gia-bhyt/", {"months": "12"}).status_code == 403
+    page = client.get(f"/ho/{household.pk}/").content.decode()
+    assert "Thu tiền và lập biên lai" not in page and "Lưu báo giá" not in page
+    assert "BHYT hộ gia đình" in page  # the amounts stay visible
+    assert_nothing_written()
 
 
 def test_the_hi_form_fragment_prefills_the_payable_for_the_chosen_months(agent, small_province, monkeypatch):
