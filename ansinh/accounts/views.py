@@ -52,3 +52,15 @@ def home(request):
     if role_of(request.user).role == Role.COLLECTION_AGENT:
         return redirect("household_list")
     return redirect("dashboard")
+
+
+def csrf_failure(request, reason: str = ""):
+    """The page for a form whose security token is missing or out of date (``CSRF_FAILURE_VIEW``): the
+    user signed in again or the page stayed open too long. Says in Vietnamese to reload and enter again;
+    nothing was recorded. Status 403."""
+    from django.shortcuts import render
+
+    return render(request, "403.html", {
+        "exception": "Biểu mẫu đã hết hạn (bạn vừa đăng nhập lại hoặc trang mở quá lâu), nên chưa có gì được ghi. "
+                     "Vui lòng tải lại trang rồi nhập lại.",
+    }, status=403)

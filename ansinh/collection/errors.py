@@ -2,6 +2,9 @@
 
 from ansinh.core.errors import AnSinhError
 
+KEY_MESSAGE = "Thiếu hoặc sai mã giao dịch; vui lòng tải lại trang rồi nhập lại."
+"""The one message for a bad hidden transaction key (idempotency key), whatever is wrong with it."""
+
 
 class AmountMismatch(AnSinhError):
     code = "amount_mismatch"

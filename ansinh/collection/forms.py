@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ansinh.enrollment.models import PaymentMode
 
+from .errors import KEY_MESSAGE
 from .models import PaymentMethod
 
 HI_MONTHS = [(12, "12 tháng"), (6, "6 tháng"), (3, "3 tháng")]
@@ -37,7 +38,7 @@ class VndField(forms.Field):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        text = re.sub(r"[\s\u00a0]", "", str(value)).removesuffix("đ").removesuffix("d")
+        text = re.sub(r"[\s\u00a0]", "", str(value)).lower().removesuffix("đ").removesuffix("d")
         # Plain digits, or thousands grouped by dots (2.906.280); never a decimal point.
         if not re.fullmatch(r"-?(?:[0-9]{1,15}|[0-9]{1,3}(?:\.[0-9]{3}){1,4})", text, flags=re.ASCII):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
@@ -64,7 +65,7 @@ class PaymentFields(forms.Form):
     )
     idempotency_key = forms.CharField(
         widget=forms.HiddenInput, max_length=64,
-        error_messages={"required": "Thiếu mã giao dịch; vui lòng tải lại trang rồi nhập lại."},
+        error_messages={key: KEY_MESSAGE for key in ("required", "max_length", "null_characters_not_allowed")},
     )
 
     def __init__(self, *args, **kwargs):

@@ -18,7 +18,7 @@ from ansinh.enrollment.services import (hi_coverage_activate, hi_enroll, hi_line
                                         participation_check_payable,
                                         participation_lock, participation_status_set, vsi_enroll)
 
-from .errors import AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible
+from .errors import KEY_MESSAGE, AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible
 from .models import CollectionOrg, Payment, PaymentMethod, Receipt, ReceiptCounter
 from .receipts import format_receipt_number
 
@@ -35,7 +35,7 @@ def _org_for(user_role) -> CollectionOrg:
 
 def _check_input(*, amount, method: str, idempotency_key: str) -> None:
     if not idempotency_key or len(idempotency_key) > 64 or idempotency_key.startswith(REVERSAL_KEY_PREFIX):
-        raise IdempotencyConflict("Thiếu hoặc sai mã giao dịch (idempotency key).")
+        raise IdempotencyConflict(KEY_MESSAGE)
     if method not in PaymentMethod.values:
         raise InvalidAmount("Hình thức nộp tiền không hợp lệ.")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:

@@ -1,18 +1,21 @@
 """Collection pages: take an HI or VSI payment for a household (enrolment and payment in one
 transaction), the VSI calculator fragment, and the receipt."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from ansinh.accounts.services import require_permission
 from ansinh.accounts.views import domain_errors
 from ansinh.core.formatting import format_number
-from ansinh.enrollment.errors import AlreadyCovered, NoEligibleMembers, NotEligible, PricingError, QuoteOutdated
+from ansinh.enrollment.errors import (AlreadyCovered, NoEligibleMembers, NotEligible, PaidBeforeQuote, PricingError,
+                                     QuoteOutdated)
 from ansinh.enrollment.models import HiParticipation, VsiParticipation
 from ansinh.enrollment.pricing import vsi_income_floor
 from ansinh.enrollment.selectors import KIND_HI, KIND_VSI, participation_get
@@ -28,7 +31,7 @@ PARTICIPATION_MODELS = {KIND_HI: HiParticipation, KIND_VSI: VsiParticipation}
 
 # Errors a payment form shows next to a field (or above the form); scope errors go to the 403 page.
 FORM_ERRORS = (AmountMismatch, InvalidAmount, AlreadyPaid, IdempotencyConflict, PricingError, AlreadyCovered,
-               NoEligibleMembers, NotEligible, QuoteOutdated)
+               NoEligibleMembers, NotEligible, QuoteOutdated, PaidBeforeQuote)
 
 
 def _show_error(form, exc) -> None:
@@ -41,6 +44,8 @@ def _show_error(form, exc) -> None:
         field = "months"
     elif isinstance(exc, NotEligible) and "person" in form.fields:
         field = "person"
+    elif isinstance(exc, PaidBeforeQuote):
+        field = "paid_on"
     else:
         field = None
     form.add_error(field, exc.message)
@@ -52,6 +57,9 @@ RECEIPT_NOTICES = {
 }
 """The notice the receipt page shows after a payment (``?ket-qua=…``): carried in the address rather than
 the messages cookie, which costs the busiest request of the campaign a signed cookie."""
+
+
+RECEIPT_NOTICE_FOR = datetime.timedelta(minutes=15)
 
 
 def _receipt_redirect(request, receipt, created: bool):
@@ -163,6 +171,8 @@ def receipt_detail(request, pk: int):
     agent and organisation."""
     receipt = receipt_get(user=request.user, pk=pk)
     notice = RECEIPT_NOTICES.get(request.GET.get("ket-qua", ""))
+    if notice is not None and timezone.now() - receipt.created_at > RECEIPT_NOTICE_FOR:
+        notice = None  # an old link opened again is not a new collection
     if notice is not None:
         notice = {"level": notice[0], "text": notice[1].format(number=receipt.number)}
     return render(request, "collection/receipt.html", {"receipt": receipt, "notice": notice})
@@ -211,11 +221,12 @@ def _quote_saved(request, kind: str, participation):
 
 @login_required
 @domain_errors
-@require_POST
 def hi_quote_save(request, pk: int):
-    """Lưu báo giá BHYT hộ gia đình (thu sau): price the household for the chosen months today and keep
-    the quote (status "quoted"), then go to its payment page. An error goes back to the household page
-    with the message."""
+    """Lưu báo giá BHYT hộ gia đình (thu sau), POST: price the household for the chosen months today and
+    keep the quote (status "quoted"), then go to its payment page. An error goes back to the household
+    page with the message; a GET (e.g. after signing in again) goes to the household page."""
+    if request.method != "POST":
+        return redirect("household_detail", pk=pk)
     household = household_get(user=request.user, pk=pk)
     months = request.POST.get("months", "")
     if months not in {str(m) for m, _ in HI_MONTHS}:
@@ -231,15 +242,19 @@ def hi_quote_save(request, pk: int):
 
 @login_required
 @domain_errors
-@require_POST
 def vsi_quote_save(request, pk: int):
-    """Lưu báo giá BHXH tự nguyện (thu sau) for a member of the household: the calculator's choices priced
-    today, kept with status "quoted"; then its payment page. An error goes back to the household page."""
+    """Lưu báo giá BHXH tự nguyện (thu sau), POST, for a member of the household: the calculator's choices
+    priced today, kept with status "quoted"; then its payment page. An error goes back to the household
+    page with the message naming the field; a GET goes to the household page."""
+    if request.method != "POST":
+        return redirect("household_detail", pk=pk)
     household = household_get(user=request.user, pk=pk)
     people = household_people(household=household)
     form = VsiParamsForm(request.POST, people=people)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(
+            f"{form.fields[name].label}: {error}" if name in form.fields else error
+            for name, errors in form.errors.items() for error in errors))
         return redirect("household_detail", pk=household.pk)
     data = form.cleaned_data
     person = next(p for p in people if p.pk == data["person"])

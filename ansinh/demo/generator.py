@@ -42,6 +42,7 @@ from ansinh.collection.models import Agent, CollectionOrg, Payment, Receipt, Rec
 from ansinh.collection.receipts import format_receipt_number
 from ansinh.core.db import statistics_refresh
 from ansinh.core.errors import AnSinhError
+from ansinh.core.text import fold
 from ansinh.core.words import amount_in_words
 from ansinh.enrollment.models import HiMemberCoverage, HiParticipation, Status, VsiParticipation
 from ansinh.registry.models import AssociationUnit, Household, HouseholdMember, Membership, Person
@@ -229,13 +230,13 @@ def _write_registry(rng: random.Random, *, population: Population, agent_rows: l
          for h in population.households),
     )
     has_other = any(f.name == "other_coverage" for f in Person._meta.get_fields())
-    fields = ["full_name", "date_of_birth", "sex", "citizen_id", "si_number", "phone", "ethnic_minority", "hamlet",
-              "commune_id", "created_at"] + (["other_coverage"] if has_other else [])
+    fields = ["full_name", "name_folded", "date_of_birth", "sex", "citizen_id", "si_number", "phone", "ethnic_minority",
+              "hamlet", "commune_id", "created_at"] + (["other_coverage"] if has_other else [])
     rows = []
     for p in population.persons:
         h = population.households[p.household]
-        row = (p.full_name, p.date_of_birth, p.sex, p.citizen_id, p.si_number, p.phone, p.ethnic_minority, h.hamlet,
-               communes[h.commune].id, now)
+        row = (p.full_name, fold(p.full_name), p.date_of_birth, p.sex, p.citizen_id, p.si_number, p.phone,
+               p.ethnic_minority, h.hamlet, communes[h.commune].id, now)
         rows.append(row + (p.other_coverage,) if has_other else row)
     person_ids = bulk_insert(Person, fields, rows)
     bulk_insert(HouseholdMember, ["household_id", "person_id", "relationship"],

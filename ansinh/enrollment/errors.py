@@ -31,3 +31,10 @@ class QuoteOutdated(AnSinhError):
 
     code = "quote_outdated"
     message = "Báo giá đã cũ: mức đóng theo quy định ngày nộp tiền đã khác. Hãy lập báo giá mới."
+
+
+class PaidBeforeQuote(AnSinhError):
+    """A payment dated before the day its quote was made."""
+
+    code = "paid_before_quote"
+    message = "Ngày nộp tiền không được trước ngày lập báo giá."

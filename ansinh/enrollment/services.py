@@ -15,7 +15,7 @@ from ansinh.core.money import format_vnd
 from ansinh.registry.models import Household, HouseholdMember, OtherCoverage, Person, Relationship
 
 from . import pricing
-from .errors import AlreadyCovered, NoEligibleMembers, NotEligible, QuoteOutdated
+from .errors import AlreadyCovered, NoEligibleMembers, NotEligible, PaidBeforeQuote, QuoteOutdated
 from .models import HiMemberCoverage, HiParticipation, Status, VsiParticipation
 from .selectors import PAID_STATUSES, hi_eligible_members, hi_last_card_ends, vsi_months_supported
 
@@ -142,7 +142,12 @@ def participation_check_payable(*, participation, paid_on: datetime.date,
     """Before a quote made earlier is paid on ``paid_on``: nobody on it is covered already for the
     period, and the law of ``paid_on`` gives the same amount as the frozen quote (a quote priced on
     ``paid_on`` itself is not priced again). Raises AlreadyCovered, QuoteOutdated (``due``: the amount on
-    ``paid_on``), NotEligible, PricingError. ``lines``/``last_ends`` (HI) avoid reading them again."""
+    ``paid_on``), NotEligible, PricingError, PaidBeforeQuote (a payment cannot precede its quote: the
+    HI waiting days would start before the quote). ``lines``/``last_ends`` (HI) avoid reading them again."""
+    if paid_on < participation.priced_on:
+        raise PaidBeforeQuote(
+            f"Ngày nộp {paid_on:%d/%m/%Y} trước ngày lập báo giá {participation.priced_on:%d/%m/%Y}; "
+            "hãy nhập đúng ngày nộp tiền.")
     if isinstance(participation, HiParticipation):
         lines = lines if lines is not None else hi_lines_for_payment(participation=participation)
         if last_ends is None:

@@ -861,10 +861,13 @@ class MemberImport:
         updates = [d for d in good if d.action == "update" and d.changes]
         if updates:
             changed_fields = sorted({f for d in updates for f in d.changes})
+            if "full_name" in changed_fields:
+                changed_fields.append("name_folded")  # bulk_update does not run the field's pre_save
             people = []
             for d in updates:
                 for name, value in d.changes.items():
                     setattr(d.person, name, value)
+                d.person.name_folded = fold(d.person.full_name)
                 people.append(d.person)
             bulk_update_with_history(people, Person, changed_fields, batch_size=500, default_user=user,
                                      default_change_reason=self.change_reason)

@@ -4,6 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ansinh.areas.models import AdministrativeUnit
+from ansinh.core.text import fold
 
 
 class Sex(models.TextChoices):
@@ -38,11 +39,35 @@ class OtherCoverage(models.TextChoices):
     STUDENT = "student", "Học sinh, sinh viên (đóng qua trường)"
 
 
+class FoldedNameField(models.CharField):
+    """A name without diacritics in lower case (``core.text.fold``: "Nguyễn Văn An" -> "nguyen van an"),
+    kept from another field of the row on every ``save()`` and ``bulk_create``; searched when a user types
+    a name without accents. Writers that bypass the ORM (the demo's bulk writer) fill it themselves."""
+
+    def __init__(self, *args, source: str = "full_name", **kwargs):
+        self.source = source
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = fold(getattr(model_instance, self.source) or "")[: self.max_length]
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class Person(models.Model):
     """A person in the registry. ``commune`` is the commune-level unit of residence (old map for
     records made before 1 July 2025)."""
 
     full_name = models.CharField(max_length=100)
+    name_folded = FoldedNameField(source="full_name", db_index=True)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=6, choices=Sex.choices)
     citizen_id = models.CharField(max_length=12, unique=True, null=True, blank=True)
@@ -56,7 +81,7 @@ class Person(models.Model):
     hamlet = models.CharField(max_length=100, blank=True)
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="residents")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "name_folded"])
 
     class Meta:
         indexes = [models.Index(fields=["commune"])]

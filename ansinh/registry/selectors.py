@@ -6,15 +6,16 @@ Permission and scope are checked here, at the top, as in the services.
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from ansinh.accounts.services import households_in_scope, require_household_in_scope, require_permission
-from ansinh.core.text import name_normalise, tone_normalise
+from ansinh.core.text import fold, name_normalise, tone_normalise
 
 from .models import Household, HouseholdMember, Relationship
 
 
 def households_search(*, user, query: str = "") -> QuerySet[Household]:
     """Households in the user's scope whose code or a member's name contains ``query`` (case-insensitive),
-    ordered by code, annotated with ``head_name``, ``head_citizen_id`` and ``commune_name``.
-    Raises PermissionDenied."""
+    ordered by code, annotated with ``head_name``, ``head_citizen_id`` and ``commune_name``. A name typed
+    without diacritics ("nguyen van an") matches every accented form ("Nguyễn Văn An", "Nguyên Văn Ân");
+    typed with diacritics it matches those diacritics. Raises PermissionDenied."""
     require_permission(user, "registry.view_household")
     households = households_in_scope(user)
     query = tone_normalise(" ".join(query.split()))
@@ -24,6 +25,9 @@ def households_search(*, user, query: str = "") -> QuerySet[Household]:
         name_match = Q()
         for variant in {query, query.lower(), name_normalise(query)}:
             name_match |= Q(members__person__full_name__icontains=variant)
+        folded = fold(query)
+        if folded == query.lower():  # typed without diacritics: search the folded names
+            name_match |= Q(members__person__name_folded__contains=folded)
         matching = Household.objects.filter(Q(code__icontains=query) | name_match).values("pk")
         households = households.filter(pk__in=matching)
     head = HouseholdMember.objects.filter(household=OuterRef("pk"), relationship=Relationship.HEAD)

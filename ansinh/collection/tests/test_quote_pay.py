@@ -148,3 +148,65 @@ def test_saving_a_vsi_quote_for_a_member(agent, small_province):
     assert (quote.person_id, quote.income, quote.months, quote.status) == (head.pk, 1_500_000, 1, Status.QUOTED)
     page = agent.get(response["Location"]).content.decode()
     assert vnd(quote.payable) in page
+
+
+def test_a_payment_dated_before_its_quote_is_refused_on_the_date_field(agent, small_province):
+    quote = hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12, on=JULY_2024)
+    response = pay_post(agent, "bhyt", quote, amount=HI_DUE, paid_on=JULY_2024 - datetime.timedelta(days=20))
+    assert response.status_code == 422
+    assert "Ngày nộp 11/06/2024 trước ngày lập báo giá 01/07/2024; hãy nhập đúng ngày nộp tiền." in response.content.decode()
+    assert Payment.objects.count() == 0
+
+
+def test_roles_that_do_not_take_money_see_the_quote_without_the_form(small_province, client):
+    quote = hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12, on=JULY_2024)
+    client.login(username="hoi_tinh", password=PASSWORD)
+    page = client.get(f"/bao-gia/bhyt/{quote.pk}/")
+    assert page.status_code == 200 and vnd(HI_DUE) in page.content.decode()
+    assert "Thu tiền và lập biên lai" not in page.content.decode()
+    assert pay_post(client, "bhyt", quote, amount=HI_DUE, paid_on=JULY_2024).status_code == 403
+    assert Payment.objects.count() == 0
+
+
+def test_opening_a_quote_saving_address_goes_to_the_household(agent, small_province):
+    pk = small_province.household.pk
+    for kind in ("bhyt", "bhxh"):
+        response = agent.get(f"/ho/{pk}/bao-gia-{kind}/")
+        assert (response.status_code, response["Location"]) == (302, f"/ho/{pk}/")
+
+
+def test_vsi_quote_errors_name_their_field(agent, small_province):
+    response = agent.post(f"/ho/{small_province.household.pk}/bao-gia-bhxh/", {"income": "0", "payment_mode": ""})
+    body = agent.get(response["Location"]).content.decode()
+    assert "Mức thu nhập tháng làm căn cứ đóng (đồng): Số tiền phải lớn hơn 0." in body
+    assert VsiParticipation.objects.count() == 0
+
+
+def test_an_old_receipt_link_does_not_announce_a_new_collection(agent, small_province):
+    quote = hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12, on=JULY_2024)
+    location = pay_post(agent, "bhyt", quote, amount=HI_DUE, paid_on=JULY_2024)["Location"]
+    assert "Đã thu tiền và lập biên lai số" in agent.get(location).content.decode()
+    Receipt.objects.update(created_at=datetime.datetime(2024, 7, 1, tzinfo=datetime.UTC))
+    assert "Đã thu tiền và lập biên lai số" not in agent.get(location).content.decode()
+
+
+def test_a_form_sent_with_an_old_security_token_gets_a_vietnamese_page(small_province):
+    from django.test import Client
+
+    quote = hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12, on=JULY_2024)
+    strict = Client(enforce_csrf_checks=True)
+    strict.login(username="thu_1", password=PASSWORD)
+    response = pay_post(strict, "bhyt", quote, amount=HI_DUE, paid_on=JULY_2024)
+    assert response.status_code == 403
+    assert "Biểu mẫu đã hết hạn" in response.content.decode()
+    assert Payment.objects.count() == 0
+
+
+@pytest.mark.parametrize("typed", ["2.906.280Đ", "2.906.280 đ", "2906280 D"])
+def test_the_amount_may_end_with_the_dong_sign_in_either_case(agent, small_province, typed):
+    quote = hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12, on=JULY_2024)
+    assert HI_DUE == 2_906_280
+    response = agent.post(f"/bao-gia/bhyt/{quote.pk}/", {"amount": typed, "method": "cash", "paid_on": "01/07/2024",
+                                                          "idempotency_key": uuid.uuid4().hex})
+    assert response.status_code == 302
+    assert Payment.objects.get().amount == HI_DUE

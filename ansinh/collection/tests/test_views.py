@@ -131,7 +131,7 @@ def test_other_months_than_3_6_12_are_refused(agent, small_province):
 
 def test_a_missing_idempotency_key_is_refused(agent, small_province):
     response = hi_post(agent, small_province.household, idempotency_key=None)
-    assert "Thiếu mã giao dịch" in response.content.decode()
+    assert "Thiếu hoặc sai mã giao dịch; vui lòng tải lại trang rồi nhập lại." in response.content.decode()
     assert_nothing_written()
 
 

@@ -118,6 +118,14 @@ def test_citizen_ids_agree_with_date_of_birth_and_sex(demo):
 
 
 @pytest.mark.django_db
+def test_every_demo_name_is_searchable_without_diacritics(demo):
+    from ansinh.core.text import fold
+
+    names_folded = list(Person.objects.values_list("full_name", "name_folded"))
+    assert names_folded and all(folded == fold(name) for name, folded in names_folded)
+
+
+@pytest.mark.django_db
 def test_every_unit_has_exactly_one_leader_and_groups_sit_in_their_branch_commune(demo):
     leaders = Counter(Membership.objects.filter(role="leader").values_list("unit_id", flat=True))
     assert set(leaders) == set(AssociationUnit.objects.values_list("pk", flat=True))
