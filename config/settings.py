@@ -124,7 +124,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"short_client_errors": {"()": "ansinh.core.logging.ShortClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["short_client_errors"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"ansinh": {"level": "INFO"}},
 }

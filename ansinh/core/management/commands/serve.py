@@ -9,7 +9,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
-def serve(*, host: str, port: int, workers: int = 1, threads: int = 8) -> None:
+DEFAULT_THREADS = min(8, 2 * (os.cpu_count() or 1) + 1)
+"""Threads per worker: enough to overlap waiting on the database, no more than the server advises."""
+
+
+def serve(*, host: str, port: int, workers: int = 1, threads: int = DEFAULT_THREADS) -> None:
     """Apply pending migrations, then serve ``config.wsgi:application`` on host:port until stopped, with
     ``workers`` processes of ``threads`` threads each."""
     from granian import Granian
@@ -30,7 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1, help="số tiến trình (mặc định 1)")
-        parser.add_argument("--threads", type=int, default=8, help="số luồng mỗi tiến trình (mặc định 8)")
+        parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                            help=f"số luồng mỗi tiến trình (mặc định {DEFAULT_THREADS}: 2 × số lõi + 1, tối đa 8)")
 
     def handle(self, *args, host, port, workers, threads, **options):
         self.stdout.write(f"An Sinh: http://{host}:{port}/")
