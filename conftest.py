@@ -36,6 +36,13 @@ def _fresh_scope_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_sign_in_throttling(settings):
+    """The test client signs in without a request, which django-axes refuses; the throttling has its own
+    tests (``accounts/tests/test_throttling.py``) that switch it back on."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests log users in often; a fast hasher keeps the suite quick (production keeps PBKDF2)."""
     settings.PASSWORD_HASHERS = [
