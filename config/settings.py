@@ -6,6 +6,8 @@ One file holds everything; environment variables change only what differs betwee
   DEBUG          "1" to show debug pages (default off)
   ALLOWED_HOSTS  comma-separated host names (default: localhost names)
   ANSINH_DEMO    "1" when the demo province is served (demo passwords may be shown)
+  ANSINH_PG_PREPARE  "0" to turn off PostgreSQL prepared statements (needed behind a transaction-pooling
+                 proxy such as PgBouncer); default on
 """
 
 import datetime
