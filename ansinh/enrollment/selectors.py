@@ -39,14 +39,6 @@ def hi_last_card_ends(*, person_ids: list[int]) -> dict[int, datetime.date]:
     return {row["person_id"]: row["end"] for row in rows}
 
 
-def hi_cards_valid_on(*, person_ids: list[int], on: datetime.date) -> dict[int, HiMemberCoverage]:
-    """{person_id: a paid HI coverage line valid on ``on``} for those of ``person_ids`` who hold one."""
-    lines = HiMemberCoverage.objects.filter(
-        person_id__in=person_ids, participation__status__in=PAID_STATUSES, valid_from__lte=on, valid_to__gte=on
-    ).order_by("valid_to")
-    return {line.person_id: line for line in lines}
-
-
 def vsi_months_supported(*, person_id: int) -> int:
     """Months of VSI state support a person has already received (for the 120-month cap)."""
     rows = VsiParticipation.objects.filter(person_id=person_id, status__in=PAID_STATUSES, state_support__gt=0)
