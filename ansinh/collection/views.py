@@ -19,7 +19,7 @@ from ansinh.enrollment.errors import (AlreadyCovered, NoEligibleMembers, NotElig
 from ansinh.enrollment.models import HiParticipation, VsiParticipation
 from ansinh.enrollment.pricing import vsi_income_floor
 from ansinh.enrollment.selectors import KIND_HI, KIND_VSI, participation_get
-from ansinh.enrollment.services import hi_enroll, hi_household_quote, vsi_enroll, vsi_quote
+from ansinh.enrollment.services import hi_enroll, hi_household_quote, hi_lines_for_payment, vsi_enroll, vsi_quote
 from ansinh.registry.selectors import household_get, household_people
 
 from .errors import AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount
@@ -210,7 +210,7 @@ def quote_pay(request, kind: str, pk: int):
         getattr(participation.person, "household_membership", None), "household", None)
     return render(request, "collection/quote_pay.html", {
         "participation": participation, "kind": kind, "is_hi": is_hi, "household": household, "form": form,
-        "lines": list(participation.members.select_related("person").order_by("rank")) if is_hi else [],
+        "lines": hi_lines_for_payment(participation=participation) if is_hi else [],
     }, status=status)
 
 

@@ -66,7 +66,8 @@ def hi_enroll(*, user, household: Household, months: int, on: datetime.date,
     Household.objects.select_for_update().filter(pk=household.pk).first()  # one enrolment at a time
     price = _hi_price(household=household, months=months, on=on)
     people = [line["person"] for line in price["members"]]
-    _hi_require_renewable(people=people, last_ends=hi_last_card_ends(person_ids=[p.pk for p in people]), on=on)
+    ends = hi_last_card_ends(person_ids=[p.pk for p in people])
+    _hi_require_renewable(cards=[(p, ends.get(p.pk)) for p in people], on=on)
     participation = HiParticipation.objects.create(
         household=household, commune=household.commune, months=months, priced_on=on,
         total=price["total"], state_support=price["state_support"], payable=price["payable"],
@@ -88,11 +89,10 @@ RENEWAL_WINDOW = datetime.timedelta(days=31)
 the payment date is still valid, and a new period for its holder is refused (AlreadyCovered)."""
 
 
-def _hi_require_renewable(*, people, last_ends: dict[int, datetime.date], on: datetime.date) -> None:
-    """Raise AlreadyCovered for the first of ``people`` whose latest paid card runs beyond
-    ``on`` + RENEWAL_WINDOW (``last_ends`` from ``hi_last_card_ends``)."""
-    for person in people:
-        end = last_ends.get(person.pk)
+def _hi_require_renewable(*, cards: list[tuple[Person, datetime.date | None]], on: datetime.date) -> None:
+    """Raise AlreadyCovered for the first person whose latest paid card (``(person, end or None)``) runs
+    beyond ``on`` + RENEWAL_WINDOW."""
+    for person, end in cards:
         if end is not None and end >= on + RENEWAL_WINDOW:
             raise AlreadyCovered(f"{person.full_name} đã có thẻ BHYT còn hạn đến {end:%d/%m/%Y}.", person_id=person.pk)
 
@@ -137,22 +137,20 @@ def hi_payer_name(*, participation: HiParticipation, lines: list[HiMemberCoverag
 
 
 def participation_check_payable(*, participation, paid_on: datetime.date,
-                                lines: list[HiMemberCoverage] | None = None,
-                                last_ends: dict[int, datetime.date] | None = None) -> None:
+                                lines: list[HiMemberCoverage] | None = None) -> None:
     """Before a quote made earlier is paid on ``paid_on``: nobody on it is covered already for the
     period, and the law of ``paid_on`` gives the same amount as the frozen quote (a quote priced on
     ``paid_on`` itself is not priced again). Raises AlreadyCovered, QuoteOutdated (``due``: the amount on
     ``paid_on``), NotEligible, PricingError, PaidBeforeQuote (a payment cannot precede its quote: the
-    HI waiting days would start before the quote). ``lines``/``last_ends`` (HI) avoid reading them again."""
+    HI waiting days would start before the quote). ``lines`` (HI, from ``hi_lines_for_payment``) avoids
+    reading them again."""
     if paid_on < participation.priced_on:
         raise PaidBeforeQuote(
             f"Ngày nộp {paid_on:%d/%m/%Y} trước ngày lập báo giá {participation.priced_on:%d/%m/%Y}; "
             "hãy nhập đúng ngày nộp tiền.")
     if isinstance(participation, HiParticipation):
         lines = lines if lines is not None else hi_lines_for_payment(participation=participation)
-        if last_ends is None:
-            last_ends = _previous_ends(lines)
-        _hi_require_renewable(people=[line.person for line in lines], last_ends=last_ends, on=paid_on)
+        _hi_require_renewable(cards=[(line.person, line.previous_end) for line in lines], on=paid_on)
         if participation.priced_on == paid_on:
             return
         pct = pricing.hi_support_pct(poverty_status=participation.household.poverty_status, on=paid_on)
@@ -174,25 +172,17 @@ def participation_check_payable(*, participation, paid_on: datetime.date,
         )
 
 
-def _previous_ends(lines: list[HiMemberCoverage]) -> dict[int, datetime.date]:
-    """{person_id: previous card end} from lines read by ``hi_lines_for_payment``."""
-    return {line.person_id: line.previous_end for line in lines if line.previous_end is not None}
-
-
 def hi_coverage_activate(*, participation: HiParticipation, paid_on: datetime.date,
-                         lines: list[HiMemberCoverage] | None = None,
-                         last_ends: dict[int, datetime.date] | None = None) -> None:
+                         lines: list[HiMemberCoverage] | None = None) -> None:
     """Set each member's card validity after full payment on ``paid_on`` (rules: first participation or
     a break -> valid after the waiting days; renewal without a break -> day after the last card).
-    ``lines`` and ``last_ends`` may be passed when the caller already read them. Writes one UPDATE per
-    distinct validity (usually one for the whole household)."""
+    ``lines`` (from ``hi_lines_for_payment``) may be passed when the caller already read them. Writes one
+    UPDATE per distinct validity (usually one for the whole household)."""
     lines = lines if lines is not None else hi_lines_for_payment(participation=participation)
-    if last_ends is None:
-        last_ends = _previous_ends(lines)
     groups: dict[tuple, list[int]] = {}
     by_previous: dict[datetime.date | None, dict] = {}
     for line in lines:
-        previous = last_ends.get(line.person_id)
+        previous = line.previous_end
         if previous not in by_previous:
             by_previous[previous] = pricing.hi_card_validity(paid_on=paid_on, months=participation.months,
                                                              previous_valid_to=previous)
