@@ -115,6 +115,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_DISABLE_ACCESS_LOG = True  # keep the failures only, not every sign-in
+AXES_USERNAME_CALLABLE = "ansinh.accounts.throttling.attempted_username"
+# Behind a reverse proxy, pass the client's address to Django (REMOTE_ADDR) or every user shares the
+# proxy's address and a user name could be locked from anywhere (see django-axes "Configuring reverse proxies").
 CSRF_FAILURE_VIEW = "ansinh.accounts.views.csrf_failure"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,6 +1,11 @@
 """Login form with Vietnamese messages."""
 
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
+
+
+USERNAME_MAX = 150
+"""Django's user name limit; longer input is refused before it is checked or counted."""
 
 
 class LoginForm(AuthenticationForm):
@@ -18,3 +23,6 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "Mật khẩu"
         for field in self.fields.values():
             field.error_messages["required"] = f"Vui lòng nhập {field.label.lower()}."
+            field.error_messages["null_characters_not_allowed"] = f"{field.label} có ký tự không hợp lệ."
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(USERNAME_MAX, message=f"Tên đăng nhập tối đa {USERNAME_MAX} ký tự."))

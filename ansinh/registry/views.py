@@ -28,11 +28,15 @@ def household_list(request):
     """Households in the user's scope, searched by code or member name, 20 a page; an htmx request
     (typing in the search box, changing page) gets only the results fragment."""
     form = HouseholdSearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(households_search(user=request.user, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "query": query, "page": page}
+    valid = form.is_valid()
+    query = form.cleaned_data["q"] if valid else ""
+    households = households_search(user=request.user, query=query)
+    if not valid:  # a search that cannot be run finds nothing; the form says why
+        households = households.none()
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "query": query, "page": page, "search_errors": form.errors.get("q", [])}
     partial = request.htmx and not request.htmx.history_restore_request
-    if not partial and not query:
+    if not partial and not query and valid:
         # The agent's home page: whom to visit next (cards expiring, periods ending, lapsed).
         context["reminders"] = reminders_for(user=request.user, on=timezone.localdate())[:REMINDERS_ON_HOME]
     response = render(request, "registry/_household_results.html" if partial else "registry/household_list.html",

@@ -146,7 +146,7 @@ class HiHousehold:
                         label=f"Nhà nước hỗ trợ thành viên thứ {m.rank} ({pct_text(m.support_pct)})",
                         amount=m.state_support,
                         formula=f"{pct_text(m.support_pct)} × {vnd_text(m.amount)}",
-                        basis=("Decree 188/2025/NĐ-CP (support % of the member's group, given in the request)",),
+                        basis=("Nghị định 188/2025/NĐ-CP (tỷ lệ hỗ trợ theo nhóm đối tượng của thành viên)",),
                         rounded=True,
                         depends_on=(member,),
                     )

@@ -97,7 +97,7 @@ def vsi_lump_sum(
         label="Trừ số tiền Nhà nước đã hỗ trợ",
         amount=deducted,
         formula=f"{vnd_text(state_support_received)} đã được hỗ trợ (tối đa bằng mức hưởng)",
-        basis=("Decree 159/2025/NĐ-CP Art 9",),
+        basis=("Nghị định 159/2025/NĐ-CP Điều 9",),
     )
     net = Line(key="amount", label="Số tiền BHXH một lần được nhận", amount=gross - deducted,
                formula="mức hưởng − hỗ trợ đã nhận", depends_on=(line, deduction))

@@ -38,3 +38,23 @@ def test_a_right_password_before_the_limit_clears_the_count(small_province):
     assert sign_in(Client(), "thu_1", PASSWORD).status_code == 302
     for _ in range(4):
         assert sign_in(Client(), "thu_1", "sai-mat-khau").status_code == 200
+
+
+@pytest.mark.parametrize(("username", "message"), [
+    ("u" * 256, "Tên đăng nhập tối đa 150 ký tự."),
+    ("thu\x00vien", "Tên đăng nhập có ký tự không hợp lệ."),
+])
+def test_an_impossible_user_name_is_refused_in_vietnamese_and_not_counted(small_province, username, message):
+    from axes.models import AccessAttempt
+
+    response = sign_in(Client(), username, "sai-mat-khau")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert all(len(a.username or "") <= 150 for a in AccessAttempt.objects.all())
+
+
+def test_an_overlong_name_is_counted_cut_to_150_characters():
+    from ansinh.accounts.throttling import attempted_username
+
+    assert attempted_username(None, {"username": "x" * 300}) == "x" * 150
+    assert attempted_username(None, {"username": "thu_1"}) == "thu_1"

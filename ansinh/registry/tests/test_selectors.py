@@ -38,3 +38,14 @@ def test_the_folded_name_follows_a_renamed_person(small_province):
     person.save()
     assert Person.objects.get(pk=person.pk).name_folded == "dang thi binh"
     assert [h.code for h in households_search(user=small_province.users["thu_1"], query="dang thi")] == ["HG-0001"]
+
+
+@pytest.mark.parametrize(("typed", "message"), [("x" * 101, "Từ khóa tìm kiếm tối đa 100 ký tự."),
+                                                 ("Ng\x00uyen", "Từ khóa có ký tự không hợp lệ.")])
+def test_a_search_that_cannot_run_finds_nothing_and_says_why(small_province, client, typed, message):
+    from ansinh.testing.province import PASSWORD
+
+    client.login(username="thu_1", password=PASSWORD)
+    body = client.get("/ho/", {"q": typed}).content.decode()
+    assert message in body
+    assert "HG-0001" not in body and "0 hộ" in body
