@@ -1,16 +1,17 @@
 """Authentication backend: Django's model backend, reading a signed-in user with their role and scope
-in one query, and their permissions (own and through groups) from a short per-process cache."""
+in one hand-written query, and their permissions (own and through groups) from a short per-process cache."""
 
+import functools
 import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.db.models import Q
 
-ROLE_RELATIONS = ("ansinh_role", "ansinh_role__area", "ansinh_role__agent", "ansinh_role__agent__org")
-"""Loaded with the user: ``role_of(user)``, the scope checks and an agent's receipts then need no query of
-their own (a leader's association unit is read when needed)."""
+from ansinh.core.db import sql_cache_related, sql_columns, sql_instance, sql_table
+
 
 PERMISSION_CACHE_SECONDS = 60
 """How long a process keeps a user's permission names. Any change of groups, permissions or users made in
@@ -30,12 +31,10 @@ class RoleBackend(ModelBackend):
     only the number of queries differs."""
 
     def get_user(self, user_id):
-        """The active user with ``user_id`` and their ``UserRole`` (None when missing or inactive)."""
-        try:
-            user = get_user_model()._default_manager.select_related(*ROLE_RELATIONS).get(pk=user_id)
-        except get_user_model().DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        """The active user with ``user_id`` and their ``UserRole`` with its area, agent and the agent's
+        organisation (None when missing or inactive)."""
+        user = _user_with_role(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         """Every ``app_label.codename`` the user holds, directly or through a group: one query, then kept
@@ -57,3 +56,50 @@ class RoleBackend(ModelBackend):
                 _permission_cache[key] = cached
             user_obj._perm_cache = set(cached[1])
         return user_obj._perm_cache
+
+
+@functools.cache
+def _user_sql() -> tuple[list[tuple], str]:
+    from ansinh.accounts.models import UserRole
+    from ansinh.areas.models import AdministrativeUnit
+    from ansinh.collection.models import Agent, CollectionOrg
+
+    parts = [(get_user_model(), "u"), (UserRole, "r"), (AdministrativeUnit, "a"), (Agent, "g"), (CollectionOrg, "o")]
+    columns = [(model, *sql_columns(model, alias)) for model, alias in parts]
+    sql = (f"SELECT {', '.join(c[2] for c in columns)} FROM {sql_table(get_user_model())} u "
+           f"LEFT JOIN {sql_table(UserRole)} r ON r.user_id = u.id "
+           f"LEFT JOIN {sql_table(AdministrativeUnit)} a ON a.id = r.area_id "
+           f"LEFT JOIN {sql_table(Agent)} g ON g.id = r.agent_id "
+           f"LEFT JOIN {sql_table(CollectionOrg)} o ON o.id = g.org_id WHERE u.id = %s")
+    return [(model, names) for model, names, _ in columns], sql
+
+
+def _user_with_role(user_id):
+    """The user with ``user_id`` (or None) read with their role, the role's area, agent and the agent's
+    organisation in one hand-written query: the ORM's ``select_related("ansinh_role", "ansinh_role__area",
+    "ansinh_role__agent", "ansinh_role__agent__org").get(pk=user_id)``, which runs on every request and
+    costs more to build than to run. ``role_of(user)``, the scope checks and an agent's receipts then need
+    no query of their own (a leader's association unit is read when needed)."""
+    parts, sql = _user_sql()
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for model, names in parts:
+        values = row[start:start + len(names)]
+        start += len(names)
+        instances.append(sql_instance(model, names, values) if values[0] is not None else None)
+    user, role, area, agent, org = instances
+    sql_cache_related(user, "ansinh_role", role)
+    if role is not None:
+        sql_cache_related(role, "area", area)
+        sql_cache_related(role, "agent", agent)
+        if agent is not None:
+            sql_cache_related(agent, "org", org)
+    return user

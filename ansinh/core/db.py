@@ -1,6 +1,11 @@
-"""Database housekeeping shared by the bulk writers (demo province, member import)."""
+"""Database housekeeping shared by the bulk writers (demo province, member import), and the few helpers of
+the hand-written queries on the payment path (collection: each runs on every payment)."""
+
+import datetime
+import functools
 
 from django.db import connection
+from django.utils import timezone
 
 
 def statistics_refresh(models) -> None:
@@ -11,3 +16,107 @@ def statistics_refresh(models) -> None:
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def sql_columns(model, alias: str, fields=None) -> tuple[list[str], str]:
+    """The concrete fields of ``model`` (all, or those named in ``fields``) as ``(attnames, select list)``
+    for a hand-written query: ``alias."column", …`` quoted for the current database. The names follow the
+    models, so a renamed column or table never leaves a stale name in the SQL."""
+    quote = connection.ops.quote_name
+    chosen = [f for f in model._meta.concrete_fields if fields is None or f.name in fields or f.attname in fields]
+    return [f.attname for f in chosen], ", ".join(f"{alias}.{quote(f.column)}" for f in chosen)
+
+
+def sql_table(model) -> str:
+    """The quoted table name of ``model``."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def sql_lock_suffix(*aliases: str) -> str:
+    """`` FOR UPDATE OF a, b`` on databases that lock rows (PostgreSQL); empty on SQLite, whose
+    transactions here take the whole database (``transaction_mode`` IMMEDIATE), like the ORM's
+    ``select_for_update`` which SQLite ignores."""
+    if not connection.features.has_select_for_update:
+        return ""
+    if connection.features.has_select_for_update_of and aliases:
+        return " FOR UPDATE OF " + ", ".join(aliases)
+    return " FOR UPDATE"
+
+
+@functools.cache
+def _converters(model, attnames: tuple[str, ...]) -> list[tuple]:
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    result = []
+    for name in attnames:
+        column = fields[name].get_col(model._meta.db_table)
+        result.append((column, connection.ops.get_db_converters(column) + column.get_db_converters(connection)))
+    return result
+
+
+def sql_instance(model, attnames: list[str], values):
+    """A ``model`` instance from the ``values`` a hand-written query read for the fields ``attnames``
+    (``sql_columns``): each value passed through the database's and the field's converters as the ORM does
+    (JSON decoded, SQLite times made time-zone aware); fields not read load when accessed."""
+    names = tuple(attnames)
+    converted = []
+    for value, (column, converters) in zip(values, _converters(model, names), strict=True):
+        for converter in converters:
+            value = converter(value, column, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, names, converted)
+
+
+def sql_cache_related(instance, name: str, value) -> None:
+    """Record ``value`` (an instance or None) as ``instance``'s related object ``name`` (a foreign key or a
+    one-to-one, either side) without a query, as ``select_related`` does: reading it then costs nothing,
+    and a None reads as missing (``RelatedObjectDoesNotExist`` for a reverse one-to-one)."""
+    field = instance._meta.get_field(name)
+    field.set_cached_value(instance, value)  # the related-object cache of either side
+    if value is not None and field.one_to_one and field.auto_created:  # reverse one-to-one: the forward side too
+        field.field.set_cached_value(value, instance)
+
+
+def sql_date(value):
+    """A date read by a hand-written query: SQLite gives computed dates (a subquery's) as ISO text."""
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def sql_insert(instance):
+    """Save a new model ``instance`` with one hand-written ``INSERT … RETURNING id`` and return it (pk set,
+    no longer "adding"), as ``Model.objects.create`` would: each value prepared by its model field (dates,
+    JSON, time zones), ``auto_now``/``auto_now_add`` fields set to now on the instance. Raises
+    django.db.IntegrityError like ``create``. Unlike ``save()`` no signals are sent (none are connected to
+    the models written this way) and no history is kept."""
+    model = type(instance)
+    names, params = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            setattr(instance, field.attname, timezone.now())
+        names.append(connection.ops.quote_name(field.column))
+        params.append(field.get_db_prep_save(getattr(instance, field.attname), connection))
+    sql = (f"INSERT INTO {sql_table(model)} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
+           f"RETURNING {connection.ops.quote_name(model._meta.pk.column)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        instance.pk = cursor.fetchone()[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
+
+
+def sql_update(model, ids: list[int], values: dict) -> None:
+    """``UPDATE`` the rows of ``model`` whose id is in ``ids``, setting ``values`` (field name → Python value,
+    prepared by the model field), like ``Model.objects.filter(pk__in=ids).update(**values)``."""
+    sets, params = [], []
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        sets.append(f"{connection.ops.quote_name(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    sql = (f"UPDATE {sql_table(model)} SET {', '.join(sets)} "
+           f"WHERE {connection.ops.quote_name(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids])

@@ -5,12 +5,14 @@ pricing date and are frozen on the record with their breakdown.
 """
 
 import datetime
+import functools
 
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db import connection, transaction
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
+from ansinh.core.db import (sql_cache_related, sql_columns, sql_date, sql_instance, sql_lock_suffix, sql_table,
+                            sql_update)
 from ansinh.core.money import format_vnd
 from ansinh.registry.models import Household, HouseholdMember, OtherCoverage, Person, Relationship
 
@@ -101,27 +103,87 @@ def participation_lock(*, participation):
     """Read ``participation`` again with its household (HI) or person (VSI), both locked until the
     transaction ends (``SELECT … FOR UPDATE``): two quotes of one household (or person) paid at the same
     moment are then recorded one after the other, and the second sees the first's cards or months.
-    Call inside ``transaction.atomic``."""
+    HI: the frozen ``quote`` (its breakdown) and ``created_at`` are read only if accessed. Call inside
+    ``transaction.atomic``. Raises HiParticipation.DoesNotExist / VsiParticipation.DoesNotExist."""
     if isinstance(participation, HiParticipation):
-        rows = HiParticipation.objects.select_related("household").select_for_update(of=("self", "household"))
-    else:
-        rows = VsiParticipation.objects.select_related("person").select_for_update(of=("self", "person"))
+        return _hi_participation_lock(participation.pk)
+    rows = VsiParticipation.objects.select_related("person").select_for_update(of=("self", "person"))
     return rows.get(pk=participation.pk)
 
 
+_LOCK_HOUSEHOLD_FIELDS = ("id", "code", "commune", "agent", "poverty_status")
+
+
+@functools.cache
+def _hi_lock_sql() -> tuple[list[str], list[str], str]:
+    # Not read: the quote's breakdown (large) and created_at (SQLite would give it without time zone);
+    # both load through the ORM if accessed.
+    part_names, part_cols = sql_columns(HiParticipation, "p", [f.name for f in HiParticipation._meta.concrete_fields
+                                                               if f.name not in ("quote", "created_at")])
+    house_names, house_cols = sql_columns(Household, "h", _LOCK_HOUSEHOLD_FIELDS)
+    sql = (f"SELECT {part_cols}, {house_cols} FROM {sql_table(HiParticipation)} p "
+           f"JOIN {sql_table(Household)} h ON h.id = p.household_id WHERE p.id = %s" + sql_lock_suffix("p", "h"))
+    return part_names, house_names, sql
+
+
+def _hi_participation_lock(pk: int) -> HiParticipation:
+    # Hand-written (one statement on every payment; the ORM's select_related + select_for_update cost more
+    # to build than to run): HiParticipation.objects.select_related("household")
+    #     .select_for_update(of=("self", "household")).get(pk=pk), without the quote's breakdown.
+    part_names, house_names, sql = _hi_lock_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise HiParticipation.DoesNotExist(pk)
+    split = len(part_names)
+    participation = sql_instance(HiParticipation, part_names, row[:split])
+    sql_cache_related(participation, "household", sql_instance(Household, house_names, row[split:]))
+    return participation
+
+
+@functools.cache
+def _hi_lines_sql() -> tuple[list[str], list[str], list[str], str]:
+    line_names, line_cols = sql_columns(HiMemberCoverage, "c")
+    person_names, person_cols = sql_columns(Person, "pe", ("id", "full_name"))
+    member_names, member_cols = sql_columns(HouseholdMember, "m")
+    paid = ", ".join(["%s"] * len(PAID_STATUSES))
+    sql = (
+        f"SELECT {line_cols}, {person_cols}, {member_cols}, "
+        f"(SELECT c2.valid_to FROM {sql_table(HiMemberCoverage)} c2 JOIN {sql_table(HiParticipation)} p2 "
+        f"ON p2.id = c2.participation_id WHERE c2.person_id = c.person_id AND p2.status IN ({paid}) "
+        f"AND c2.valid_to IS NOT NULL ORDER BY c2.valid_to DESC LIMIT 1) "
+        f"FROM {sql_table(HiMemberCoverage)} c JOIN {sql_table(Person)} pe ON pe.id = c.person_id "
+        f"LEFT JOIN {sql_table(HouseholdMember)} m ON m.person_id = c.person_id "
+        f"WHERE c.participation_id = %s ORDER BY c.rank"
+    )
+    return line_names, person_names, member_names, sql
+
+
 def hi_lines_for_payment(*, participation: HiParticipation) -> list[HiMemberCoverage]:
-    """The members' lines of a household participation in rank order, with their people and household
-    relationship, and ``previous_end``: the end of the member's latest paid card (None if they never had
-    one; the lines of this participation are not paid yet, so they do not count)."""
-    previous = (
-        HiMemberCoverage.objects.filter(person_id=OuterRef("person_id"), participation__status__in=PAID_STATUSES,
-                                        valid_to__isnull=False)
-        .order_by("-valid_to").values("valid_to")[:1]
-    )
-    return list(
-        participation.members.select_related("person", "person__household_membership")
-        .annotate(previous_end=Subquery(previous)).order_by("rank")
-    )
+    """The members' lines of a household participation in rank order, each with ``person`` (its name; other
+    fields load when read), the person's ``household_membership`` (or none) and ``previous_end``: the end
+    of the member's latest paid card (None if they never had one; the lines of this participation are not
+    paid yet, so they do not count)."""
+    # Hand-written (one statement on every payment; the ORM's form costs more to build than to run):
+    #   participation.members.select_related("person", "person__household_membership")
+    #       .annotate(previous_end=Subquery(latest paid valid_to of the person)).order_by("rank")
+    line_names, person_names, member_names, sql = _hi_lines_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*PAID_STATUSES, participation.pk])
+        rows = cursor.fetchall()
+    a, b = len(line_names), len(line_names) + len(person_names)
+    lines = []
+    for row in rows:
+        line = sql_instance(HiMemberCoverage, line_names, row[:a])
+        person = sql_instance(Person, person_names, row[a:b])
+        member_values = row[b:b + len(member_names)]
+        sql_cache_related(person, "household_membership", sql_instance(HouseholdMember, member_names, member_values)
+                          if member_values[0] is not None else None)
+        sql_cache_related(line, "person", person)
+        line.previous_end = sql_date(row[-1])
+        lines.append(line)
+    return lines
 
 
 def hi_payer_name(*, participation: HiParticipation, lines: list[HiMemberCoverage]) -> str:
@@ -192,7 +254,7 @@ def hi_coverage_activate(*, participation: HiParticipation, paid_on: datetime.da
         line.validity_rule = validity["rule"][:200]
         groups.setdefault((line.valid_from, line.valid_to, line.validity_rule), []).append(line.pk)
     for (valid_from, valid_to, rule), ids in groups.items():
-        HiMemberCoverage.objects.filter(pk__in=ids).update(valid_from=valid_from, valid_to=valid_to, validity_rule=rule)
+        sql_update(HiMemberCoverage, ids, {"valid_from": valid_from, "valid_to": valid_to, "validity_rule": rule})
 
 
 def vsi_quote(*, user, person: Person, income: int, months: int, payment_mode: str, on: datetime.date,
@@ -289,4 +351,4 @@ def participation_status_set(*, participation, status: str) -> None:
     if status not in Status.values:
         raise ValueError(status)
     participation.status = status
-    type(participation).objects.filter(pk=participation.pk).update(status=status)
+    sql_update(type(participation), [participation.pk], {"status": status})  # .filter(pk=…).update(status=…)

@@ -1,7 +1,7 @@
 """Reading parameters: the active set (files + values added at runtime), and what the pages list.
 
 ``active_parameters()`` is what every price uses. It is cached per process and keyed on the rows of
-ParameterValue (count, largest id, latest creation time: one aggregate query), so a value added by any
+ParameterValue (count, largest id, latest creation time: one small query), so a value added by any
 process is picked up by every process on its next price, without a restart. Inside a web request the
 key is checked once, on the first call (every price of one request uses one parameter set); outside a
 request (commands, tests) it is checked on every call.
@@ -13,9 +13,10 @@ import threading
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Max
+from django.db import connection
 
 from ansinh.accounts.services import require_permission
+from ansinh.core.db import sql_table
 from ansinh.rules import ParameterError, ParameterSet, default_parameters
 from ansinh.rules.parameters import Parameter
 
@@ -92,18 +93,27 @@ def active_parameters() -> ParameterSet:
     in_request = getattr(_request, "checked", None)
     if in_request and cached is not None:
         return cached[1]
-    stats = ParameterValue.objects.aggregate(count=Count("id"), last=Max("id"), at=Max("created_at"))
-    key = (stats["count"], stats["last"], stats["at"])
+    key = _rows_key()
     if in_request is not None:
         _request.checked = True
     if cached is not None and cached[0] == key:
         return cached[1]
     with _cache_lock:
-        rows = list(ParameterValue.objects.order_by("name", "start"))
-        key = (len(rows), max((r.pk for r in rows), default=None), max((r.created_at for r in rows), default=None))
-        params = _build(rows)
+        # Keyed by the state read before the rows: a value added meanwhile changes the key again, so the
+        # next check reloads (never the other way round).
+        params = _build(list(ParameterValue.objects.order_by("name", "start")))
         _cache["active"] = (key, params)
     return params
+
+
+def _rows_key() -> tuple:
+    """(count, largest id, latest creation time) of the stored values, as the database gives them.
+    Hand-written: it runs on every request that prices, and the ORM's aggregate costs more to build than
+    to run (``ParameterValue.objects.aggregate(Count("id"), Max("id"), Max("created_at"))``)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(id), MAX({quote('created_at')}) FROM {sql_table(ParameterValue)}")
+        return tuple(cursor.fetchone())
 
 
 def parameter_get(*, name: str, params: ParameterSet | None = None) -> Parameter:
