@@ -70,3 +70,25 @@ def test_scope_ids_are_read_once_per_process_for_a_scope(small_province):
     with CaptureQueriesContext(connection) as queries:
         assert record_commune_ids_in_scope(RoleBackend().get_user(user_id)) == first
     assert len(queries) == 1  # the user only
+
+
+def test_the_hand_written_read_gives_what_the_orm_gives(small_province):
+    """Every field of the user, role and area equal to the ORM's, times aware on every database; an officer
+    has no agent; a user without role reads as "no role" without a further query."""
+    officer_id = small_province.users["bhxh_huyen"].pk
+    User.objects.filter(pk=officer_id).update(last_login="2026-11-29T03:04:05Z")
+    user = RoleBackend().get_user(officer_id)
+    orm = User.objects.select_related("ansinh_role__area").get(pk=officer_id)
+    for field in User._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(orm, field.attname), field.name
+    assert user.last_login.utcoffset() is not None
+    assert user.ansinh_role.area == orm.ansinh_role.area and user.ansinh_role.area.name == orm.ansinh_role.area.name
+    with CaptureQueriesContext(connection) as queries:
+        assert user.ansinh_role.agent is None
+    assert len(queries) == 0
+    bare = User.objects.create_user("khong_vai_tro", password="x")
+    user = RoleBackend().get_user(bare.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert not hasattr(user, "ansinh_role")
+    assert len(queries) == 0
+    assert RoleBackend().get_user(10**9) is None

@@ -166,3 +166,31 @@ def test_backpay_is_priced_for_someone_past_retirement_age_and_refused_before_it
         vsi_quote(user=p.users["thu_1"], person=head, income=backpay["income"], months=backpay["months"],
                   payment_mode="backpay", on=on, support_group="none")
     assert err.value.code == "backpay_not_eligible"
+
+
+def test_the_payment_lines_read_by_hand_written_sql_match_the_orm_and_carry_the_last_card_end(small_province):
+    """hi_lines_for_payment and participation_lock (hand-written SQL, every payment) give what the ORM
+    gives: lines in rank order with person, household relationship and the end of the latest paid card."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from ansinh.enrollment.services import hi_lines_for_payment, participation_lock
+
+    p = small_province
+    first = hi_enroll(user=p.users["thu_1"], household=p.household, months=12, on=JULY_2024)
+    payment_record(user=p.users["thu_1"], participation=first, amount=first.payable, method="cash",
+                   paid_on=JULY_2024, idempotency_key="k1")
+    renewal = hi_enroll(user=p.users["thu_1"], household=p.household, months=6, on=datetime.date(2025, 7, 1))
+    with transaction.atomic():
+        locked = participation_lock(participation=renewal)
+    assert (locked.pk, locked.status, locked.payable, locked.months, locked.priced_on) == (
+        renewal.pk, Status.QUOTED, renewal.payable, 6, datetime.date(2025, 7, 1))
+    assert locked.household.code == p.household.code and locked.quote == renewal.quote  # the quote loads on use
+    lines = hi_lines_for_payment(participation=renewal)
+    orm = list(renewal.members.select_related("person").order_by("rank"))
+    assert [(line.pk, line.rank, line.payable, line.person.full_name) for line in lines] == [
+        (line.pk, line.rank, line.payable, line.person.full_name) for line in orm]
+    assert {line.previous_end for line in lines} == {datetime.date(2025, 7, 30)}
+    with CaptureQueriesContext(connection) as queries:
+        assert lines[0].person.household_membership.relationship == "head"
+    assert len(queries) == 0

@@ -24,6 +24,7 @@ def serve(*, host: str, port: int, workers: int = 1, threads: int = DEFAULT_THRE
     Granian(
         "config.wsgi:application", address=host, port=port, interface=Interfaces.WSGI,
         workers=workers, blocking_threads=threads, log_access=False,
+        respawn_failed_workers=True,  # a worker that dies is replaced, the others keep serving
     ).serve()
 
 
