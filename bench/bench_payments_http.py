@@ -11,8 +11,11 @@ payment, card validity of every member, status and numbered receipt, in one tran
 saved in-process beforehand (``hi_enroll``), as agents do before a collection day.
 ``--mode enrol``: each request prices, enrols and pays a household in one (the household page's form).
 The database must hold the demo province (loaded with ``ansinh demo --no-serve`` when empty). Each
-request pays one different household as the province SI officer with its own idempotency key; only the
-payment requests are timed.
+request pays one different household with its own idempotency key; each client signs in as a different
+collection agent (``--as agents``, default) or all as the province SI officer (``--as officer``). Only the
+payment requests are timed. The server is ``ansinh serve --workers 4 --threads 1`` (``--workers``,
+``--threads``). Besides throughput and latency it prints the CPU time per payment of the busiest
+processes (server, PostgreSQL, kernel, this client): on 2 cores, 200 payments/s leaves 10 ms in all.
 """
 
 import argparse

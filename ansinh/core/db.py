@@ -20,8 +20,10 @@ def statistics_refresh(models) -> None:
 
 def sql_columns(model, alias: str, fields=None) -> tuple[list[str], str]:
     """The concrete fields of ``model`` (all, or those named in ``fields``) as ``(attnames, select list)``
-    for a hand-written query: ``alias."column", …`` quoted for the current database. The names follow the
-    models, so a renamed column or table never leaves a stale name in the SQL."""
+    for a hand-written query: ``alias."column", …`` quoted for the current database. Select lists and
+    table names (``sql_table``) follow the models; the few join and filter columns written out in the
+    queries are Django's default names (``<field>_id``), and the tests run every query on SQLite and
+    PostgreSQL."""
     quote = connection.ops.quote_name
     chosen = [f for f in model._meta.concrete_fields if fields is None or f.name in fields or f.attname in fields]
     return [f.attname for f in chosen], ", ".join(f"{alias}.{quote(f.column)}" for f in chosen)

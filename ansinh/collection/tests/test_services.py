@@ -117,3 +117,20 @@ def test_a_payment_key_that_looks_like_a_reversal_key_is_refused(small_province)
         hi_enroll_and_pay(user=p.users["thu_1"], household=p.household, months=12, amount=1, method="cash",
                           paid_on=JULY_2024, idempotency_key="reverse-1")
     assert Payment.objects.count() == 0
+
+
+def test_the_rows_written_by_hand_written_sql_read_back_through_the_orm_as_written(small_province, quoted):
+    """Payment and receipt are inserted by hand-written SQL (core.db.sql_insert): every field, the JSON
+    items and the creation time read back through the ORM equal the objects the service returned."""
+    from django.utils import timezone
+
+    before = timezone.now()
+    payment, receipt, _ = _pay(small_province, quoted)
+    stored_payment = Payment.objects.get(pk=payment.pk)
+    stored_receipt = Receipt.objects.get(pk=receipt.pk)
+    for model, made, stored in ((Payment, payment, stored_payment), (Receipt, receipt, stored_receipt)):
+        for field in model._meta.concrete_fields:
+            assert getattr(made, field.attname) == getattr(stored, field.attname), field.name
+    assert before <= stored_receipt.created_at <= timezone.now()
+    assert stored_receipt.items[0]["label"] == "BHYT hộ gia đình 12 tháng — Nguyễn Văn An"
+    assert stored_payment.hi_id == quoted.pk and stored_payment.vsi_id is None and stored_payment.reason == ""
