@@ -1,5 +1,6 @@
 """Database housekeeping shared by the bulk writers (demo province, member import), and the few helpers of
-the hand-written queries on the payment path (collection: each runs on every payment)."""
+the hand-written queries on the payment path (each runs on every payment or every signed-in request).
+The queries are built once per process, for its one database (``default``)."""
 
 import datetime
 import functools
@@ -112,7 +113,9 @@ def sql_insert(instance):
 
 def sql_update(model, ids: list[int], values: dict) -> None:
     """``UPDATE`` the rows of ``model`` whose id is in ``ids``, setting ``values`` (field name → Python value,
-    prepared by the model field), like ``Model.objects.filter(pk__in=ids).update(**values)``."""
+    prepared by the model field), like ``Model.objects.filter(pk__in=ids).update(**values)``; no ids: nothing."""
+    if not ids:
+        return
     sets, params = [], []
     for name, value in values.items():
         field = model._meta.get_field(name)
