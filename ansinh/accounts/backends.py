@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.models import Q
 
-from ansinh.core.db import sql_cache_related, sql_columns, sql_instance, sql_table
+from ansinh.core.db import sql_cache_related, sql_columns, sql_id, sql_instance, sql_table
 
 
 PERMISSION_CACHE_SECONDS = 60
@@ -81,9 +81,8 @@ def _user_with_role(user_id):
     costs more to build than to run. ``role_of(user)``, the scope checks and an agent's receipts then need
     no query of their own (a leader's association unit is read when needed)."""
     parts, sql = _user_sql()
-    try:
-        user_id = int(user_id)
-    except (TypeError, ValueError):
+    user_id = sql_id(user_id)
+    if user_id is None:
         return None
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])

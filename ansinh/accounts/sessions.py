@@ -20,7 +20,8 @@ class SessionStore(db.SessionStore):
         expire = model._meta.get_field("expire_date")
         key = self.session_key
         row = None
-        if key:
+        if key and key.isascii() and key.isalnum():  # Django's keys are letters and digits; others name nothing
+            # (and a NUL byte would make PostgreSQL refuse the query)
             sql = (f"SELECT {columns} FROM {sql_table(model)} s WHERE s.{connection.ops.quote_name('session_key')} = %s "
                    f"AND s.{connection.ops.quote_name(expire.column)} > %s")
             with connection.cursor() as cursor:

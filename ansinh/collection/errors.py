@@ -5,6 +5,9 @@ from ansinh.core.errors import AnSinhError
 KEY_MESSAGE = "Thiếu hoặc sai mã giao dịch; vui lòng tải lại trang rồi nhập lại."
 """The one message for a bad hidden transaction key (idempotency key), whatever is wrong with it."""
 
+CANCELLED_QUOTE_MESSAGE = ("Báo giá này đã hủy (hộ đã nộp tiền theo báo giá khác, hoặc khoản thu đã bị hủy); "
+                           "hãy lập báo giá mới nếu cần.")
+
 
 class AmountMismatch(AnSinhError):
     code = "amount_mismatch"

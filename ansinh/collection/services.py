@@ -16,10 +16,11 @@ from ansinh.core.words import amount_in_words
 from ansinh.enrollment.errors import AlreadyCovered
 from ansinh.enrollment.models import HiParticipation, Status, VsiParticipation
 from ansinh.enrollment.services import (hi_coverage_activate, hi_enroll, hi_lines_for_payment, hi_payer_name,
+                                        hi_quotes_supersede,
                                         participation_check_payable,
                                         participation_lock, participation_status_set, vsi_enroll)
 
-from .errors import KEY_MESSAGE, AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible
+from .errors import CANCELLED_QUOTE_MESSAGE, KEY_MESSAGE, AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible
 from .models import CollectionOrg, Payment, PaymentMethod, Receipt, ReceiptCounter
 from .receipts import format_receipt_number
 
@@ -93,6 +94,8 @@ def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enroll
     """Inside the caller's transaction, with ``locked`` locked (or created in this transaction when
     ``enrolled_now``): check, write the payment, the coverage, the status, then the receipt last, so the
     receipt counter of the organisation stays locked for the shortest time."""
+    if locked.status == Status.CANCELLED:
+        raise AlreadyPaid(CANCELLED_QUOTE_MESSAGE)
     if locked.status != Status.QUOTED:
         raise AlreadyPaid()
     if amount != locked.payable:
@@ -116,6 +119,7 @@ def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enroll
         hi_coverage_activate(participation=locked, paid_on=paid_on, lines=lines)
     participation_status_set(participation=locked, status=Status.PAID)
     if is_hi:
+        hi_quotes_supersede(participation=locked)
         payer = hi_payer_name(participation=locked, lines=lines)
         items = [{"label": f"BHYT hộ gia đình {locked.months} tháng — {line.person.full_name}", "amount": line.payable}
                  for line in lines]

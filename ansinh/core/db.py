@@ -19,6 +19,21 @@ def statistics_refresh(models) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
+SQL_MAX_ID = 2**63 - 1
+"""The largest id a database integer column holds: a larger number (from a URL) cannot name a row, and
+SQLite refuses to bind it (OverflowError) where the ORM answered "does not exist"."""
+
+
+def sql_id(value) -> int | None:
+    """``value`` as a row id for a hand-written query, or None when it cannot name a row (not an integer,
+    below 1 or above SQL_MAX_ID): the caller answers "not found" without asking the database."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= SQL_MAX_ID else None
+
+
 def sql_columns(model, alias: str, fields=None) -> tuple[list[str], str]:
     """The concrete fields of ``model`` (all, or those named in ``fields``) as ``(attnames, select list)``
     for a hand-written query: ``alias."column", …`` quoted for the current database. Select lists and

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
-from ansinh.core.db import (sql_cache_related, sql_columns, sql_date, sql_instance, sql_lock_suffix, sql_table,
-                            sql_update)
+from ansinh.core.db import (sql_cache_related, sql_columns, sql_date, sql_id, sql_instance, sql_lock_suffix,
+                            sql_table, sql_update)
 from ansinh.core.money import format_vnd
 from ansinh.registry.models import Household, HouseholdMember, OtherCoverage, Person, Relationship
 
@@ -131,9 +131,11 @@ def _hi_participation_lock(pk: int) -> HiParticipation:
     # to build than to run): HiParticipation.objects.select_related("household")
     #     .select_for_update(of=("self", "household")).get(pk=pk), without the quote's breakdown.
     part_names, house_names, sql = _hi_lock_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
+    row = None
+    if sql_id(pk) is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk])
+            row = cursor.fetchone()
     if row is None:
         raise HiParticipation.DoesNotExist(pk)
     split = len(part_names)
@@ -344,6 +346,17 @@ def _vsi_require_uncovered(*, person: Person, from_month: datetime.date, months:
 def _add_months(day: datetime.date, months: int) -> datetime.date:
     index = day.year * 12 + day.month - 1 + months
     return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def hi_quotes_supersede(*, participation: HiParticipation) -> int:
+    """After ``participation`` is paid: the household's other quotes still waiting for payment can no longer
+    be paid (its members now hold cards), so they become ``cancelled`` and leave the "quotes awaiting
+    payment" list. Call in the payment's transaction (the household row is locked). Returns how many."""
+    sql = (f"UPDATE {sql_table(HiParticipation)} SET status = %s "
+           "WHERE household_id = %s AND status = %s AND id <> %s")  # hand-written: runs on every HI payment
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Status.CANCELLED, participation.household_id, Status.QUOTED, participation.pk])
+        return cursor.rowcount
 
 
 def participation_status_set(*, participation, status: str) -> None:

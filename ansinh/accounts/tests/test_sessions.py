@@ -32,3 +32,12 @@ def test_an_unknown_or_malformed_key_reads_empty(db):
     assert SessionStore(session_key="x" * 32).load() == {}
     assert SessionStore(session_key="short").load() == {}
     assert SessionStore(session_key=None).load() == {}
+
+
+def test_a_session_cookie_with_a_nul_byte_or_other_signs_is_no_session(db, client):
+    """Such a key never names a session (Django's are letters and digits); PostgreSQL would refuse a NUL
+    in the query, so it is not asked: the sign-in page opens."""
+    for key in ("abcdefgh\x00ijk", "abcdefgh'; --", "ábcdefghijklmnop"):
+        assert SessionStore(session_key=key).load() == {}
+        client.cookies["sessionid"] = key
+        assert client.get("/dang-nhap/").status_code == 200

@@ -6,11 +6,13 @@ import uuid
 
 import pytest
 
+from ansinh.collection.errors import CANCELLED_QUOTE_MESSAGE, AlreadyPaid
 from ansinh.collection.models import Payment, Receipt
 from ansinh.collection.services import payment_record
 from ansinh.core.words import amount_in_words
 from ansinh.enrollment.errors import AlreadyCovered, QuoteOutdated
 from ansinh.enrollment.models import HiParticipation, Status, VsiParticipation
+from ansinh.enrollment.selectors import quotes_awaiting_payment
 from ansinh.enrollment.services import hi_enroll, hi_household_quote, vsi_enroll
 from ansinh.testing.province import PASSWORD
 from ansinh.testing.vectors import vector
@@ -100,19 +102,43 @@ def test_a_vsi_quote_priced_under_the_old_support_is_outdated_after_the_regime_c
     assert Payment.objects.count() == 0
 
 
-def test_a_second_quote_of_a_household_covered_meanwhile_is_refused(small_province):
+def test_paying_one_quote_of_a_household_cancels_its_other_waiting_quotes(small_province):
     agent = small_province.users["thu_1"]
     first = hi_enroll(user=agent, household=small_province.household, months=12, on=JULY_2024)
-    second = hi_enroll(user=agent, household=small_province.household, months=12, on=JULY_2024)
+    second = hi_enroll(user=agent, household=small_province.household, months=6, on=JULY_2024)
+    other_household = hi_enroll(user=agent, household=small_province.other_household, months=12, on=JULY_2024) \
+        if small_province.other_household.agent_id == small_province.household.agent_id else None
+    assert [row["participation"].pk for row in quotes_awaiting_payment(household=small_province.household)] == [
+        first.pk, second.pk]
     payment_record(user=agent, participation=first, amount=HI_DUE, method="cash", paid_on=JULY_2024,
                    idempotency_key="first-quote")
-    with pytest.raises(AlreadyCovered) as err:
-        payment_record(user=agent, participation=second, amount=HI_DUE, method="cash", paid_on=JULY_2024,
-                       idempotency_key="second-quote")
-    assert err.value.message == "Nguyễn Văn An đã có thẻ BHYT còn hạn đến 30/07/2025."
-    assert Payment.objects.count() == 1
     second.refresh_from_db()
-    assert second.status == Status.QUOTED
+    assert second.status == Status.CANCELLED
+    assert quotes_awaiting_payment(household=small_province.household) == []
+    with pytest.raises(AlreadyPaid) as err:
+        payment_record(user=agent, participation=second, amount=second.payable, method="cash", paid_on=JULY_2024,
+                       idempotency_key="second-quote")
+    assert err.value.message == CANCELLED_QUOTE_MESSAGE
+    assert Payment.objects.count() == 1
+    if other_household is not None:  # another household's quote is untouched
+        other_household.refresh_from_db()
+        assert other_household.status == Status.QUOTED
+
+
+def test_a_quote_of_a_household_covered_by_a_direct_payment_meanwhile_is_cancelled(agent, small_province):
+    quote = hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12,
+                      on=JULY_2024)
+    response = agent.post(f"/ho/{small_province.household.pk}/thu-bhyt/", {
+        "months": "12", "amount": str(HI_DUE), "method": "cash", "paid_on": JULY_2024.strftime("%d/%m/%Y"),
+        "idempotency_key": uuid.uuid4().hex})
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert quote.status == Status.CANCELLED
+    page = pay_post(agent, "bhyt", quote, amount=HI_DUE, paid_on=JULY_2024)
+    assert page.status_code == 422
+    assert "Báo giá này không còn chờ thu tiền (đã hủy)." in page.content.decode()  # and no form to pay it
+    assert 'name="amount"' not in page.content.decode()
+    assert Payment.objects.count() == 1
 
 
 def test_a_quote_outside_the_agents_scope_is_forbidden(agent, small_province):
@@ -210,3 +236,12 @@ def test_the_amount_may_end_with_the_dong_sign_in_either_case(agent, small_provi
                                                           "idempotency_key": uuid.uuid4().hex})
     assert response.status_code == 302
     assert Payment.objects.get().amount == HI_DUE
+
+
+def test_a_quote_id_too_large_for_the_database_is_not_found(agent, small_province):
+    for pk in (2**63, 10**26):
+        response = agent.post(f"/bao-gia/bhyt/{pk}/", {"amount": "1.000.000", "method": "cash",
+                                                       "paid_on": JULY_2024.strftime("%d/%m/%Y"),
+                                                       "idempotency_key": uuid.uuid4().hex})
+        assert response.status_code == 404
+    assert Payment.objects.count() == 0
