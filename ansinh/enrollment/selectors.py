@@ -1,11 +1,14 @@
 """Reads over participations: who is covered, what a household would pay."""
 
 import datetime
+import functools
 
+from django.db import connection
 from django.db.models import Max, QuerySet, Sum
 
 from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
-from ansinh.registry.models import Household, HouseholdMember, OtherCoverage, PovertyStatus
+from ansinh.core.db import sql_cache_related, sql_columns, sql_instance, sql_table
+from ansinh.registry.models import Household, HouseholdMember, OtherCoverage, Person, PovertyStatus
 
 from .models import HiMemberCoverage, HiParticipation, Status, VsiParticipation
 
@@ -13,21 +16,39 @@ PAID_STATUSES = [Status.PAID, Status.SENT, Status.CARD_ISSUED]
 
 
 def hi_eligible_members(*, household: Household) -> list[HouseholdMember]:
-    """Members who belong on the household HI list, in rank order (head first, then by age).
+    """Members who belong on the household HI list, in rank order (head first, then by age), each with
+    its ``person`` read.
 
     Excluded: people with HI through another group (employees, pensioners, state-paid, students)
     and everyone in a poor household (the state pays their card) — Law 51/2024 Art 12; Decree 188/2025.
     """
     if household.poverty_status == PovertyStatus.POOR:
         return []
-    members = (
-        household.members.select_related("person")
-        .filter(person__other_coverage=OtherCoverage.NONE)
-        .order_by("person__date_of_birth", "person_id")
-    )
-    members = list(members)
+    # Hand-written (read on every price and every payment of a saved quote): the ORM's
+    #   household.members.select_related("person").filter(person__other_coverage=NONE)
+    #       .order_by("person__date_of_birth", "person_id")
+    member_names, person_names, sql = _eligible_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [household.pk, OtherCoverage.NONE])
+        rows = cursor.fetchall()
+    members = []
+    for row in rows:
+        member = sql_instance(HouseholdMember, member_names, row[:len(member_names)])
+        sql_cache_related(member, "person", sql_instance(Person, person_names, row[len(member_names):]))
+        sql_cache_related(member, "household", household)
+        members.append(member)
     members.sort(key=lambda m: 0 if m.relationship == "head" else 1)
     return members
+
+
+@functools.cache
+def _eligible_sql() -> tuple[list[str], list[str], str]:
+    member_names, member_cols = sql_columns(HouseholdMember, "m")
+    person_names, person_cols = sql_columns(Person, "pe")
+    sql = (f"SELECT {member_cols}, {person_cols} FROM {sql_table(HouseholdMember)} m "
+           f"JOIN {sql_table(Person)} pe ON pe.id = m.person_id "
+           "WHERE m.household_id = %s AND pe.other_coverage = %s ORDER BY pe.date_of_birth, pe.id")
+    return member_names, person_names, sql
 
 
 def hi_last_card_ends(*, person_ids: list[int]) -> dict[int, datetime.date]:

@@ -115,32 +115,38 @@ _LOCK_HOUSEHOLD_FIELDS = ("id", "code", "commune", "agent", "poverty_status")
 
 
 @functools.cache
-def _hi_lock_sql() -> tuple[list[str], list[str], str]:
+def _hi_lock_sql() -> tuple[list[str], list[str], str, str]:
     # Not read: the quote's breakdown (large) and created_at (SQLite would give it without time zone);
     # both load through the ORM if accessed.
     part_names, part_cols = sql_columns(HiParticipation, "p", [f.name for f in HiParticipation._meta.concrete_fields
                                                                if f.name not in ("quote", "created_at")])
     house_names, house_cols = sql_columns(Household, "h", _LOCK_HOUSEHOLD_FIELDS)
-    sql = (f"SELECT {part_cols}, {house_cols} FROM {sql_table(HiParticipation)} p "
-           f"JOIN {sql_table(Household)} h ON h.id = p.household_id WHERE p.id = %s" + sql_lock_suffix("p", "h"))
-    return part_names, house_names, sql
+    household_sql = (f"SELECT {house_cols} FROM {sql_table(Household)} h WHERE h.id = "
+                     f"(SELECT household_id FROM {sql_table(HiParticipation)} WHERE id = %s)" + sql_lock_suffix("h"))
+    participation_sql = f"SELECT {part_cols} FROM {sql_table(HiParticipation)} p WHERE p.id = %s" + sql_lock_suffix("p")
+    return part_names, house_names, household_sql, participation_sql
 
 
 def _hi_participation_lock(pk: int) -> HiParticipation:
-    # Hand-written (one statement on every payment; the ORM's select_related + select_for_update cost more
-    # to build than to run): HiParticipation.objects.select_related("household")
-    #     .select_for_update(of=("self", "household")).get(pk=pk), without the quote's breakdown.
-    part_names, house_names, sql = _hi_lock_sql()
-    row = None
+    # Hand-written (on every payment; the ORM's select_related + select_for_update cost more to build than
+    # to run): HiParticipation.objects.select_related("household").select_for_update(of=("self", "household"))
+    #     .get(pk=pk), without the quote's breakdown, in two statements: the household first, then the
+    # participation. Every writer of a household's participations takes the household first (hi_enroll;
+    # a payment, which also cancels the household's other waiting quotes), so two payments of one
+    # household never wait for each other in opposite orders (a deadlock).
+    part_names, house_names, household_sql, participation_sql = _hi_lock_sql()
+    household_row = participation_row = None
     if sql_id(pk) is not None:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [pk])
-            row = cursor.fetchone()
-    if row is None:
+            cursor.execute(household_sql, [pk])
+            household_row = cursor.fetchone()
+            if household_row is not None:
+                cursor.execute(participation_sql, [pk])
+                participation_row = cursor.fetchone()
+    if participation_row is None:
         raise HiParticipation.DoesNotExist(pk)
-    split = len(part_names)
-    participation = sql_instance(HiParticipation, part_names, row[:split])
-    sql_cache_related(participation, "household", sql_instance(Household, house_names, row[split:]))
+    participation = sql_instance(HiParticipation, part_names, participation_row)
+    sql_cache_related(participation, "household", sql_instance(Household, house_names, household_row))
     return participation
 
 
@@ -206,8 +212,9 @@ def participation_check_payable(*, participation, paid_on: datetime.date,
     period, and the law of ``paid_on`` gives the same amount as the frozen quote (a quote priced on
     ``paid_on`` itself is not priced again). Raises AlreadyCovered, QuoteOutdated (``due``: the amount on
     ``paid_on``), NotEligible, PricingError, PaidBeforeQuote (a payment cannot precede its quote: the
-    HI waiting days would start before the quote). ``lines`` (HI, from ``hi_lines_for_payment``) avoids
-    reading them again."""
+    HI waiting days would start before the quote), NoEligibleMembers (HI: nobody left to enrol). An HI
+    quote whose household changed since (members on the list, or its support group) is out of date too,
+    whatever the day. ``lines`` (HI, from ``hi_lines_for_payment``) avoids reading them again."""
     if paid_on < participation.priced_on:
         raise PaidBeforeQuote(
             f"Ngày nộp {paid_on:%d/%m/%Y} trước ngày lập báo giá {participation.priced_on:%d/%m/%Y}; "
@@ -215,6 +222,7 @@ def participation_check_payable(*, participation, paid_on: datetime.date,
     if isinstance(participation, HiParticipation):
         lines = lines if lines is not None else hi_lines_for_payment(participation=participation)
         _hi_require_renewable(cards=[(line.person, line.previous_end) for line in lines], on=paid_on)
+        _hi_require_same_household(participation=participation, lines=lines, paid_on=paid_on)
         if participation.priced_on == paid_on:
             return
         pct = pricing.hi_support_pct(poverty_status=participation.household.poverty_status, on=paid_on)
@@ -222,6 +230,7 @@ def participation_check_payable(*, participation, paid_on: datetime.date,
                                          support_pcts=[pct] * len(lines), on=paid_on)["payable"]
     else:
         person = participation.person
+        _vsi_check_eligible(person=person, on=paid_on)  # e.g. drawing a pension since the quote
         _vsi_require_uncovered(person=person, from_month=participation.from_month, months=participation.months)
         if participation.priced_on == paid_on:
             return
@@ -234,6 +243,25 @@ def participation_check_payable(*, participation, paid_on: datetime.date,
             f"theo quy định ngày {paid_on:%d/%m/%Y} số phải đóng là {format_vnd(due)}. Hãy lập báo giá mới.",
             due=due,
         )
+
+
+def _hi_require_same_household(*, participation: HiParticipation, lines: list[HiMemberCoverage],
+                                paid_on: datetime.date) -> None:
+    """Raise QuoteOutdated (with the amount due for the household as it is now) when the people who belong
+    on the household's list, or its support (poverty status), are no longer those of the quote: a member
+    left, joined, or got HI through another group; the household became near-poor. NoEligibleMembers
+    when nobody is left (e.g. the household became poor: the state pays its cards)."""
+    household = participation.household
+    members = hi_eligible_members(household=household)
+    support_now = pricing.hi_support_pct(poverty_status=household.poverty_status, on=participation.priced_on)
+    if ({m.person_id for m in members} == {line.person_id for line in lines}
+            and all(line.support_pct == support_now for line in lines)):
+        return
+    due = _hi_price(household=household, months=participation.months, on=paid_on)["payable"]
+    raise QuoteOutdated(
+        f"Hộ đã thay đổi (thành viên hoặc diện hỗ trợ) từ khi lập báo giá ngày {participation.priced_on:%d/%m/%Y} "
+        f"({format_vnd(participation.payable)}): theo hộ hiện nay số phải đóng là {format_vnd(due)}. "
+        "Hãy lập báo giá mới.", due=due)
 
 
 def hi_coverage_activate(*, participation: HiParticipation, paid_on: datetime.date,

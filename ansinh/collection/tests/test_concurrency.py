@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from ansinh.collection.errors import CANCELLED_QUOTE_MESSAGE, AlreadyPaid
 from ansinh.collection.models import Payment, Receipt
 from ansinh.collection.services import payment_record
 from ansinh.enrollment.models import HiParticipation, Status
@@ -24,10 +25,10 @@ def province(transactional_db):
 
 
 def _quoted_participation(p) -> HiParticipation:
-    return HiParticipation.objects.create(
-        household=p.household, commune=p.household.commune, months=12, priced_on=datetime.date(2024, 7, 1),
-        total=3_000_000, state_support=0, payable=3_000_000, quote={"test": True}, agent=p.agent,
-    )
+    """A real saved quote of the household (its member lines priced by the rules) on 01/07/2024."""
+    from ansinh.enrollment.services import hi_enroll
+
+    return hi_enroll(user=p.users["thu_1"], household=p.household, months=12, on=datetime.date(2024, 7, 1))
 
 
 def _submit_in_parallel(fn, n):
@@ -57,7 +58,7 @@ def test_fifty_parallel_submits_with_one_key_record_one_payment_and_one_receipt(
 
     def submit():
         return payment_record(user=agent_user, participation=HiParticipation.objects.get(pk=participation.pk),
-                              amount=3_000_000, method="cash", paid_on=datetime.date(2024, 7, 1),
+                              amount=participation.payable, method="cash", paid_on=datetime.date(2024, 7, 1),
                               idempotency_key="same-key-50")
 
     results, errors = _submit_in_parallel(submit, PARALLEL)
@@ -81,7 +82,7 @@ def test_fifty_parallel_submits_with_different_keys_still_pay_once(province):
         with lock:
             key = f"key-{next(counter)}"
         return payment_record(user=agent_user, participation=HiParticipation.objects.get(pk=participation.pk),
-                              amount=3_000_000, method="cash", paid_on=datetime.date(2024, 7, 1),
+                              amount=participation.payable, method="cash", paid_on=datetime.date(2024, 7, 1),
                               idempotency_key=key)
 
     results, errors = _submit_in_parallel(submit, PARALLEL)
@@ -109,6 +110,10 @@ def test_ten_quotes_of_one_household_paid_at_once_cover_it_once(province):
 
     results, errors = _submit_in_parallel(submit, len(quotes))
     assert len(results) == 1 and results[0][2] is True
-    assert len(errors) == 9 and all(isinstance(e, AlreadyCovered) for e in errors)
+    # the first payment cancels the household's other waiting quotes; each of the others then finds its
+    # quote cancelled (or, had it read before, the household covered)
+    assert len(errors) == 9 and all(isinstance(e, (AlreadyPaid, AlreadyCovered)) for e in errors)
+    assert {e.message for e in errors if isinstance(e, AlreadyPaid)} <= {CANCELLED_QUOTE_MESSAGE}
     assert Payment.objects.count() == 1 and Receipt.objects.count() == 1
     assert HiParticipation.objects.filter(status=Status.PAID).count() == 1
+    assert HiParticipation.objects.filter(status=Status.CANCELLED).count() == 9

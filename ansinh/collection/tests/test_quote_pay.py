@@ -245,3 +245,79 @@ def test_a_quote_id_too_large_for_the_database_is_not_found(agent, small_provinc
                                                        "idempotency_key": uuid.uuid4().hex})
         assert response.status_code == 404
     assert Payment.objects.count() == 0
+
+
+def _hi_pay(p, quote, amount=None):
+    return payment_record(user=p.users["thu_1"], participation=quote, amount=quote.payable if amount is None else amount,
+                          method="cash", paid_on=JULY_2024, idempotency_key=uuid.uuid4().hex)
+
+
+def test_a_quote_of_a_household_whose_member_left_is_refused_with_the_amount_for_those_left(small_province):
+    """Same day, so the law has not changed, but the list has: the son moved out after the quote."""
+    from ansinh.registry.models import HouseholdMember
+
+    p = small_province
+    quote = hi_enroll(user=p.users["thu_1"], household=p.household, months=12, on=JULY_2024)
+    HouseholdMember.objects.filter(household=p.household, relationship="child").delete()
+    with pytest.raises(QuoteOutdated) as err:
+        _hi_pay(p, quote)
+    two = sum(HI_2024["expect"]["per_member"][:2])
+    assert err.value.details["due"] == two
+    assert err.value.message == (
+        f"Hộ đã thay đổi (thành viên hoặc diện hỗ trợ) từ khi lập báo giá ngày 01/07/2024 ({vnd(HI_DUE)}): "
+        f"theo hộ hiện nay số phải đóng là {vnd(two)}. Hãy lập báo giá mới.")
+    assert Payment.objects.count() == 0
+
+
+def test_a_quote_is_refused_when_a_member_got_hi_elsewhere_or_the_household_became_poor(small_province):
+    from ansinh.enrollment.errors import NoEligibleMembers
+    from ansinh.registry.models import OtherCoverage, PovertyStatus
+
+    p = small_province
+    quote = hi_enroll(user=p.users["thu_1"], household=p.household, months=12, on=JULY_2024)
+    son = p.household.members.get(relationship="child").person
+    son.other_coverage = OtherCoverage.EMPLOYEE
+    son.save()
+    with pytest.raises(QuoteOutdated) as err:
+        _hi_pay(p, quote)
+    assert err.value.details["due"] == sum(HI_2024["expect"]["per_member"][:2])
+    p.household.poverty_status = PovertyStatus.POOR
+    p.household.save()
+    with pytest.raises(NoEligibleMembers):
+        _hi_pay(p, quote)
+    assert Payment.objects.count() == 0 and HiParticipation.objects.get(pk=quote.pk).status == Status.QUOTED
+
+
+def test_a_quote_is_refused_when_the_household_became_near_poor_the_same_day(small_province):
+    from ansinh.registry.models import PovertyStatus
+
+    p = small_province
+    on = datetime.date.fromisoformat(vector("hi-near-poor-70")["request"]["on"])
+    quote = hi_enroll(user=p.users["thu_1"], household=p.household, months=12, on=on)
+    p.household.poverty_status = PovertyStatus.NEAR_POOR
+    p.household.save()
+    with pytest.raises(QuoteOutdated) as err:
+        payment_record(user=p.users["thu_1"], participation=quote, amount=quote.payable, method="cash", paid_on=on,
+                       idempotency_key="near-poor")
+    assert err.value.details["due"] == hi_household_quote(user=p.users["thu_1"], household=p.household, months=12,
+                                                          on=on)["payable"] < quote.payable
+    assert Payment.objects.count() == 0
+
+
+def test_a_vsi_quote_of_someone_drawing_a_pension_since_is_refused(small_province):
+    from ansinh.enrollment.errors import NotEligible
+    from ansinh.registry.models import OtherCoverage
+
+    p = small_province
+    head = p.household.members.get(relationship="head").person
+    single = vector("vsi-2024-floor-other")["request"]
+    on = datetime.date.fromisoformat(single["on"])
+    quote = vsi_enroll(user=p.users["thu_1"], person=head, income=single["income"], months=single["months"],
+                       payment_mode=single["payment_mode"], on=on)
+    head.other_coverage = OtherCoverage.PENSIONER
+    head.save()
+    with pytest.raises(NotEligible) as err:
+        payment_record(user=p.users["thu_1"], participation=quote, amount=quote.payable, method="cash", paid_on=on,
+                       idempotency_key="pensioner")
+    assert err.value.message == "Nguyễn Văn An đang hưởng lương hưu/trợ cấp nên không tham gia BHXH tự nguyện."
+    assert Payment.objects.count() == 0
