@@ -111,7 +111,8 @@ class VsiParamsForm(forms.Form):
     months = forms.IntegerField(label="Số tháng", required=False, min_value=1, max_value=600,
                                 help_text="Chỉ nhập khi đóng trước nhiều năm hoặc đóng bù.",
                                 error_messages={"invalid": "Số tháng phải là số nguyên.",
-                                                "min_value": "Số tháng phải lớn hơn 0."})
+                                                "min_value": "Số tháng phải lớn hơn 0.",
+                                                "max_value": "Số tháng không quá %(limit_value)s."})
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,8 +18,9 @@ class ParameterValueForm(forms.Form):
     value = forms.CharField(label="Giá trị", max_length=2000, required=False,
                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
     reference_document = forms.CharField(label="Văn bản căn cứ", max_length=300, required=False,
-                                         help_text="Số hiệu văn bản, ví dụ Decree 161/2026/NĐ-CP.")
-    reference_article = forms.CharField(label="Điều, khoản", max_length=200, required=False)
+                                         help_text="Số hiệu văn bản, ví dụ Nghị định 161/2026/NĐ-CP.")
+    reference_article = forms.CharField(label="Điều, khoản", max_length=200, required=False,
+                                        help_text="Ví dụ khoản 1 Điều 3.")
     reference_link = forms.CharField(label="Đường dẫn tới văn bản", max_length=500, required=False)
     reference_note = forms.CharField(label="Ghi chú về căn cứ", max_length=2000, required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}))

@@ -66,7 +66,8 @@ class Reference:
     note: str | None = None
 
     def text(self) -> str:
-        return f"{self.document} {self.article}" if self.article else self.document
+        """As cited in Vietnamese: the article first ("Điều 3 Nghị định 73/2024/NĐ-CP")."""
+        return f"{self.article} {self.document}" if self.article else self.document
 
     def to_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if v is not None}

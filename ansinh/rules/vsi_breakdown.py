@@ -26,10 +26,10 @@ NOTE_SUPPORT_LIMITED = "Tổng hỗ trợ được giới hạn bằng số ti�
 NOTE_FUND_RATE_GIVEN = "Lãi suất r do yêu cầu cung cấp, không lấy từ tham số."
 
 LUMP_PAYMENT_BASIS = {
-    ("law_58_2014", ADVANCE): "Decree 134/2015/NĐ-CP Art 9",
-    ("law_58_2014", BACKPAY): "Decree 134/2015/NĐ-CP Art 9",
-    ("law_41_2024", ADVANCE): "Decree 159/2025/NĐ-CP Art 6(1)",
-    ("law_41_2024", BACKPAY): "Decree 159/2025/NĐ-CP Art 7(1)",
+    ("law_58_2014", ADVANCE): "Điều 9 Nghị định 134/2015/NĐ-CP",
+    ("law_58_2014", BACKPAY): "Điều 9 Nghị định 134/2015/NĐ-CP",
+    ("law_41_2024", ADVANCE): "khoản 1 Điều 6 Nghị định 159/2025/NĐ-CP",
+    ("law_41_2024", BACKPAY): "khoản 1 Điều 7 Nghị định 159/2025/NĐ-CP",
 }
 """(common.social_insurance_law, payment mode) -> the formula's legal basis."""
 

@@ -321,3 +321,11 @@ def test_a_vsi_quote_of_someone_drawing_a_pension_since_is_refused(small_provinc
                        idempotency_key="pensioner")
     assert err.value.message == "Nguyễn Văn An đang hưởng lương hưu/trợ cấp nên không tham gia BHXH tự nguyện."
     assert Payment.objects.count() == 0
+
+
+def test_legal_bases_on_the_quote_page_are_cited_in_vietnamese(agent, small_province):
+    quote = hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12, on=JULY_2024)
+    page = agent.get(f"/bao-gia/bhyt/{quote.pk}/").content.decode()
+    assert "Căn cứ: Điều 7 Nghị định 146/2018/NĐ-CP; Điều 3 Nghị định 73/2024/NĐ-CP" in page  # the law of 2024
+    for english in ("Law ", "Decree ", " Art "):
+        assert english not in page

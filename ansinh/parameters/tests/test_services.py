@@ -28,7 +28,7 @@ def next_year(day: datetime.date) -> datetime.date:
 def add(user, **overrides):
     last = last_base_salary()
     data = {"name": BASE, "start": next_year(last.start), "value": "2.800.000",
-            "reference_document": "Decree 1/2027/NĐ-CP", "reference_article": "Art 3",
+            "reference_document": "Nghị định 1/2027/NĐ-CP", "reference_article": "Điều 3",
             "reference_link": "https://example.vn/nd-1-2027", "confidence": "reported", "note": "thử"}
     data.update(overrides)
     return parameter_value_add(user=user, **data)
@@ -49,7 +49,7 @@ def test_an_si_officer_adds_the_next_base_salary_recorded_with_who_and_when(user
     assert resolved.value == 2_800_000
     assert resolved.dated.origin == "runtime"
     assert resolved.confidence == "reported"
-    assert resolved.dated.reference.text() == "Decree 1/2027/NĐ-CP Art 3"
+    assert resolved.dated.reference.text() == "Điều 3 Nghị định 1/2027/NĐ-CP"
     assert params.value(BASE, start - datetime.timedelta(days=1)) == last_base_salary().value
     history = parameter_history(name=BASE, on=start)
     newest = history["values"][0]
