@@ -155,6 +155,16 @@ def cpu_seconds() -> dict[str, float]:
     return totals
 
 
+def machine_ticks() -> list[int]:
+    """The machine's CPU time so far (Linux /proc/stat, all cores): user, nice, system, idle, iowait, irq,
+    softirq, steal (ticks); empty elsewhere."""
+    try:
+        with open("/proc/stat") as fh:
+            return [int(x) for x in fh.readline().split()[1:9]]
+    except OSError:
+        return []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["quote", "enrol"], default="quote")
@@ -206,14 +216,14 @@ def main() -> None:
                         failures.append(f"{url}: {status} {re.sub(r'\\s+', ' ', body)[:120]}")
 
         threads = [threading.Thread(target=run, args=(user, mine)) for user, mine in zip(users, jobs, strict=True)]
-        cpu_before = cpu_seconds()
+        cpu_before, ticks_before = cpu_seconds(), machine_ticks()
         started = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         wall = time.perf_counter() - started
-        cpu_after = cpu_seconds()
+        cpu_after, ticks_after = cpu_seconds(), machine_ticks()
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -232,6 +242,12 @@ def main() -> None:
     if done and busiest:
         print("cpu per payment    " + ", ".join(f"{name} {v / done * 1000:.1f} ms" for v, name in busiest)
               + f"  (of {os.cpu_count()} cores x {wall:.1f} s)")
+    if ticks_before and ticks_after:
+        spent = [after - before for before, after in zip(ticks_before, ticks_after, strict=True)]
+        total = sum(spent) or 1
+        print(f"machine            busy {100 * (total - spent[3] - spent[4] - spent[7]) / total:.0f}%, "
+              f"idle {100 * spent[3] / total:.0f}%, waiting on disk {100 * spent[4] / total:.0f}%, "
+              f"taken by the host (steal) {100 * spent[7] / total:.0f}%")
     for failure in failures[:5]:
         print("failure:", failure)
 

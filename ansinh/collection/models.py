@@ -69,24 +69,30 @@ class Payment(models.Model):
 
 
 class ReceiptCounter(models.Model):
-    """Next receipt serial per collection organisation and year (locked while a receipt is issued)."""
+    """Last receipt serial of one series (ký hiệu) of a collection organisation in one year (the row is
+    locked from taking a serial to the commit of its payment). A collection agent's receipts form the
+    series named by the agent's code, like the receipt book handed to them; receipts issued by an officer
+    form the organisation's series ("")."""
 
     org = models.ForeignKey(CollectionOrg, on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=20, blank=True, default="")
     last_serial = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["org", "year"], name="receipt_counter_unique")]
+        constraints = [models.UniqueConstraint(fields=["org", "year", "series"], name="receipt_counter_unique")]
 
 
 class Receipt(models.Model):
-    """A receipt (biên lai) for one payment; its number is unique per organisation and year."""
+    """A receipt (biên lai) for one payment; its number (organisation, series, year, serial) is unique per
+    organisation and year."""
 
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="receipt")
     org = models.ForeignKey(CollectionOrg, on_delete=models.PROTECT, related_name="receipts")
     year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=20, blank=True, default="", help_text="Ký hiệu: the agent's code, or ''")
     serial = models.PositiveIntegerField()
-    number = models.CharField(max_length=30)
+    number = models.CharField(max_length=40)
     payer_name = models.CharField(max_length=100)
     items = models.JSONField(help_text="Lines: [{label, amount}] in VND")
     amount = models.BigIntegerField()
@@ -96,4 +102,4 @@ class Receipt(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["org", "year", "serial"], name="receipt_unique_number")]
+        constraints = [models.UniqueConstraint(fields=["org", "year", "series", "serial"], name="receipt_unique_number")]

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
-from ansinh.core.db import sql_insert
+from ansinh.core.db import SqlInsert, sql_insert
 from ansinh.core.money import format_vnd
 from ansinh.core.words import amount_in_words
 from ansinh.enrollment.errors import AlreadyCovered
@@ -127,40 +127,49 @@ def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enroll
         payer = locked.person.full_name
         items = [{"label": f"BHXH tự nguyện {locked.months} tháng từ {locked.from_month:%m/%Y}",
                   "amount": locked.payable}]
-    receipt = _receipt_issue(payment=payment, org=_org_for(user_role), agent=agent, payer=payer, items=items)
+    # An agent issues from their own series (their receipt book); an officer from the organisation's.
+    series = user_role.agent.code if user_role.role == Role.COLLECTION_AGENT else ""
+    receipt = _receipt_issue(payment=payment, org=_org_for(user_role), agent=agent, series=series, payer=payer,
+                             items=items)
     return payment, receipt
 
 
-def _next_serial(*, org: CollectionOrg, year: int) -> int:
-    """Take the next receipt serial of ``org`` for ``year``: one ``UPDATE … RETURNING`` that also locks the
-    counter row until the transaction ends (the first receipt of a year creates the counter)."""
+def _next_serial(*, org: CollectionOrg, year: int, series: str) -> int:
+    """Take the next receipt serial of ``org``'s ``series`` for ``year``: one ``UPDATE … RETURNING`` that also
+    locks the counter row until the transaction ends (the first receipt of a series in a year creates the
+    counter). Every payment of the series waits for that lock, so it is taken last."""
     table = ReceiptCounter._meta.db_table
-    sql = (f"UPDATE {table} SET last_serial = last_serial + 1 WHERE org_id = %s AND year = %s "
+    sql = (f"UPDATE {table} SET last_serial = last_serial + 1 WHERE org_id = %s AND year = %s AND series = %s "
            "RETURNING last_serial")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [org.pk, year])
+        cursor.execute(sql, [org.pk, year, series])
         row = cursor.fetchone()
         if row is None:
             try:
                 with transaction.atomic():
-                    ReceiptCounter.objects.create(org=org, year=year, last_serial=0)
+                    ReceiptCounter.objects.create(org=org, year=year, series=series, last_serial=0)
             except IntegrityError:
                 pass  # another payment created it first
-            cursor.execute(sql, [org.pk, year])
+            cursor.execute(sql, [org.pk, year, series])
             row = cursor.fetchone()
     return row[0]
 
 
-def _receipt_issue(*, payment: Payment, org: CollectionOrg, agent, payer: str, items: list[dict]) -> Receipt:
+def _receipt_issue(*, payment: Payment, org: CollectionOrg, agent, series: str, payer: str,
+                   items: list[dict]) -> Receipt:
+    # Receipt.objects.create(...) as one hand-written INSERT (core.db: every payment issues one), prepared
+    # in full before the serial is taken: the series' counter row stays locked from the serial to the
+    # commit, and every payment of the series waits for it, so nothing else happens in between.
     year = payment.paid_on.year
-    serial = _next_serial(org=org, year=year)
-    # Receipt.objects.create(...) as one hand-written INSERT (core.db.sql_insert: every payment issues one)
-    return sql_insert(Receipt(
-        payment=payment, org=org, year=year, serial=serial,
-        number=format_receipt_number(org_code=org.code, year=year, serial=serial),
-        payer_name=payer[:100], items=items, amount=payment.amount, amount_in_words=amount_in_words(payment.amount),
+    receipt = SqlInsert(Receipt(
+        payment=payment, org=org, year=year, series=series, serial=0, number="", payer_name=payer[:100],
+        items=items, amount=payment.amount, amount_in_words=amount_in_words(payment.amount),
         issued_on=payment.paid_on, agent=agent,
     ))
+    serial = _next_serial(org=org, year=year, series=series)
+    receipt.set("serial", serial)
+    receipt.set("number", format_receipt_number(org_code=org.code, year=year, serial=serial, series=series))
+    return receipt.run()
 
 
 @transaction.atomic

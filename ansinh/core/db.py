@@ -101,29 +101,46 @@ def sql_date(value):
     return value
 
 
+class SqlInsert:
+    """One hand-written ``INSERT … RETURNING id`` of a new model ``instance``, prepared when made: each value
+    converted by its model field (dates, JSON, time zones) as ``Model.objects.create`` would, and
+    ``auto_now``/``auto_now_add`` fields set to now on the instance. ``set`` changes one value afterwards
+    (e.g. a number known only at the last moment), ``run`` writes the row and returns the instance (pk
+    set, no longer "adding"). Raises django.db.IntegrityError like ``create``. Unlike ``save()`` no
+    signals are sent (none are connected to the models written this way) and no history is kept."""
+
+    def __init__(self, instance):
+        self.instance = instance
+        model = type(instance)
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.params = []
+        for field in self.fields:
+            if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+                setattr(instance, field.attname, timezone.now())
+            self.params.append(field.get_db_prep_save(getattr(instance, field.attname), connection))
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        self.sql = (f"INSERT INTO {sql_table(model)} ({columns}) VALUES ({', '.join(['%s'] * len(self.fields))}) "
+                    f"RETURNING {connection.ops.quote_name(model._meta.pk.column)}")
+
+    def set(self, name: str, value) -> None:
+        """Set field ``name`` to ``value`` on the instance and in the row to write."""
+        index = next(i for i, f in enumerate(self.fields) if name in (f.name, f.attname))
+        setattr(self.instance, self.fields[index].attname, value)
+        self.params[index] = self.fields[index].get_db_prep_save(value, connection)
+
+    def run(self):
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            self.instance.pk = cursor.fetchone()[0]
+        self.instance._state.adding = False
+        self.instance._state.db = connection.alias
+        return self.instance
+
+
 def sql_insert(instance):
-    """Save a new model ``instance`` with one hand-written ``INSERT … RETURNING id`` and return it (pk set,
-    no longer "adding"), as ``Model.objects.create`` would: each value prepared by its model field (dates,
-    JSON, time zones), ``auto_now``/``auto_now_add`` fields set to now on the instance. Raises
-    django.db.IntegrityError like ``create``. Unlike ``save()`` no signals are sent (none are connected to
-    the models written this way) and no history is kept."""
-    model = type(instance)
-    names, params = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
-            setattr(instance, field.attname, timezone.now())
-        names.append(connection.ops.quote_name(field.column))
-        params.append(field.get_db_prep_save(getattr(instance, field.attname), connection))
-    sql = (f"INSERT INTO {sql_table(model)} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
-           f"RETURNING {connection.ops.quote_name(model._meta.pk.column)}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        instance.pk = cursor.fetchone()[0]
-    instance._state.adding = False
-    instance._state.db = connection.alias
-    return instance
+    """Save a new model ``instance`` with one hand-written ``INSERT`` and return it: ``SqlInsert(instance).run()``
+    (``Model.objects.create`` without signals or history)."""
+    return SqlInsert(instance).run()
 
 
 def sql_update(model, ids: list[int], values: dict) -> None:

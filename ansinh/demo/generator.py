@@ -357,12 +357,12 @@ def _write_enrolment(*, population: Population, enrolment: EnrolmentPlan, ids: d
          for r, row_id in zip(enrolment.hi, hi_ids, strict=True) for line in r.lines),
     )
 
-    # Payments in the order they were made; receipt serials follow that order per year.
+    # Payments in the order they were made; receipt serials follow that order per year in each agent's series.
     entries = sorted([(r.paid_on, 0, n) for n, r in enumerate(enrolment.vsi)]
                      + [(r.paid_on, 1, n) for n, r in enumerate(enrolment.hi)])
     first_payment = next_id(Payment)
     payments, receipts = [], []
-    serial: dict[int, int] = {}
+    serial: dict[tuple[int, str], int] = {}  # (year, series): the agent's receipt book
     words = functools.lru_cache(maxsize=None)(amount_in_words)
     for k, (paid_on, kind, n) in enumerate(entries):
         if kind == 0:
@@ -380,17 +380,17 @@ def _write_enrolment(*, population: Population, enrolment: EnrolmentPlan, ids: d
             key, vsi_id, hi_id = f"demo-hi-{row_id}", None, row_id
         agent_id = agent_rows[r.agent].pk
         payments.append((key, vsi_id, hi_id, amount, r.method, paid_on, agent_id, user_id(r.agent), None, "", now))
-        year = paid_on.year
-        serial[year] = serial.get(year, 0) + 1
-        receipts.append((first_payment + k, org.pk, year, serial[year],
-                         format_receipt_number(org_code=org.code, year=year, serial=serial[year]), payer, items,
-                         amount, words(amount), paid_on, agent_id, now))
+        year, series = paid_on.year, agent_rows[r.agent].code
+        number = serial[year, series] = serial.get((year, series), 0) + 1
+        receipts.append((first_payment + k, org.pk, year, series, number,
+                         format_receipt_number(org_code=org.code, year=year, serial=number, series=series), payer,
+                         items, amount, words(amount), paid_on, agent_id, now))
     bulk_insert(Payment, ["idempotency_key", "vsi_id", "hi_id", "amount", "method", "paid_on", "agent_id",
                           "recorded_by_id", "reverses_id", "reason", "created_at"], payments)
-    bulk_insert(Receipt, ["payment_id", "org_id", "year", "serial", "number", "payer_name", "items", "amount",
-                          "amount_in_words", "issued_on", "agent_id", "created_at"], receipts)
+    bulk_insert(Receipt, ["payment_id", "org_id", "year", "series", "serial", "number", "payer_name", "items",
+                          "amount", "amount_in_words", "issued_on", "agent_id", "created_at"], receipts)
     ReceiptCounter.objects.bulk_create(
-        [ReceiptCounter(org=org, year=y, last_serial=s) for y, s in sorted(serial.items())])
+        [ReceiptCounter(org=org, year=y, series=series, last_serial=s) for (y, series), s in sorted(serial.items())])
 
 
 def demo_summary(*, province: AdministrativeUnit, campaign: Campaign) -> dict:

@@ -32,7 +32,7 @@ def test_a_payment_issues_a_receipt_with_the_amount_in_words(small_province, quo
     payment, receipt, created = _pay(small_province, quoted)
     assert created
     assert payment.amount == receipt.amount == quoted.payable
-    assert receipt.number == "BD93-2024-0000001"
+    assert receipt.number == "BD93-NVT001-2024-0000001"  # the first of agent NVT001's series
     assert receipt.payer_name == "Nguyễn Văn An"
     assert [item["amount"] for item in receipt.items] == vector("hi-2024-5")["expect"]["per_member"][:3]
     assert receipt.amount_in_words == "Hai triệu chín trăm lẻ sáu nghìn hai trăm tám mươi đồng"
@@ -85,13 +85,25 @@ def test_an_agent_cannot_take_money_for_a_household_outside_their_scope(small_pr
         _pay(p, other, user="thu_1")
 
 
-def test_receipt_numbers_follow_each_other_per_organisation_and_year(small_province, quoted):
+def test_receipt_numbers_follow_each_other_in_each_series_of_the_organisation_and_year(small_province, quoted):
+    """Each agent issues from their own series (their receipt book), an officer from the organisation's:
+    the numbers stay unique per organisation and year, and two agents never wait for one counter."""
     p = small_province
     _pay(p, quoted)
     other = hi_enroll(user=p.users["thu_2"], household=p.other_household, months=3, on=JULY_2024)
     _, receipt, _ = _pay(p, other, key="key-2", user="thu_2")
-    assert receipt.number == "BD93-2024-0000002"
-    assert ReceiptCounter.objects.get(org=p.org, year=2024).last_serial == 2
+    assert receipt.number == "BD93-NVT002-2024-0000001"
+    again = hi_enroll(user=p.users["thu_2"], household=p.other_household, months=3, on=datetime.date(2024, 10, 1))
+    _, receipt, _ = payment_record(user=p.users["thu_2"], participation=again, amount=again.payable, method="cash",
+                                   paid_on=datetime.date(2024, 10, 1), idempotency_key="key-3")
+    assert receipt.number == "BD93-NVT002-2024-0000002" and receipt.series == "NVT002" and receipt.serial == 2
+    by_officer = hi_enroll(user=p.users["bhxh_tinh"], household=p.household, months=3, on=datetime.date(2025, 7, 1))
+    _, receipt, _ = payment_record(user=p.users["bhxh_tinh"], participation=by_officer, amount=by_officer.payable,
+                                   method="cash", paid_on=datetime.date(2025, 7, 1), idempotency_key="key-4")
+    assert receipt.number == "BD93-2025-0000001" and receipt.series == ""
+    assert {(c.year, c.series, c.last_serial) for c in ReceiptCounter.objects.filter(org=p.org)} == {
+        (2024, "NVT001", 1), (2024, "NVT002", 2), (2025, "", 1)}
+    assert len(set(Receipt.objects.values_list("number", flat=True))) == Receipt.objects.count() == 4
 
 
 def test_a_reversal_is_a_new_negative_record_pointing_to_the_payment(small_province, quoted):

@@ -198,15 +198,22 @@ def test_demo_users_have_their_roles_and_scopes(demo):
 
 @pytest.mark.django_db
 def test_receipt_numbers_are_unique_per_org_and_year_and_the_counter_continues(demo):
-    receipts = list(Receipt.objects.select_related("org").order_by("serial"))
-    assert len({(r.org_id, r.year, r.serial) for r in receipts}) == len(receipts)
+    """Each agent's receipts form a series (their receipt book) numbered from 1 in payment order; the
+    counters continue where the demo stopped."""
+    receipts = list(Receipt.objects.select_related("org", "agent").order_by("series", "year", "serial"))
+    assert len({(r.org_id, r.year, r.series, r.serial) for r in receipts}) == len(receipts)
     assert len({r.number for r in receipts}) == len(receipts)
+    series: dict[tuple, list] = {}
     for r in receipts:
-        assert r.number == format_receipt_number(org_code=r.org.code, year=r.year, serial=r.serial)
-    assert [r.serial for r in receipts] == list(range(1, len(receipts) + 1))
-    counter = ReceiptCounter.objects.get()
-    assert counter.last_serial == len(receipts)
-    assert [r.issued_on for r in receipts] == sorted(r.issued_on for r in receipts)
+        assert r.series == r.agent.code
+        assert r.number == format_receipt_number(org_code=r.org.code, year=r.year, serial=r.serial, series=r.series)
+        series.setdefault((r.org_id, r.year, r.series), []).append(r)
+    counters = {(c.org_id, c.year, c.series): c.last_serial for c in ReceiptCounter.objects.all()}
+    assert counters.keys() == series.keys()
+    for key, rows in series.items():
+        assert [r.serial for r in rows] == list(range(1, len(rows) + 1))
+        assert counters[key] == len(rows)
+        assert [r.issued_on for r in rows] == sorted(r.issued_on for r in rows)
 
 
 @pytest.mark.django_db
