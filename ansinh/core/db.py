@@ -63,11 +63,14 @@ def sql_lock_suffix(*aliases: str) -> str:
 
 @functools.cache
 def _converters(model, attnames: tuple[str, ...]) -> list[tuple]:
+    """``(position, column, converters)`` of the fields in ``attnames`` that have converters on this database."""
     fields = {f.attname: f for f in model._meta.concrete_fields}
     result = []
-    for name in attnames:
+    for position, name in enumerate(attnames):
         column = fields[name].get_col(model._meta.db_table)
-        result.append((column, connection.ops.get_db_converters(column) + column.get_db_converters(connection)))
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if converters:
+            result.append((position, column, converters))
     return result
 
 
@@ -76,12 +79,13 @@ def sql_instance(model, attnames: list[str], values):
     (``sql_columns``): each value passed through the database's and the field's converters as the ORM does
     (JSON decoded, SQLite times made time-zone aware); fields not read load when accessed."""
     names = tuple(attnames)
-    converted = []
-    for value, (column, converters) in zip(values, _converters(model, names), strict=True):
-        for converter in converters:
-            value = converter(value, column, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, names, converted)
+    converting = _converters(model, names)
+    if converting:
+        values = list(values)
+        for position, column, converters in converting:
+            for converter in converters:
+                values[position] = converter(values[position], column, connection)
+    return model.from_db(connection.alias, names, values)
 
 
 def sql_cache_related(instance, name: str, value) -> None:
