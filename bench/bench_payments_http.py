@@ -13,7 +13,8 @@ saved in-process beforehand (``hi_enroll``), as agents do before a collection da
 The database must hold the demo province (loaded with ``ansinh demo --no-serve`` when empty). Each
 request pays one different household with its own idempotency key; each client signs in as a different
 collection agent (``--as agents``, default) or all as the province SI officer (``--as officer``). Only the
-payment requests are timed. The server is ``ansinh serve --workers 6 --threads 1`` (``--workers``,
+payment requests are timed; each on a new connection unless ``--keep-alive``. The server is
+``ansinh serve --workers 6 --threads 1`` (``--workers``,
 ``--threads``). Besides throughput and latency it prints the CPU time per payment of the busiest
 processes (server, PostgreSQL, kernel, this client): on 2 cores, 200 payments/s leaves 10 ms in all.
 """
@@ -56,10 +57,12 @@ BENCH_AGENT_PREFIX = "bench_thu_"
 
 
 class Client:
-    """One logged-in HTTP/1.1 keep-alive connection."""
+    """One signed-in client: an HTTP/1.1 keep-alive connection, or (``reconnect``) a new connection for
+    each request."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, reconnect: bool = False):
         self.port = port
+        self.reconnect = reconnect
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, str] = {}
 
@@ -72,6 +75,8 @@ class Client:
         self.conn.request(method, path, body=body, headers=headers)
         response = self.conn.getresponse()
         data = response.read()
+        if self.reconnect:
+            self.conn.close()  # the next request connects again (http.client reopens it)
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie = http.cookies.SimpleCookie(header)
             for key, morsel in cookie.items():
@@ -176,6 +181,10 @@ def main() -> None:
                         help="server processes (default 6: 3 per core, each waits on PostgreSQL part of a request)")
     parser.add_argument("--threads", type=int, default=1, help="server threads per worker")
     parser.add_argument("--port", type=int, default=8097)
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="each client keeps one connection (default: a new connection per request, as many "
+                             "agents' devices give; granian serves a connection on one process, so a few "
+                             "long-lived connections load the processes unevenly)")
     args = parser.parse_args()
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -199,7 +208,7 @@ def main() -> None:
         today = timezone.localdate().strftime("%d/%m/%Y")
 
         def run(user, mine):
-            client = Client(args.port)
+            client = Client(args.port, reconnect=not args.keep_alive)
             client.login(user.username)
             token = client.cookies.get("csrftoken", "")
             for url, amount in mine:
@@ -232,7 +241,8 @@ def main() -> None:
     p95 = latencies[int(done * 0.95) - 1] * 1000 if done else float("nan")
     print(f"database           {django.db.connection.vendor}")
     print(f"mode               {args.mode} ({'pay a saved quote' if args.mode == 'quote' else 'enrol and pay'}), "
-          f"{args.workers} workers x {args.threads} threads, {args.clients} clients as {args.as_role}")
+          f"{args.workers} workers x {args.threads} threads, {args.clients} clients as {args.as_role}, "
+          f"{'keep-alive' if args.keep_alive else 'a connection per request'}")
     print(f"payments recorded  {done} of {sum(map(len, jobs))} ({len(failures)} failed)")
     print(f"throughput         {done / wall:.0f} payments/s  (goal >= 200)")
     print(f"latency p50        {statistics.median(latencies) * 1000:.1f} ms" if done else "latency p50  n/a")
