@@ -92,7 +92,7 @@ class Receipt(models.Model):
     year = models.PositiveSmallIntegerField()
     series = models.CharField(max_length=20, blank=True, default="", help_text="Ký hiệu: the agent's code, or ''")
     serial = models.PositiveIntegerField()
-    number = models.CharField(max_length=40)
+    number = models.CharField(max_length=60)  # organisation code, series (agent code), year, serial
     payer_name = models.CharField(max_length=100)
     items = models.JSONField(help_text="Lines: [{label, amount}] in VND")
     amount = models.BigIntegerField()

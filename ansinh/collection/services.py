@@ -98,17 +98,20 @@ def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enroll
         raise AlreadyPaid(CANCELLED_QUOTE_MESSAGE)
     if locked.status != Status.QUOTED:
         raise AlreadyPaid()
+    lines = None
+    if is_hi:
+        lines = hi_lines_for_payment(participation=locked)  # with each member's previous card end
+    if not enrolled_now:  # an out-of-date quote is said first, whatever amount was typed
+        participation_check_payable(participation=locked, paid_on=paid_on, lines=lines)
     if amount != locked.payable:
         raise AmountMismatch(
             f"Số tiền nộp {format_vnd(amount)} không khớp với số phải đóng {format_vnd(locked.payable)}.",
             due=locked.payable,
         )
-    lines = None
-    if is_hi:
-        lines = hi_lines_for_payment(participation=locked)  # with each member's previous card end
-    if not enrolled_now:
-        participation_check_payable(participation=locked, paid_on=paid_on, lines=lines)
-    agent = user_role.agent if user_role.role == Role.COLLECTION_AGENT else locked.agent
+    # The collector: the agent who took the money, or none when an officer did (the agent's collection book
+    # and handover count only their own); campaign progress follows the participation's agent.
+    by_agent = user_role.role == Role.COLLECTION_AGENT
+    agent = user_role.agent if by_agent else None
     # Payment.objects.create(...) as one hand-written INSERT (core.db.sql_insert: it runs on every payment);
     # IntegrityError when the idempotency key is taken.
     payment = sql_insert(Payment(
@@ -128,9 +131,8 @@ def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enroll
         items = [{"label": f"BHXH tự nguyện {locked.months} tháng từ {locked.from_month:%m/%Y}",
                   "amount": locked.payable}]
     # An agent issues from their own series (their receipt book); an officer from the organisation's.
-    series = user_role.agent.code if user_role.role == Role.COLLECTION_AGENT else ""
-    receipt = _receipt_issue(payment=payment, org=_org_for(user_role), agent=agent, series=series, payer=payer,
-                             items=items)
+    receipt = _receipt_issue(payment=payment, org=_org_for(user_role), agent=agent,
+                             series=agent.code if by_agent else "", payer=payer, items=items)
     return payment, receipt
 
 

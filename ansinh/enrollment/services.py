@@ -213,7 +213,7 @@ def participation_check_payable(*, participation, paid_on: datetime.date,
     ``paid_on`` itself is not priced again). Raises AlreadyCovered, QuoteOutdated (``due``: the amount on
     ``paid_on``), NotEligible, PricingError, PaidBeforeQuote (a payment cannot precede its quote: the
     HI waiting days would start before the quote), NoEligibleMembers (HI: nobody left to enrol). An HI
-    quote whose household changed since (members on the list, or its support group) is out of date too,
+    quote whose household changed since (members on the list, or its support) is out of date too,
     whatever the day. ``lines`` (HI, from ``hi_lines_for_payment``) avoids reading them again."""
     if paid_on < participation.priced_on:
         raise PaidBeforeQuote(

@@ -18,6 +18,7 @@ from ansinh.core.money import format_vnd
 from ansinh.rules import parameter_units
 from ansinh.rules.breakdown import pct_text
 from ansinh.rules.money import plain_number
+from ansinh.rules.labels import GROUP_LABELS_VI  # noqa: F401  (also read from here by the pages)
 
 from .errors import VALUE_INVALID, VALUE_NEGATIVE, VALUE_REQUIRED, ParameterValueRefused
 
@@ -66,16 +67,6 @@ UNIT_HINTS_VI = {
     "alias": "tên một tham số khác, ví dụ common.base_salary",
 }
 
-GROUP_LABELS_VI = {
-    "poor": "Hộ nghèo",
-    "near_poor": "Hộ cận nghèo",
-    "ethnic_minority": "Người dân tộc thiểu số",
-    "island_commune": "Xã đảo, đặc khu",
-    "other": "Đối tượng khác",
-    "none": "Không hỗ trợ",
-    "student": "Học sinh, sinh viên",
-    "agri_average": "Hộ nông, lâm, ngư nghiệp có mức sống trung bình",
-}
 
 MODE_LABELS_VI = {
     "monthly": "Hằng tháng",

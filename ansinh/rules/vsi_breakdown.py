@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from .breakdown import Line, breakdown_dicts, pct_text, vnd_text
 from .money import HUNDRED, plain_number
+from .labels import GROUP_LABELS_VI
 from .vsi_payment_modes import ADVANCE, BACKPAY
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def _support_line(q: VsiContribution, key: str) -> Line:
     choice = q.state if key == "state_support" else q.local
     amount = a.state_support if key == "state_support" else a.local_support
     label = (
-        f"Nhà nước hỗ trợ (nhóm {choice.group}, {pct_text(choice.pct)})"
+        f"Nhà nước hỗ trợ ({GROUP_LABELS_VI.get(choice.group, choice.group).lower()}, {pct_text(choice.pct)})"
         if key == "state_support"
         else f"Ngân sách địa phương hỗ trợ ({pct_text(choice.pct)})"
     )

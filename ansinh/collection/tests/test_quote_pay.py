@@ -263,6 +263,8 @@ def test_a_quote_of_a_household_whose_member_left_is_refused_with_the_amount_for
         _hi_pay(p, quote)
     two = sum(HI_2024["expect"]["per_member"][:2])
     assert err.value.details["due"] == two
+    with pytest.raises(QuoteOutdated):  # typing the new amount does not pay the old quote either
+        _hi_pay(p, quote, amount=two)
     assert err.value.message == (
         f"Hộ đã thay đổi (thành viên hoặc diện hỗ trợ) từ khi lập báo giá ngày 01/07/2024 ({vnd(HI_DUE)}): "
         f"theo hộ hiện nay số phải đóng là {vnd(two)}. Hãy lập báo giá mới.")

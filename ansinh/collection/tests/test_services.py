@@ -101,6 +101,7 @@ def test_receipt_numbers_follow_each_other_in_each_series_of_the_organisation_an
     _, receipt, _ = payment_record(user=p.users["bhxh_tinh"], participation=by_officer, amount=by_officer.payable,
                                    method="cash", paid_on=datetime.date(2025, 7, 1), idempotency_key="key-4")
     assert receipt.number == "BD93-2025-0000001" and receipt.series == ""
+    assert receipt.agent is None and receipt.payment.agent is None  # the officer took the money, not the agent
     assert {(c.year, c.series, c.last_serial) for c in ReceiptCounter.objects.filter(org=p.org)} == {
         (2024, "NVT001", 1), (2024, "NVT002", 2), (2025, "", 1)}
     assert len(set(Receipt.objects.values_list("number", flat=True))) == Receipt.objects.count() == 4
