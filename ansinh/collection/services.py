@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
-from ansinh.core.db import SqlInsert, sql_insert
+from ansinh.core.db import SqlInsert, sql_insert, sql_table
 from ansinh.core.money import format_vnd
 from ansinh.core.words import amount_in_words
 from ansinh.enrollment.errors import AlreadyCovered
@@ -140,8 +140,7 @@ def _next_serial(*, org: CollectionOrg, year: int, series: str) -> int:
     """Take the next receipt serial of ``org``'s ``series`` for ``year``: one ``UPDATE … RETURNING`` that also
     locks the counter row until the transaction ends (the first receipt of a series in a year creates the
     counter). Every payment of the series waits for that lock, so it is taken last."""
-    table = ReceiptCounter._meta.db_table
-    sql = (f"UPDATE {table} SET last_serial = last_serial + 1 WHERE org_id = %s AND year = %s AND series = %s "
+    sql = (f"UPDATE {sql_table(ReceiptCounter)} SET last_serial = last_serial + 1 WHERE org_id = %s AND year = %s AND series = %s "
            "RETURNING last_serial")
     with connection.cursor() as cursor:
         cursor.execute(sql, [org.pk, year, series])
