@@ -331,3 +331,13 @@ def test_legal_bases_on_the_quote_page_are_cited_in_vietnamese(agent, small_prov
     assert "Căn cứ: Điều 7 Nghị định 146/2018/NĐ-CP; Điều 3 Nghị định 73/2024/NĐ-CP" in page  # the law of 2024
     for english in ("Law ", "Decree ", " Art "):
         assert english not in page
+
+
+def test_the_quote_saved_notice_is_shown_once_not_again_on_the_receipt(agent, small_province):
+    saved = agent.post(f"/ho/{small_province.household.pk}/bao-gia-bhyt/", {"months": "12"}, follow=True)
+    assert "Đã lưu báo giá" in saved.content.decode()
+    quote = HiParticipation.objects.get()
+    receipt = agent.post(f"/bao-gia/bhyt/{quote.pk}/", {
+        "amount": str(quote.payable), "method": "cash", "paid_on": quote.priced_on.strftime("%d/%m/%Y"),
+        "idempotency_key": uuid.uuid4().hex}, follow=True).content.decode()
+    assert "Đã thu tiền" in receipt and "Đã lưu báo giá" not in receipt
