@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ansinh.reports",
     "ansinh.parameters",
     "ansinh.calculator",
+    "ansinh.administration",
     "ansinh.imports",
     "ansinh.demo",
     "axes",

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("ansinh.imports.urls")),
     path("", include("ansinh.parameters.urls")),
     path("", include("ansinh.calculator.urls")),
+    path("", include("ansinh.administration.urls")),
 ]

@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.models import Group, Permission, User
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from ansinh.areas.models import AdministrativeUnit, UnitMapping
+        from ansinh.areas.models import AdministrativeUnit, SiOffice, UnitMapping
+        from ansinh.collection.models import AgentCatchment
 
         from .backends import permission_cache_clear
         from .services import scope_cache_clear
@@ -21,6 +22,7 @@ class AccountsConfig(AppConfig):
         for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
             m2m_changed.connect(permission_cache_clear, sender=through, dispatch_uid=f"ansinh.perms.m2m.{through.__name__}")
 
-        for model in (AdministrativeUnit, UnitMapping):
+        for model in (AdministrativeUnit, UnitMapping, SiOffice, AgentCatchment):
             for signal in (post_save, post_delete):
                 signal.connect(scope_cache_clear, sender=model, dispatch_uid=f"ansinh.scope.{signal}.{model.__name__}")
+        m2m_changed.connect(scope_cache_clear, sender=SiOffice.communes.through, dispatch_uid="ansinh.scope.m2m.office")

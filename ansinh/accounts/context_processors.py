@@ -7,20 +7,22 @@ from .models import Role, UserRole
 # The menu: (url name, label, roles that see it, named permission or None, url names that highlight it).
 # An item whose page is not mounted, or whose permission the user lacks, is left out.
 OFFICERS = {Role.SI_OFFICER, Role.ASSOCIATION_OFFICER}
-ALL = {Role.SI_OFFICER, Role.ASSOCIATION_OFFICER, Role.GROUP_LEADER, Role.COLLECTION_AGENT}
+ADMIN = {Role.PROVINCE_ADMIN}
+ALL = {Role.SI_OFFICER, Role.ASSOCIATION_OFFICER, Role.GROUP_LEADER, Role.COLLECTION_AGENT, Role.PROVINCE_ADMIN}
 NAV = [
     ("household_list", "Hộ gia đình", ALL, "registry.view_household",
      ("household_list", "household_detail", "hi_pay", "vsi_pay", "receipt")),
     ("reminders", "Việc cần làm", {Role.GROUP_LEADER, Role.COLLECTION_AGENT}, "registry.view_person", ("reminders",)),
-    ("dashboard", "Chiến dịch", OFFICERS | {Role.GROUP_LEADER}, "campaigns.view_campaign", ("dashboard",)),
-    ("progress", "Tiến độ", OFFICERS | {Role.GROUP_LEADER}, "campaigns.view_campaign",
+    ("dashboard", "Chiến dịch", OFFICERS | ADMIN | {Role.GROUP_LEADER}, "campaigns.view_campaign", ("dashboard",)),
+    ("progress", "Tiến độ", OFFICERS | ADMIN | {Role.GROUP_LEADER}, "campaigns.view_campaign",
      ("progress", "progress_daily", "progress_leaders", "progress_live", "targets", "target_new", "target_edit")),
     ("lists", "Danh sách", {Role.SI_OFFICER, Role.COLLECTION_AGENT}, "collection.view_payment",
      ("lists", "collection_book", "reconciliation", "renewals")),
-    ("import_upload", "Nhập dữ liệu", OFFICERS, "imports.import_members",
+    ("import_upload", "Nhập dữ liệu", OFFICERS | ADMIN, "imports.import_members",
      ("import_upload", "import_batch", "import_mapping", "duplicate_list", "duplicate_decide")),
     ("calculator_contribution", "Tính mức đóng", ALL, None, ("calculator_contribution", "calculator_benefits")),
     ("parameter_list", "Tham số", {Role.SI_OFFICER}, None, ("parameter_list", "parameter_detail", "parameter_value_add")),
+    ("admin_index", "Quản trị", {Role.PROVINCE_ADMIN}, "collection.change_agent", ("admin_index",)),
 ]
 
 
@@ -51,8 +53,12 @@ def role(request):
         scope_label = f"{user_role.agent.code} — {user_role.agent.full_name}"
     elif user_role.role == Role.GROUP_LEADER:
         scope_label = user_role.association_unit.name
+    elif user_role.si_office_id is not None:
+        scope_label = user_role.si_office.name
     else:
         scope_label = user_role.area.name
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match else ""
+    if current and current.startswith("admin_"):
+        current = "admin_index"  # every administrator page highlights "Quản trị"
     return {"user_role": user_role, "scope_label": scope_label, "nav": _nav(user, user_role, current)}

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
-from ansinh.areas.selectors import with_successors
+from ansinh.areas.selectors import communes_of, with_successors
 from ansinh.core.errors import OutOfScope, PermissionDenied
 from ansinh.registry.models import Household, Person
 
@@ -33,6 +33,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
         "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
     ],
+    # Sets up and keeps the structure of their province; sees its progress but takes no money.
+    Role.PROVINCE_ADMIN: [
+        "collection.add_collectionorg", "collection.change_collectionorg", "collection.add_agent",
+        "collection.change_agent", "collection.add_householdassignment", "areas.add_sioffice",
+        "areas.change_sioffice", "registry.add_associationunit", "registry.change_associationunit",
+        "registry.add_leadership", "registry.change_leadership", "auth.add_user", "auth.change_user",
+        "campaigns.add_campaign", "campaigns.change_campaign", "campaigns.view_campaign", "campaigns.add_target",
+        "campaigns.change_target", "registry.view_household", "registry.view_person", "imports.import_members",
+        "parameters.add_parametervalue",
+    ],
 }
 
 
@@ -53,7 +63,8 @@ def roles_sync() -> dict[str, Group]:
 
 
 @transaction.atomic
-def user_role_assign(*, user: User, role: str, area=None, association_unit=None, agent=None) -> UserRole:
+def user_role_assign(*, user: User, role: str, area=None, association_unit=None, agent=None,
+                     si_office=None) -> UserRole:
     """Give ``user`` a role and its scope (area for officers, unit for leaders, agent for agents)
     and put them in the role's group. Raises ValueError for an unknown role."""
     if role not in Role.values:
@@ -63,7 +74,8 @@ def user_role_assign(*, user: User, role: str, area=None, association_unit=None,
         group = roles_sync()[role]
     user.groups.set([group])
     user_role, _ = UserRole.objects.update_or_create(
-        user=user, defaults={"role": role, "area": area, "association_unit": association_unit, "agent": agent}
+        user=user, defaults={"role": role, "area": area, "association_unit": association_unit, "agent": agent,
+                             "si_office": si_office}
     )
     return user_role
 
@@ -87,26 +99,39 @@ def require_permission(user, permission: str) -> UserRole:
 
 
 def communes_in_scope(user) -> QuerySet[AdministrativeUnit]:
-    """Commune-level units the user may see (officers: their area; leaders: their unit's commune;
-    agents: their district)."""
+    """Commune-level units the user's scope names, on the map it was given on: officers and
+    administrators their area (a province, an old-map district, a commune) or their BHXH cơ sở office's
+    communes; leaders their unit's commune; agents their catchment's communes, or without one every
+    commune of their area."""
     user_role = role_of(user)
-    if user_role.role in (Role.SI_OFFICER, Role.ASSOCIATION_OFFICER):
-        area = user_role.area
-        if area.level == Level.PROVINCE:
-            return AdministrativeUnit.objects.filter(province=area, level=Level.COMMUNE)
-        if area.level == Level.DISTRICT:
-            return AdministrativeUnit.objects.filter(parent=area, level=Level.COMMUNE)
-        return AdministrativeUnit.objects.filter(pk=area.pk)
+    if user_role.role in (Role.SI_OFFICER, Role.ASSOCIATION_OFFICER, Role.PROVINCE_ADMIN):
+        if user_role.si_office_id is not None:
+            return user_role.si_office.communes.all()
+        return communes_of(unit=user_role.area)
     if user_role.role == Role.GROUP_LEADER:
         return AdministrativeUnit.objects.filter(pk=user_role.association_unit.commune_id)
-    return AdministrativeUnit.objects.filter(parent=user_role.agent.area_id, level=Level.COMMUNE)
+    agent = user_role.agent
+    if agent.catchments.exists():
+        return AdministrativeUnit.objects.filter(pk__in=agent.catchments.values("commune_id"))
+    return communes_of(unit=agent.area)
+
+
+def scope_map(user) -> str:
+    """The map (``old`` or ``new``) the user's scope was given on: an office is on the new map."""
+    user_role = role_of(user)
+    if user_role.role in (Role.SI_OFFICER, Role.ASSOCIATION_OFFICER, Role.PROVINCE_ADMIN):
+        return MapVersion.NEW if user_role.si_office_id is not None else user_role.area.map
+    if user_role.role == Role.GROUP_LEADER:
+        return user_role.association_unit.commune.map
+    return user_role.agent.area.map
 
 
 def record_communes_in_scope(user) -> QuerySet[AdministrativeUnit]:
-    """Communes whose records an officer may see: ``communes_in_scope`` (old map) widened to the
-    new-map communes that are their primary successors (records made after 1 July 2025).
+    """Communes whose records the user may see: ``communes_in_scope`` widened across 1 July 2025 —
+    an old-map scope to the new communes that are the primary successors of its communes, a new-map scope
+    to the old communes whose primary successor it holds (records keep the commune they were made under).
     Raises PermissionDenied for a user without role."""
-    return with_successors(communes_in_scope(user), map_version=MapVersion.OLD)
+    return with_successors(communes_in_scope(user), map_version=scope_map(user))
 
 
 def households_in_scope(user) -> QuerySet[Household]:
@@ -151,7 +176,8 @@ def record_commune_ids_in_scope(user) -> frozenset[int]:
     its scope (area, association unit, agent), so a change of role or area applies at once.
     Raises PermissionDenied."""
     user_role = role_of(user)
-    key = (user_role.role, user_role.area_id, user_role.association_unit_id, user_role.agent_id)
+    key = (user_role.role, user_role.area_id, user_role.association_unit_id, user_role.agent_id,
+           user_role.si_office_id)
     now = time.monotonic()
     cached = _scope_cache.get(key)
     if cached is None or now - cached[0] > SCOPE_CACHE_SECONDS:

@@ -48,9 +48,13 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 @domain_errors
 def home(request):
-    """Send a collection agent to their households and everyone else to the campaign dashboard."""
-    if role_of(request.user).role == Role.COLLECTION_AGENT:
+    """Send a collection agent to their households, an administrator to the structure pages and everyone
+    else to the campaign dashboard."""
+    role = role_of(request.user).role
+    if role == Role.COLLECTION_AGENT:
         return redirect("household_list")
+    if role == Role.PROVINCE_ADMIN:
+        return redirect("admin_index")
     return redirect("dashboard")
 
 

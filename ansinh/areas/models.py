@@ -1,6 +1,7 @@
 """Administrative units on the old map (until 30/06/2025) and the new one (from 01/07/2025)."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class MapVersion(models.TextChoices):
@@ -62,3 +63,21 @@ class UnitMapping(models.Model):
                 fields=["old_unit"], condition=models.Q(is_primary=True), name="mapping_one_primary"
             ),
         ]
+
+
+class SiOffice(models.Model):
+    """A "BHXH cơ sở" office of the provincial social insurance agency: it covers a group of (new-map)
+    communes of its province. Officers may be scoped to an office (they see the records of its communes)."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=150)
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="si_offices")
+    communes = models.ManyToManyField(AdministrativeUnit, related_name="si_offices_covering", blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[communes])
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name

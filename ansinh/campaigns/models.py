@@ -1,6 +1,7 @@
 """Campaigns and their targets (indicator, unit, period, goal)."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from ansinh.areas.models import AdministrativeUnit
 
@@ -14,6 +15,7 @@ class Campaign(models.Model):
     launch_day = models.DateField()
     starts_on = models.DateField()
     ends_on = models.DateField()
+    history = HistoricalRecords()
 
     def __str__(self):
         return self.name
@@ -48,6 +50,7 @@ class Target(models.Model):
     period_end = models.DateField()
     goal = models.DecimalField(max_digits=16, decimal_places=2)
     goal_kind = models.CharField(max_length=8, choices=GoalKind.choices)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

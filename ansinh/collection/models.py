@@ -3,32 +3,77 @@ a correction or cancellation is a new record pointing to the one it reverses."""
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from ansinh.areas.models import AdministrativeUnit
 
 
+class OrgKind(models.TextChoices):
+    POST_OFFICE = "post_office", "Bưu điện (dịch vụ thu)"
+    OTHER = "other", "Tổ chức dịch vụ thu khác"
+
+
 class CollectionOrg(models.Model):
-    """A collection service organisation (the provincial post office)."""
+    """A collection service organisation (the provincial post office, or another one), for the province
+    it serves from ``valid_from`` to ``closed_on``. When provinces merged on 1 July 2025 the old
+    province's organisation was closed and ``successor`` names the one that took over its work, so a
+    receipt or list of a date names the organisation as it was then."""
 
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=12, choices=OrgKind.choices, default=OrgKind.POST_OFFICE)
     province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="predecessors")
+    history = HistoricalRecords()
 
     def __str__(self):
         return self.name
 
 
 class Agent(models.Model):
-    """A collection agent working in one district-level area (old map)."""
+    """A collection agent of an organisation. ``area`` is where they work as a whole (an old-map district,
+    or the new-map province); ``catchments`` (communes, optionally one hamlet) narrow it on the new map.
+    An agent is closed (``closed_on``), never deleted."""
 
     org = models.ForeignKey(CollectionOrg, on_delete=models.PROTECT, related_name="agents")
     code = models.CharField(max_length=20, unique=True)
     full_name = models.CharField(max_length=100)
     phone = models.CharField(max_length=10, blank=True)
     area = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="agents")
+    closed_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
 
     def __str__(self):
         return self.full_name
+
+
+class AgentCatchment(models.Model):
+    """Part of an agent's catchment: a commune, or one hamlet of it (``hamlet`` blank = the whole commune)."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="catchments")
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    hamlet = models.CharField(max_length=100, blank=True, default="")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agent", "commune", "hamlet"], name="catchment_unique")]
+
+
+class HouseholdAssignment(models.Model):
+    """Append-only: from ``starts_on`` the household is served by ``agent`` (None: no agent). The
+    household's ``agent`` is the assignment in force today."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.CASCADE, related_name="assignments")
+    agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments")
+    starts_on = models.DateField()
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["household", "starts_on"])]
 
 
 class PaymentMethod(models.TextChoices):

@@ -141,6 +141,12 @@ class AssociationUnit(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="savings_groups",
         help_text="For a savings-and-loan group: the branch it works with.",
     )
+    closed_on = models.DateField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        help_text="When closed by a merger: the unit that took over its members.",
+    )
+    history = HistoricalRecords()
 
     class Meta:
         indexes = [models.Index(fields=["kind", "commune"])]
@@ -161,9 +167,31 @@ class Membership(models.Model):
     unit = models.ForeignKey(AssociationUnit, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=6, choices=MemberRole.choices, default=MemberRole.MEMBER)
     joined_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "unit"], name="membership_unique"),
             models.UniqueConstraint(fields=["unit"], condition=models.Q(role="leader"), name="unit_one_leader"),
         ]
+
+
+class Leadership(models.Model):
+    """Who led an association unit (chi hội trưởng / tổ trưởng) from ``starts_on`` to ``ends_on``
+    (inclusive; None: still leading). Periods of one unit never overlap; figures of a date follow who led
+    on that date. The ``leader`` membership role marks today's leader."""
+
+    unit = models.ForeignKey(AssociationUnit, on_delete=models.CASCADE, related_name="leaderships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="leaderships")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                                   name="leadership_period_order"),
+            models.UniqueConstraint(fields=["unit"], condition=models.Q(ends_on__isnull=True),
+                                    name="leadership_one_current"),
+        ]
+        indexes = [models.Index(fields=["unit", "starts_on"])]
