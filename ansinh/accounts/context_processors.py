@@ -3,6 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 
 from .models import Role, UserRole
+from .services import scope_label
 
 # The menu: (url name, label, roles that see it, named permission or None, url names that highlight it).
 # An item whose page is not mounted, or whose permission the user lacks, is left out.
@@ -49,16 +50,9 @@ def role(request):
         user_role = user.ansinh_role  # loaded with the user (accounts.backends.RoleBackend)
     except UserRole.DoesNotExist:
         return {"user_role": None, "nav": []}
-    if user_role.role == Role.COLLECTION_AGENT:
-        scope_label = f"{user_role.agent.code} — {user_role.agent.full_name}"
-    elif user_role.role == Role.GROUP_LEADER:
-        scope_label = user_role.association_unit.name
-    elif user_role.si_office_id is not None:
-        scope_label = user_role.si_office.name
-    else:
-        scope_label = user_role.area.name
+    label = scope_label(user_role)
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match else ""
     if current and current.startswith("admin_"):
         current = "admin_index"  # every administrator page highlights "Quản trị"
-    return {"user_role": user_role, "scope_label": scope_label, "nav": _nav(user, user_role, current)}
+    return {"user_role": user_role, "scope_label": label, "nav": _nav(user, user_role, current)}

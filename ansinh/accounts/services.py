@@ -134,6 +134,25 @@ def record_communes_in_scope(user) -> QuerySet[AdministrativeUnit]:
     return with_successors(communes_in_scope(user), map_version=scope_map(user))
 
 
+def old_communes_in_scope(user) -> QuerySet[AdministrativeUnit]:
+    """The old-map communes standing for the user's scope, the key the progress engine groups records by
+    (each new-map commune counts under the old communes whose primary successor it is).
+    Raises PermissionDenied for a user without role."""
+    return record_communes_in_scope(user).filter(map=MapVersion.OLD)
+
+
+def scope_label(user_role: UserRole) -> str:
+    """The name of what a role is scoped to: the agent, the association unit, the BHXH cơ sở office or
+    the area."""
+    if user_role.role == Role.COLLECTION_AGENT:
+        return f"{user_role.agent.code} — {user_role.agent.full_name}"
+    if user_role.role == Role.GROUP_LEADER:
+        return user_role.association_unit.name
+    if user_role.si_office_id is not None:
+        return user_role.si_office.name
+    return user_role.area.name
+
+
 def households_in_scope(user) -> QuerySet[Household]:
     """Households the user may see: an agent's assigned households, a leader's members' households,
     an officer's area."""

@@ -691,10 +691,10 @@ def progress_for_user(*, user, campaign: Campaign, by: str, on: datetime.date, m
                       within: AdministrativeUnit | None = None) -> ProgressReport:
     """``campaign_progress`` limited to the user's scope. Raises PermissionDenied, OutOfScope (``within``
     wholly outside the scope), ProgressError."""
-    from ansinh.accounts.services import communes_in_scope, require_permission
+    from ansinh.accounts.services import old_communes_in_scope, require_permission
 
     require_permission(user, "campaigns.view_campaign")
-    scope = communes_in_scope(user)
+    scope = old_communes_in_scope(user)
     if within is not None and within.level != Level.PROVINCE:
         if within.map == MapVersion.NEW:
             inside = UnitMapping.objects.filter(new_unit=within).values("old_unit_id")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from ansinh.accounts.services import communes_in_scope, require_permission
+from ansinh.accounts.services import old_communes_in_scope, require_permission
 from ansinh.accounts.views import domain_errors
 from ansinh.areas.models import AdministrativeUnit, MapVersion
 from ansinh.areas.selectors import map_in_force
@@ -192,7 +192,7 @@ def progress_daily(request):
     if campaign is None:
         return _no_campaign(request)
     on = parse_day(request.GET.get("on"), timezone.localdate())
-    days = daily_signups(campaign=campaign, on=on, communes=communes_in_scope(request.user))
+    days = daily_signups(campaign=campaign, on=on, communes=old_communes_in_scope(request.user))
     if request.GET.get("xlsx"):
         return xlsx_response(
             filename=f"dang-ky-theo-ngay-{on:%Y%m%d}.xlsx", title=f"{campaign.name} — người tham gia mới theo ngày",
@@ -230,7 +230,7 @@ def progress_leaders(request):
     if campaign is None:
         return _no_campaign(request)
     on = parse_day(request.GET.get("on"), timezone.localdate())
-    board = leaders_board(campaign=campaign, on=on, communes=communes_in_scope(request.user))
+    board = leaders_board(campaign=campaign, on=on, communes=old_communes_in_scope(request.user))
     if request.GET.get("xlsx"):
         return _leaders_xlsx(board, campaign)
     page = Paginator(board["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
@@ -254,7 +254,7 @@ def _live_report(request, campaign, day):
     map_version = map_in_force(on=day)
     require_permission(request.user, "campaigns.view_campaign")
     return campaign_progress(campaign=campaign, by="district" if map_version == MapVersion.OLD else "commune",
-                             on=day, map_version=map_version, communes=communes_in_scope(request.user),
+                             on=day, map_version=map_version, communes=old_communes_in_scope(request.user),
                              series=series)
 
 
@@ -328,7 +328,7 @@ def _target_form_response(request, form, campaign, target=None, status=200):
 
 
 def _save_target(request, campaign, target=None):
-    communes = communes_in_scope(request.user)
+    communes = old_communes_in_scope(request.user)
     form = TargetForm(request.POST or None, communes=communes,
                       initial=TargetForm.initial_for(target) if target else {
                           "period_start": campaign.launch_day, "period_end": campaign.ends_on})

@@ -14,9 +14,9 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ansinh.accounts.models import Role
-from ansinh.accounts.services import communes_in_scope, require_permission
+from ansinh.accounts.services import record_communes_in_scope, require_permission
+from ansinh.areas.models import Level
 from ansinh.core.errors import OutOfScope
-from ansinh.accounts.services import record_communes_in_scope
 
 from .models import Agent, Payment, Receipt
 
@@ -69,15 +69,18 @@ def payments_in_scope(*, user, scheme: str | None = None) -> QuerySet[Payment]:
 
 
 def agents_in_scope(*, user) -> QuerySet[Agent]:
-    """Agents the user may see: an agent only themself; an officer the agents working in their area
-    (an agent's area is a district of the old map). Raises PermissionDenied."""
+    """Agents the user may see: an agent only themself; an officer the agents working in their area on
+    either map — an agent whose area is a commune or old-map district of the scope, whose catchment has a
+    commune of the scope, or whose area is the officer's own area. Raises PermissionDenied."""
     user_role = require_permission(user, "collection.view_payment")
     if user_role.role == Role.COLLECTION_AGENT:
         return Agent.objects.filter(pk=user_role.agent_id)
-    communes = communes_in_scope(user)
-    return Agent.objects.filter(
-        Q(area__in=communes) | Q(area_id__in=communes.values("parent_id")) | Q(area_id=user_role.area_id)
-    ).distinct()
+    communes = record_communes_in_scope(user)
+    districts = communes.filter(parent__level=Level.DISTRICT).values("parent_id")
+    q = Q(area__in=communes) | Q(area_id__in=districts) | Q(catchments__commune__in=communes)
+    if user_role.area_id is not None:
+        q |= Q(area_id=user_role.area_id)
+    return Agent.objects.filter(q).distinct()
 
 
 def agent_in_scope_get(*, user, code: str) -> Agent:

@@ -42,6 +42,7 @@ def import_scope(user) -> set[int] | None:
         return None
     ids = set(communes_in_scope(user).values_list("pk", flat=True))
     ids |= set(UnitMapping.objects.filter(old_unit_id__in=ids).values_list("new_unit_id", flat=True))
+    ids |= set(UnitMapping.objects.filter(new_unit_id__in=ids).values_list("old_unit_id", flat=True))
     return ids
 
 

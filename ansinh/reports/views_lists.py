@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ansinh.accounts.models import Role
-from ansinh.accounts.services import communes_in_scope, require_permission, role_of
+from ansinh.accounts.services import record_communes_in_scope, require_permission, role_of
 from ansinh.accounts.views import domain_errors
 from ansinh.areas.models import AdministrativeUnit
 from ansinh.collection.models import Agent
@@ -42,14 +42,16 @@ LIST_KINDS = {"d05-ts": ("D05-TS", "Danh sách người tham gia BHXH tự nguy�
 # ---------------------------------------------------------------------------------------------
 
 def _area_choices(user) -> list[tuple[str, str]]:
-    communes = communes_in_scope(user).select_related("parent").order_by("parent__code", "code")
+    """Areas of the user's scope on both maps: the new-map communes first (the map in force), then the
+    old districts with their communes (records made before 1 July 2025 keep them)."""
+    communes = record_communes_in_scope(user).select_related("parent").order_by("map", "parent__code", "code")
     choices = [("", "Toàn địa bàn")]
     seen = set()
     for commune in communes:
         district = commune.parent
         if district is not None and district.pk not in seen and district.level == "district":
             seen.add(district.pk)
-            choices.append((str(district.pk), district.name))
+            choices.append((str(district.pk), f"{district.name} (trước 01/07/2025)"))
         choices.append((str(commune.pk), f"— {commune.name}"))
     return choices
 
@@ -255,7 +257,7 @@ class RenewalForm(forms.Form):
         super().__init__(data)
         user_role = role_of(user)
         self.fields["area"].choices = _area_choices(user)
-        units = AssociationUnit.objects.filter(commune__in=communes_in_scope(user)).order_by("kind", "code")
+        units = AssociationUnit.objects.filter(commune__in=record_communes_in_scope(user)).order_by("kind", "code")
         if user_role.role == Role.GROUP_LEADER:
             units = AssociationUnit.objects.filter(pk=user_role.association_unit_id)
         self.fields["unit"].choices = [("", "Tất cả")] + [(str(u.pk), f"{u.code} — {u.name}") for u in units]

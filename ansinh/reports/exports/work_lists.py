@@ -11,7 +11,7 @@ import datetime
 from typing import BinaryIO
 
 from ansinh.accounts.models import Role
-from ansinh.accounts.services import role_of
+from ansinh.accounts.services import role_of, scope_label
 from ansinh.collection.models import CollectionOrg
 from ansinh.collection.selectors import collection_book, collection_book_entries, collection_reconciliation
 from ansinh.core.masking import mask_citizen_id, mask_phone
@@ -93,10 +93,10 @@ def heading_name(user) -> str:
     user_role = role_of(user)
     if user_role.role == Role.COLLECTION_AGENT:
         return user_role.agent.org.name
-    if user_role.role == Role.SI_OFFICER:
-        return f"Bảo hiểm xã hội — {user_role.area.name}"
+    if user_role.role in (Role.SI_OFFICER, Role.PROVINCE_ADMIN):
+        return f"Bảo hiểm xã hội — {scope_label(user_role)}"
     if user_role.role == Role.ASSOCIATION_OFFICER:
-        return f"Hội Nông dân — {user_role.area.name}"
+        return f"Hội Nông dân — {scope_label(user_role)}"
     return user_role.association_unit.name
 
 
