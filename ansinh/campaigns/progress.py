@@ -257,24 +257,40 @@ def campaign_series(*, campaign: Campaign) -> list[Series]:
 # --- the two maps ---------------------------------------------------------------------------------
 
 class MapIndex:
-    """Old and new communes of the campaign's province and the regrouping between the maps."""
+    """Old and new communes of the campaign's province and the regrouping between the maps.
+
+    A campaign of an old-map province (Hậu Giang, 2024) reads its old units and their successors; a
+    campaign of a new-map province (Cần Thơ city, 2025–) reads the old provinces it came from the same way,
+    so a household registered before 1 July 2025 that renews in 2026 still counts."""
 
     def __init__(self, campaign: Campaign):
-        self.province = campaign.province
+        province = campaign.province
+        if province.map == MapVersion.NEW:
+            old_ids = set(UnitMapping.objects.filter(new_unit__province=province)
+                          .values_list("old_unit__province_id", flat=True).distinct())
+            old_provinces = list(AdministrativeUnit.objects.filter(pk__in=old_ids).order_by("code"))
+        else:
+            old_provinces = [province]
+        self.province = old_provinces[0] if old_provinces else province
+        province_ids = [p.pk for p in old_provinces] or [province.pk]
         units = AdministrativeUnit.objects.filter(
-            Q(province=self.province) | Q(pk=self.province.pk)
-        ).only("id", "code", "name", "level", "parent_id", "map")
+            Q(province_id__in=province_ids) | Q(pk__in=province_ids)
+        ).only("id", "code", "name", "level", "parent_id", "map", "province_id")
         self.old_units = {u.pk: u for u in units}
         self.old_communes = {pk: u for pk, u in self.old_units.items() if u.level == Level.COMMUNE}
         self.districts = {pk: u for pk, u in self.old_units.items() if u.level == Level.DISTRICT}
         mappings = list(
-            UnitMapping.objects.filter(old_unit__province=self.province)
+            UnitMapping.objects.filter(old_unit__province_id__in=province_ids)
             .select_related("new_unit", "old_unit").only(
                 "is_primary", "old_unit_id", "old_unit__code", "new_unit__id", "new_unit__code",
                 "new_unit__name", "new_unit__level", "new_unit__province_id", "new_unit__map",
             )
         )
         self.new_communes = {m.new_unit.pk: m.new_unit for m in mappings}
+        if province.map == MapVersion.NEW:  # communes whose predecessors are not loaded count on the new map
+            for u in AdministrativeUnit.objects.filter(province=province, level=Level.COMMUNE).only(
+                    "id", "code", "name", "level", "province_id", "map"):
+                self.new_communes.setdefault(u.pk, u)
         self.to_new: dict[int, int] = {}
         self.to_old: dict[int, int] = {pk: pk for pk in self.old_communes}
         back: dict[int, list] = defaultdict(list)
@@ -286,9 +302,10 @@ class MapIndex:
             self.to_old[new_id] = min(candidates)[2]
         for pk in self.new_communes:
             self.to_new[pk] = pk
-        province_ids = {u.province_id for u in self.new_communes.values()}
-        self.new_province = (
-            AdministrativeUnit.objects.filter(pk__in=province_ids).order_by("code").first() if province_ids else None
+        new_province_ids = {u.province_id for u in self.new_communes.values()}
+        self.new_province = province if province.map == MapVersion.NEW else (
+            AdministrativeUnit.objects.filter(pk__in=new_province_ids).order_by("code").first()
+            if new_province_ids else None
         )
 
     def province_on(self, map_version: str) -> AdministrativeUnit:
@@ -308,7 +325,7 @@ class MapIndex:
                 return old
             if level == "district":
                 return self.old_communes[old].parent_id
-            return self.province.pk
+            return self.old_communes[old].province_id
         new = self.to_new.get(commune_id)
         if new is None:
             return None
