@@ -35,7 +35,7 @@ OPEN_POINT_WAIT = "Điểm còn mở: '30 ngày sau' tính là ngày đóng + {w
 OPEN_POINT_END = (
     "Điểm còn mở: số tháng của thẻ tính từ {base} (tham số household_hi.card_end_counts_from = {code})."
 )
-END_RULE_BASIS = "khoản 3 Điều 148 Bộ luật Dân sự 2015 (Luật 91/2015/QH13)"
+END_RULE_BASIS = "khoản 3 Điều 148 Bộ luật Dân sự 91/2015/QH13"
 END_RULE_TEXT = (
     "Ngày hết hạn: ngày liền trước ngày tương ứng của tháng cuối thời hạn; nếu tháng đó không có ngày "
     "tương ứng thì là ngày cuối cùng của tháng đó ({basis})."
@@ -125,7 +125,7 @@ class HiCardValidity:
             key="valid_to",
             label="Thẻ BHYT có giá trị đến hết ngày",
             value=format_date_vi(self.valid_to),
-            formula=f"{self.months} tháng; {END_RULE_TEXT}",
+            formula=f"{self.months} tháng. {END_RULE_TEXT}",
             parameters=end_params,
             basis=(END_RULE_BASIS,),
             depends_on=(start,),
