@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from .breakdown import Line, breakdown_dicts, pct_text, vnd_text
 from .dates import MONTHS_PER_YEAR
-from .errors import INVALID_REQUEST, NOT_ELIGIBLE, RuleError
+from .errors import INVALID_REQUEST, NOT_ELIGIBLE, ParameterError, RuleError
 from .money import plain_number, ratio, to_vnd
 from .parameters import ParameterSet, default_parameters
 from .pension import contribution_years_for_rate
@@ -33,9 +33,13 @@ REASON_TEXT_VI = {
 }
 GIVE_UP_NOTE_VI = (
     "Hưởng BHXH một lần thì chấm dứt quá trình đóng: người lao động không còn được tính thời gian này "
-    "để hưởng lương hưu hằng tháng và không được quỹ BHXH đóng BHYT khi hưởng lương hưu. Từ 01/07/2025 "
-    "chỉ được hưởng trong các trường hợp tại khoản 1 Điều 102 Luật 41/2024/QH15."
+    "để hưởng lương hưu hằng tháng và không được quỹ BHXH đóng BHYT khi hưởng lương hưu."
 )
+CASES_NOTE_VI = {
+    "law_58_2014": "Các trường hợp được hưởng: khoản 1 Điều 77 Luật 58/2014/QH13.",
+    "law_41_2024": "Chỉ được hưởng trong các trường hợp tại khoản 1 Điều 102 Luật 41/2024/QH15.",
+}
+"""The cases in which a lump sum is allowed, by common.social_insurance_law code."""
 UNDER_ONE_YEAR_NOTE_VI = (
     "Giả định: «contributions_paid» là số tiền người lao động tự đóng (không gồm tiền Nhà nước hỗ trợ), "
     "nên không trừ thêm tiền hỗ trợ."
@@ -104,7 +108,10 @@ def vsi_lump_sum(
     if total_months == 0:
         raise RuleError(NOT_ELIGIBLE, "Chưa có tháng đóng BHXH tự nguyện nào nên không có BHXH một lần.",
                         field="contribution_months_from_2014")
-    notes = [GIVE_UP_NOTE_VI]
+    law = params.value("common.social_insurance_law", on)
+    if law not in CASES_NOTE_VI:
+        raise ParameterError(f"no lump-sum rule for social insurance law code {law!r}")
+    notes = [GIVE_UP_NOTE_VI, CASES_NOTE_VI[law]]
     if total_months < MONTHS_PER_YEAR:
         if paid_total is None:
             raise RuleError(INVALID_REQUEST, "Cần số tiền đã đóng khi thời gian đóng dưới một năm.",

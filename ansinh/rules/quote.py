@@ -42,10 +42,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TextIO
 
-from .errors import INCOME_ABOVE_CEILING, INVALID_MEMBERS, INVALID_MONTHS, INVALID_REQUEST, RuleError
 from .dates import whole_years_between
+from .errors import INCOME_ABOVE_CEILING, INVALID_MEMBERS, INVALID_MONTHS, INVALID_REQUEST, RuleError
 from .hi_card import hi_card_validity
 from .household_hi import household_hi_contribution, household_hi_support_minimum_pct
+from .lump_sum import REASON_OTHER, REASONS, vsi_lump_sum
 from .money import plain_number
 from .parameters import ParameterSet, default_parameters
 from .pension import SEXES, pension_amount, pension_rate
@@ -61,7 +62,6 @@ from .request_fields import (
     invalid,
     whole_number,
 )
-from .lump_sum import REASON_OTHER, REASONS, vsi_lump_sum
 from .retirement_age import retirement_age
 from .social_pension import social_pension
 from .vsi_contribution import vsi_contribution

@@ -28,8 +28,8 @@ OPEN_POINT_PENSION_VI = (
     "cấp hưu trí xã hội trở lên."
 )
 ADVICE_NOTE_VI = (
-    "Người không đủ 15 năm đóng BHXH tự nguyện để hưởng lương hưu vẫn được trợ cấp hưu trí xã hội khi đủ "
-    "tuổi và có văn bản đề nghị."
+    "Người không đủ {years} năm đóng BHXH để hưởng lương hưu vẫn được trợ cấp hưu trí xã hội khi đủ tuổi và "
+    "có văn bản đề nghị."
 )
 NO_LOCAL_TOP_UP_VI = "Chưa có mức hỗ trợ thêm của địa phương «{code}» áp dụng cho ngày {on}: tính 0 đồng."
 
@@ -49,6 +49,7 @@ class SocialPension:
     age_parameters: tuple[Resolved, ...]
     local_parameter: Resolved | None
     has_pension: bool
+    years_needed: Resolved
 
     @property
     def total_monthly(self) -> int:
@@ -61,9 +62,10 @@ class SocialPension:
             label="Đủ điều kiện hưởng trợ cấp hưu trí xã hội",
             value="có" if self.eligible else "không",
             formula=self.reason_vi,
-            parameters=self.age_parameters,
+            parameters=self.age_parameters + (() if self.has_pension else (self.years_needed,)),
             basis=BASIS_ELIGIBILITY,
-            notes=(OPEN_POINT_PENSION_VI,) if self.has_pension else (ADVICE_NOTE_VI,),
+            notes=(OPEN_POINT_PENSION_VI,) if self.has_pension else (
+                ADVICE_NOTE_VI.format(years=self.years_needed.value),),
         )
         amount = Line(
             key="monthly_amount",
@@ -162,4 +164,5 @@ def social_pension(
         age_parameters=(min_age, min_age_poor),
         local_parameter=local,
         has_pension=has_pension,
+        years_needed=params.get("benefits.pension_years_needed", on),
     )

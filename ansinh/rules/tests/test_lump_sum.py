@@ -69,9 +69,13 @@ def test_under_one_year_the_lump_sum_is_what_was_paid_at_most_two_months_of_aver
     assert (capped["gross"], capped["state_support_deducted"], capped["amount"]) == (4000000, 0, 4000000)
 
 
-def test_the_advice_says_what_the_person_gives_up():
+def test_the_advice_says_what_the_person_gives_up_and_the_cases_of_the_law_of_the_date():
     notes = quote(CLAIM)["breakdown"][-1]["notes"]
     assert any("không còn được tính thời gian này để hưởng lương hưu" in note for note in notes)
+    before = quote(CLAIM | {"on": "2025-06-30"})["breakdown"][-1]["notes"]
+    after = quote(CLAIM | {"on": "2025-07-01"})["breakdown"][-1]["notes"]
+    assert before[-1] == "Các trường hợp được hưởng: khoản 1 Điều 77 Luật 58/2014/QH13."
+    assert after[-1] == "Chỉ được hưởng trong các trường hợp tại khoản 1 Điều 102 Luật 41/2024/QH15."
 
 
 @pytest.mark.parametrize(("change", "code", "field", "message"), [

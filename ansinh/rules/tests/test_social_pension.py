@@ -18,6 +18,9 @@ def test_a_person_of_75_without_a_pension_gets_500000_a_month():
     assert (result["eligible"], result["monthly_amount"]) == (True, 500000)
     assert "local_amount" not in result and "total_monthly" not in result
     assert "khoản 1 Điều 3 Nghị định 176/2025/NĐ-CP" in result["breakdown"][1]["reference"]
+    assert result["breakdown"][0]["notes"] == [
+        "Người không đủ 15 năm đóng BHXH để hưởng lương hưu vẫn được trợ cấp hưu trí xã hội khi đủ tuổi và có "
+        "văn bản đề nghị."]
 
 
 @pytest.mark.parametrize(("age", "poor", "eligible"), [
