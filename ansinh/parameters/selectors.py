@@ -32,6 +32,7 @@ NAMESPACE_LABELS_VI = {
     "vsi": "BHXH tự nguyện",
     "household_hi": "BHYT hộ gia đình",
     "benefits": "Quyền lợi BHXH tự nguyện (hưu trí, trợ cấp một lần)",
+    "social_pension": "Trợ cấp hưu trí xã hội",
 }
 
 _cache: dict[str, tuple[tuple, ParameterSet]] = {}

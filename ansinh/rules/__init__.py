@@ -7,8 +7,9 @@ Entry points (see each docstring for shapes, units, errors and legal sources):
   gives the module, whose `quote` function answers a request).
 - vsi_contribution(on=, income=, payment_mode=, months=, support_groups=, ...): a VSI payment.
 - household_hi_contribution(on=, months=, members= | ranks=, support_pct=): household HI.
-- hi_card_validity(paid_on=, months=, previous_valid_to=): HI card valid_from / valid_to.
-- pension_rate, pension_amount, retirement_age, vsi_lump_sum: benefits advice.
+- hi_card_validity(paid_on=, months=, previous_valid_to=): HI card valid_from / valid_to (the last
+  day by the Civil Code month-end rule, dates.period_last_day).
+- pension_rate, pension_amount, retirement_age, vsi_lump_sum, social_pension: benefits advice.
 - default_parameters(): the packaged ParameterSet (history(), families(), with_extra_values()).
 - RuleError (code, message, details) and ParameterError (bad parameter data).
 """
@@ -21,6 +22,7 @@ from .parameters import ParameterSet, default_parameters, load_parameters
 from .pension import PensionAmount, PensionRate, pension_amount, pension_rate
 from .quote import quote_cli
 from .retirement_age import RetirementAge, retirement_age
+from .social_pension import SocialPension, social_pension
 from .vsi_contribution import VsiContribution, vsi_contribution
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "PensionRate",
     "RetirementAge",
     "RuleError",
+    "SocialPension",
     "VsiContribution",
     "default_parameters",
     "hi_card_validity",
@@ -44,6 +47,7 @@ __all__ = [
     "pension_rate",
     "quote_cli",
     "retirement_age",
+    "social_pension",
     "vsi_contribution",
     "vsi_lump_sum",
 ]

@@ -19,6 +19,31 @@ def add_months(day: date, months: int) -> date:
     return date(year, month0 + 1, min(day.day, last))
 
 
+def period_last_day(start: date, months: int) -> date:
+    """The last day (inclusive) of a period of `months` calendar months that starts on `start`.
+
+    Civil Code 2015 Art 148(3): the period ends on the day before the same calendar day `months`
+    later; when the target month has no such day, on the last day of that month. From 27/08 for 12
+    months: 26/08; from 31/12 for 6 months: 30/06; from 31/01 for 3 months: 30/04; from 30/11 for 3
+    months: 28/02 (29/02 in a leap year).
+    """
+    index = start.year * MONTHS_PER_YEAR + (start.month - 1) + months
+    year, month0 = divmod(index, MONTHS_PER_YEAR)
+    last = _stdlib_calendar.monthrange(year, month0 + 1)[1]
+    if start.day > last:
+        return date(year, month0 + 1, last)
+    return date(year, month0 + 1, start.day) - ONE_DAY
+
+
+def whole_years_between(born: date, on: date) -> int:
+    """Age in whole years on `on` of a person born on `born` (the birthday counts; a 29/02 birthday is
+    reached on 28/02 in a common year, as a period in years ends at the month's last day)."""
+    years = on.year - born.year
+    last = _stdlib_calendar.monthrange(on.year, born.month)[1]
+    birthday = date(on.year, born.month, min(born.day, last))
+    return years if on >= birthday else years - 1
+
+
 def month_index(year: int, month: int) -> int:
     """A month as a single integer (months since year 0), for month arithmetic."""
     return year * MONTHS_PER_YEAR + (month - 1)

@@ -5,6 +5,8 @@ break at or above the threshold: valid household_hi.card_wait_days after the ful
 threshold changed shape on 2025-07-01 (3 months within a fiscal year -> 90 days); one function per
 shape, picked by common.health_insurance_law. The two open points of rules.md are parameters
 (household_hi.card_wait_days, household_hi.card_end_counts_from) and are stated in the result.
+The last valid day follows the Civil Code month-end rule (dates.period_last_day): the day before the
+same calendar day `months` later, or the last day of the target month when it has no such day.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .dates import ONE_DAY, add_months, format_date_vi
+from .breakdown import Line, breakdown_dicts
+from .dates import ONE_DAY, add_months, format_date_vi, period_last_day
 from .errors import ParameterError
 from .household_hi import hi_check_months, hi_rates_on
 from .parameters import ParameterSet, Resolved, default_parameters
@@ -30,8 +33,22 @@ RULE_TEXT_VI = {
 }
 OPEN_POINT_WAIT = "Điểm còn mở: '30 ngày sau' tính là ngày đóng + {wait} ngày (tham số household_hi.card_wait_days)."
 OPEN_POINT_END = (
-    "Điểm còn mở: ngày hết hạn = {base} + số tháng − 1 ngày (tham số household_hi.card_end_counts_from = {code})."
+    "Điểm còn mở: số tháng của thẻ tính từ {base} (tham số household_hi.card_end_counts_from = {code})."
 )
+END_RULE_BASIS = "khoản 3 Điều 148 Bộ luật Dân sự 91/2015/QH13"
+END_RULE_TEXT = (
+    "Ngày hết hạn: ngày liền trước ngày tương ứng của tháng cuối thời hạn; nếu tháng đó không có ngày "
+    "tương ứng thì là ngày cuối cùng của tháng đó ({basis})."
+).format(basis=END_RULE_BASIS)
+VALIDITY_BASIS = {
+    "law_46_2014": ("Điều 16 Luật Bảo hiểm y tế 25/2008/QH12 (sửa đổi bởi Luật 46/2014/QH13)",),
+    "law_51_2024": (
+        "điểm c khoản 3 Điều 16 Luật Bảo hiểm y tế 25/2008/QH12 (sửa đổi bởi điểm b khoản 14 Điều 1 "
+        "Luật 51/2024/QH15)",
+        "Điều 13 Nghị định 188/2025/NĐ-CP",
+    ),
+}
+"""The legal basis of the validity rule, by common.health_insurance_law code."""
 OPEN_POINT_SHORT_BREAK = (
     "Giả định: rules.md không nói về gián đoạn dưới ngưỡng; thẻ có giá trị từ ngày đóng (không lùi về trước)."
 )
@@ -74,6 +91,7 @@ class HiCardValidity:
     rule_text: str
     parameters: tuple[Resolved, ...]
     notes: tuple[str, ...]
+    basis: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -87,7 +105,32 @@ class HiCardValidity:
             "rule_text": self.rule_text,
             "parameters": [p.to_dict() for p in self.parameters],
             "notes": list(self.notes),
+            "breakdown": breakdown_dicts(self.breakdown),
         }
+
+    @property
+    def breakdown(self) -> tuple[Line, ...]:
+        """Two lines (from, to) with the parameters used, the legal basis and the open points."""
+        end_params = tuple(p for p in self.parameters if p.name == "household_hi.card_end_counts_from")
+        start = Line(
+            key="valid_from",
+            label="Thẻ BHYT có giá trị từ ngày",
+            value=format_date_vi(self.valid_from),
+            formula=self.rule_text,
+            parameters=tuple(p for p in self.parameters if p not in end_params),
+            basis=self.basis,
+            notes=tuple(n for n in self.notes if n != END_RULE_TEXT),
+        )
+        end = Line(
+            key="valid_to",
+            label="Thẻ BHYT có giá trị đến hết ngày",
+            value=format_date_vi(self.valid_to),
+            formula=f"{self.months} tháng. {END_RULE_TEXT}",
+            parameters=end_params,
+            basis=(END_RULE_BASIS,),
+            depends_on=(start,),
+        )
+        return (start, end)
 
 
 def hi_card_validity(
@@ -104,7 +147,7 @@ def hi_card_validity(
     params = params or default_parameters()
     hi_check_months(hi_rates_on(paid_on, params), months)
     law = params.value("common.health_insurance_law", paid_on)
-    if law not in CARD_BREAK_RULES:
+    if law not in CARD_BREAK_RULES or law not in VALIDITY_BASIS:
         raise ParameterError(f"no HI card rule for law code {law!r}")
     wait = params.get("household_hi.card_wait_days", paid_on)
     end_from = params.get("household_hi.card_end_counts_from", paid_on)
@@ -128,7 +171,8 @@ def hi_card_validity(
         raise ParameterError(f"household_hi.card_end_counts_from: unknown code {end_from.value!r}")
     base, base_text = bases[end_from.value]
     notes.append(OPEN_POINT_END.format(base=base_text, code=end_from.value))
-    valid_to = add_months(base, months) - ONE_DAY
+    notes.append(END_RULE_TEXT)
+    valid_to = period_last_day(base, months)
     text = RULE_TEXT_VI[rule].format(wait=wait.value, gap=gap_text)
     text += f" Có giá trị từ {format_date_vi(valid_from)} đến {format_date_vi(valid_to)}."
     return HiCardValidity(
@@ -141,4 +185,5 @@ def hi_card_validity(
         rule_text=text,
         parameters=tuple(used),
         notes=tuple(notes),
+        basis=VALIDITY_BASIS[law],
     )

@@ -9,5 +9,8 @@ GROUP_LABELS_VI = {
     "none": "Không hỗ trợ",
     "student": "Học sinh, sinh viên",
     "agri_average": "Hộ nông, lâm, ngư nghiệp có mức sống trung bình",
+    "serious_illness": "Mắc bệnh nguy hiểm đến tính mạng",
+    "incapacity_81": "Suy giảm khả năng lao động từ 81% trở lên",
 }
-"""Support groups (nhóm đối tượng) of VSI and household HI, by their code in the parameter files."""
+"""Support groups (nhóm đối tượng) of VSI and household HI, and the cases of a lump-sum claim
+(benefits.lump_sum_support_deducted_pct), by their code in the parameter files."""

@@ -19,6 +19,16 @@ pension_amount    on; sex; contribution_months; average_income -> rate_pct, mont
 retirement_age    sex; birth_month ('YYYY-MM'); on (accepted, unused: the age is the one in force for
                   the year the person reaches it) -> retirement_age, month_reaching_age,
                   pension_start_month
+hi_card           paid_on; months (3 | 6 | 12); previous_card_end = null (last day of the previous card);
+                  first_time = (previous_card_end is null): a first participation has no previous card
+                  -> valid_from, valid_to (both inclusive), rule, rule_text
+lump_sum          on; contribution_months_before_2014; contribution_months_from_2014; average_income
+                  (adjusted, VND/month); state_support_received (VND); contributions_paid (own money
+                  paid, VND; required under 12 months in all); reason = other (serious_illness |
+                  incapacity_81 | other) -> gross, state_support_deducted, amount
+social_pension    on; age (whole years on `on`) or birth_date; has_pension; poor_or_near_poor = false;
+                  province = none (a key of social_pension.local_top_up, e.g. ha_noi)
+                  -> eligible, monthly_amount; with province also local_amount, total_monthly
 
 Errors raise RuleError; `quote_cli` turns them into {"error", "message", ...} with exit status 2.
 """
@@ -28,27 +38,37 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import TextIO
 
+from .dates import whole_years_between
 from .errors import INCOME_ABOVE_CEILING, INVALID_MEMBERS, INVALID_MONTHS, INVALID_REQUEST, RuleError
+from .hi_card import hi_card_validity
 from .household_hi import household_hi_contribution, household_hi_support_minimum_pct
+from .lump_sum import REASON_OTHER, REASONS, vsi_lump_sum
 from .money import plain_number
 from .parameters import ParameterSet, default_parameters
 from .pension import SEXES, pension_amount, pension_rate
 from .request_fields import (
+    MAX_AGE_YEARS,
+    MAX_CARD_AHEAD_DAYS,
     MAX_CONTRIBUTION_MONTHS,
     MAX_FUND_RATE_MONTHLY,
     MAX_HOUSEHOLD_RANK,
+    MISSING,
     RequestFields,
     decimal_number,
     invalid,
     whole_number,
 )
 from .retirement_age import retirement_age
+from .social_pension import social_pension
 from .vsi_contribution import vsi_contribution
 
 DEFAULT_HI_MONTHS = 12
+LAST_CARD_DATE = date(9900, 1, 1)
+"""Sanity bound: a card paid or ending later could run past the last date the calendar can hold."""
 
 
 def _support_groups(fields: RequestFields) -> tuple[str, ...]:
@@ -146,6 +166,64 @@ def _quote_retirement_age(fields: RequestFields, params: ParameterSet) -> dict:
     return retirement_age(sex=fields.choice("sex", SEXES), birth_year=year, birth_month=month, params=params).to_dict()
 
 
+def _quote_hi_card(fields: RequestFields, params: ParameterSet) -> dict:
+    paid_on = fields.date("paid_on")
+    previous = fields.date("previous_card_end") if fields.given("previous_card_end") else None
+    first_time = fields.boolean("first_time", previous is None)
+    if first_time and previous is not None:
+        raise invalid("first_time", "Tham gia lần đầu thì không có thẻ cũ: bỏ «previous_card_end» hoặc đặt "
+                      "«first_time» là false.")
+    if not first_time and previous is None:
+        raise invalid("previous_card_end", "Không phải lần đầu tham gia: cần «previous_card_end» (ngày cuối "
+                      "cùng thẻ cũ có giá trị).")
+    if previous is not None and (previous - paid_on).days > MAX_CARD_AHEAD_DAYS:
+        raise invalid("previous_card_end", "«previous_card_end» quá xa sau ngày đóng.")
+    months = fields.integer("months", minimum=1, maximum=MAX_CONTRIBUTION_MONTHS, code=INVALID_MONTHS)
+    if max(paid_on, previous or paid_on) > LAST_CARD_DATE:
+        raise invalid("paid_on", "«paid_on» nằm ngoài khoảng ngày tính được.")
+    return hi_card_validity(paid_on=paid_on, months=months, previous_valid_to=previous, params=params).to_dict()
+
+
+def _quote_lump_sum(fields: RequestFields, params: ParameterSet) -> dict:
+    return vsi_lump_sum(
+        on=fields.date("on"),
+        months_before_2014=fields.integer("contribution_months_before_2014", minimum=0,
+                                          maximum=MAX_CONTRIBUTION_MONTHS),
+        months_from_2014=fields.integer("contribution_months_from_2014", minimum=0, maximum=MAX_CONTRIBUTION_MONTHS),
+        average_income=fields.integer("average_income", minimum=0),
+        state_support_received=fields.integer("state_support_received", minimum=0),
+        paid_total=fields.integer("contributions_paid", None, minimum=0),
+        reason=fields.choice("reason", REASONS, REASON_OTHER),
+        params=params,
+    ).to_dict()
+
+
+def _social_pension_age(fields: RequestFields, on) -> int:
+    if fields.given("age") == fields.given("birth_date"):
+        raise invalid("age", "Cần đúng một trong hai trường «age» hoặc «birth_date».")
+    if fields.given("age"):
+        return fields.integer("age", minimum=0, maximum=MAX_AGE_YEARS)
+    born = fields.date("birth_date")
+    if born > on or on.year - born.year > MAX_AGE_YEARS:
+        raise invalid("birth_date", "«birth_date» phải là một ngày trước «on».")
+    return whole_years_between(born, on)
+
+
+def _quote_social_pension(fields: RequestFields, params: ParameterSet) -> dict:
+    on = fields.date("on")
+    province = fields.code("province")
+    if province is not None and not province[0].isalnum():
+        raise invalid("province", "«province» phải là một mã (chữ thường, chữ số).", value=province)
+    return social_pension(
+        on=on,
+        age=_social_pension_age(fields, on),
+        has_pension=fields.boolean("has_pension", MISSING),
+        poor_or_near_poor=fields.boolean("poor_or_near_poor", False),
+        province=province,
+        params=params,
+    ).to_dict()
+
+
 QUOTE_KINDS: Mapping[str, tuple[frozenset, Callable]] = {
     "vsi_contribution": (
         frozenset({"on", "income", "months", "payment_mode", "support_group", "months_already_supported",
@@ -156,6 +234,16 @@ QUOTE_KINDS: Mapping[str, tuple[frozenset, Callable]] = {
     "pension_rate": (frozenset({"on", "sex", "contribution_months"}), _quote_pension_rate),
     "pension_amount": (frozenset({"on", "sex", "contribution_months", "average_income"}), _quote_pension_amount),
     "retirement_age": (frozenset({"on", "sex", "birth_month"}), _quote_retirement_age),
+    "hi_card": (frozenset({"paid_on", "months", "previous_card_end", "first_time"}), _quote_hi_card),
+    "lump_sum": (
+        frozenset({"on", "contribution_months_before_2014", "contribution_months_from_2014", "average_income",
+                   "state_support_received", "contributions_paid", "reason"}),
+        _quote_lump_sum,
+    ),
+    "social_pension": (
+        frozenset({"on", "age", "birth_date", "has_pension", "poor_or_near_poor", "province"}),
+        _quote_social_pension,
+    ),
 }
 
 

@@ -21,6 +21,10 @@ MAX_HOUSEHOLD_RANK = 100
 """Sanity bound: no household list has more members than this."""
 MAX_CONTRIBUTION_MONTHS = 100 * 12
 """Sanity bound: a century of contributions."""
+MAX_AGE_YEARS = 150
+"""Sanity bound: nobody is older than this."""
+MAX_CARD_AHEAD_DAYS = 5 * 366
+"""Sanity bound: an old HI card does not run on this many days after a payment."""
 MAX_MAGNITUDE_DIGITS = 15
 """Sanity bound: no number in a request has more than 15 digits before the point (10^15 VND is far
 beyond any income or amount); larger numbers are refused before they are converted."""
@@ -144,7 +148,7 @@ class RequestFields:
             raise invalid(key, f"«{key}» phải là một chuỗi ký tự.", value=str(value))
         return value
 
-    def boolean(self, key: str, default: bool) -> bool:
+    def boolean(self, key: str, default=MISSING) -> bool:
         value = self.raw(key, default)
         if not isinstance(value, bool):
             raise invalid(key, f"«{key}» phải là true hoặc false.", value=str(value))

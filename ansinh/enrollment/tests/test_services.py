@@ -87,6 +87,17 @@ def test_paying_gives_every_member_a_card_30_days_after_payment_for_12_months(sm
     assert line.validity_rule
 
 
+def test_a_card_that_starts_on_31_december_ends_on_30_june_by_the_civil_code_month_end_rule(small_province):
+    p = small_province
+    paid_on = datetime.date(2025, 12, 1)
+    participation = hi_enroll(user=p.users["thu_1"], household=p.household, months=6, on=paid_on)
+    payment_record(user=p.users["thu_1"], participation=participation, amount=participation.payable,
+                   method="cash", paid_on=paid_on, idempotency_key="k-month-end")
+    line = participation.members.get(rank=1)
+    assert (line.valid_from, line.valid_to) == (datetime.date(2025, 12, 31), datetime.date(2026, 6, 30))
+    assert line.validity_rule.endswith("Có giá trị từ 31/12/2025 đến 30/06/2026.")
+
+
 def test_a_household_already_covered_cannot_be_enrolled_again_for_the_same_period(small_province):
     p = small_province
     participation = hi_enroll(user=p.users["thu_1"], household=p.household, months=12, on=JULY_2024)

@@ -13,6 +13,7 @@ from ansinh.parameters.selectors import active_parameters, parameter_history
 from ansinh.parameters.services import parameter_value_add
 from ansinh.rules import default_parameters
 from ansinh.rules.parameters import CONFIDENCES
+from ansinh.rules.quote import quote
 
 BASE = "common.base_salary"
 
@@ -179,3 +180,12 @@ def test_a_value_by_group_must_keep_the_groups_in_force(users):
     with pytest.raises(ParameterValueRefused) as refused:
         add(users["bhxh_tinh"], name=name, start=next_year(last.start), value='{"rich": 10}')
     assert refused.value.message == errors.GROUPS_DIFFER.format(groups=", ".join(sorted(last.value)))
+
+
+def test_an_officer_adds_a_provinces_social_pension_top_up_and_the_quote_uses_it_from_its_date(users):
+    name = "social_pension.local_top_up.can_tho"
+    add(users["bhxh_tinh"], name=name, start=datetime.date(2027, 1, 1), value="100.000")
+    request = {"kind": "social_pension", "age": 80, "has_pension": False, "province": "can_tho"}
+    before = quote(request | {"on": "2026-12-31"}, params=active_parameters())
+    after = quote(request | {"on": "2027-01-01"}, params=active_parameters())
+    assert (before["local_amount"], after["local_amount"], after["total_monthly"]) == (0, 100000, 600000)

@@ -15,6 +15,10 @@ VSI = {"kind": "vsi_contribution", "on": "2025-09-01", "income": 1500000, "month
 HI = {"kind": "hi_household", "on": "2025-09-01", "members": 2, "months": 12}
 PENSION = {"kind": "pension_rate", "on": "2025-09-01", "sex": "female", "contribution_months": 200}
 RETIRE = {"kind": "retirement_age", "sex": "male", "birth_month": "1970-05"}
+CARD = {"kind": "hi_card", "paid_on": "2025-09-10", "months": 12, "previous_card_end": None, "first_time": True}
+LUMP = {"kind": "lump_sum", "on": "2026-03-01", "contribution_months_before_2014": 0,
+        "contribution_months_from_2014": 63, "average_income": 4000000, "state_support_received": 0}
+SOCIAL = {"kind": "social_pension", "on": "2026-01-01", "age": 76, "has_pension": False, "poor_or_near_poor": False}
 
 
 def without(request, key):
@@ -137,16 +141,20 @@ def test_every_error_code_has_a_vietnamese_message():
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.text(max_size=12)
-    | st.sampled_from(["2025-09-01", "1970-05", "monthly", "advance", "backpay", "poor", "male", "0.0031"]),
+    | st.sampled_from(["2025-09-01", "1970-05", "monthly", "advance", "backpay", "poor", "male", "0.0031",
+                     "0001-01-01", "9999-12-31", "ha_noi", "serious_illness"]),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=4,
 )
 KEYS = ["on", "income", "months", "payment_mode", "support_group", "months_already_supported", "fund_rate_monthly",
         "reached_retirement_age", "contribution_months", "province_code", "members", "ranks", "support_pct",
-        "sex", "birth_month", "average_income"]
+        "sex", "birth_month", "average_income", "paid_on", "previous_card_end", "first_time",
+        "contribution_months_before_2014", "contribution_months_from_2014", "state_support_received",
+        "contributions_paid", "reason", "age", "birth_date", "has_pension", "poor_or_near_poor", "province"]
 
 
-@given(st.sampled_from([VSI, HI, PENSION, RETIRE, {**PENSION, "kind": "pension_amount", "average_income": 1}]),
+@given(st.sampled_from([VSI, HI, PENSION, RETIRE, {**PENSION, "kind": "pension_amount", "average_income": 1},
+                        CARD, LUMP, SOCIAL]),
        st.dictionaries(st.sampled_from(KEYS), json_values, max_size=4))
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_no_request_makes_the_cli_fail_with_anything_but_a_json_answer(base, changes):

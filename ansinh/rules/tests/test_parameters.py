@@ -221,7 +221,7 @@ def test_the_history_lists_every_parameter_with_all_its_dated_values():
     assert [v["start"] for v in base["values"]] == sorted(v["start"] for v in base["values"])
     assert all({"value", "reference", "confidence", "origin"} <= set(v) for v in base["values"])
     assert any(v["value"] is None for v in history["vsi.state_support_2018"]["values"])
-    assert [f["name"] for f in default_parameters().families()] == ["vsi.local_support"]
+    assert [f["name"] for f in default_parameters().families()] == ["social_pension.local_top_up", "vsi.local_support"]
 
 
 def test_every_packaged_value_has_a_document_and_a_known_confidence():
