@@ -154,3 +154,24 @@ def person_for_leadership(*, user, citizen_id: str) -> Person:
     if person is None:
         raise errors.LeaderPersonInvalid(errors.PERSON_NOT_FOUND)
     return person
+
+
+def unit_form_choices(*, user) -> dict:
+    """What the unit pages offer to choose from in the user's province: ``communes`` as select groups
+    (new map first, then old-map communes for old data) and ``branches`` (open branches). Raises
+    PermissionDenied."""
+    from ansinh.areas.models import AdministrativeUnit, MapVersion
+
+    require_permission(user, UNIT_LIST_PERMISSION)
+    communes = (AdministrativeUnit.objects.filter(pk__in=sorted(record_commune_ids_in_scope(user)))
+                .select_related("parent").order_by("map", "name", "code"))
+    new, old = [], []
+    for c in communes:
+        if c.map == MapVersion.NEW:
+            new.append((c.pk, c.name))
+        else:
+            old.append((c.pk, f"{c.name} — {c.parent.name}" if c.parent_id else c.name))
+    groups = [(label, items) for label, items in (("Bản đồ từ 01/07/2025", new),
+                                                  ("Trước 01/07/2025 (dữ liệu cũ)", old)) if items]
+    branches = association_units_for_user(user=user, kind="branch", status="open")
+    return {"communes": groups, "branches": branches}
