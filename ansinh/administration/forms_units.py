@@ -53,7 +53,8 @@ class UnitCreateForm(forms.Form):
                                             "invalid_choice": "Xã, phường không hợp lệ."})
     branch = forms.ModelChoiceField(label="Chi hội (với tổ TK&VV)", required=False,
                                     queryset=AssociationUnit.objects.all(),
-                                    help_text="Tổ tiết kiệm và vay vốn: chi hội mà tổ sinh hoạt cùng. Chi hội: để trống.",
+                                    help_text="Tổ tiết kiệm và vay vốn: chi hội mà tổ sinh hoạt cùng. "
+                                              "Chi hội: để trống.",
                                     error_messages={"invalid_choice": "Chi hội không hợp lệ."})
 
     def __init__(self, *args, choices: dict, **kwargs):
@@ -94,9 +95,12 @@ class LeaderChangeForm(forms.Form):
     citizen_id = forms.CharField(label="Số căn cước của người đứng đầu mới", max_length=12, required=False,
                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
                                                                "pattern": "[0-9]{12}"}),
-                                 help_text="12 chữ số; hoặc chọn một hội viên của đơn vị bên dưới.")
-    member = forms.ModelChoiceField(label="Hoặc chọn trong hội viên", required=False, queryset=Person.objects.none(),
-                                    error_messages={"invalid_choice": "Người được chọn không phải hội viên của đơn vị."})
+                                 help_text="12 chữ số; hoặc chọn một hội viên của đơn vị bên dưới.",
+                                 error_messages={"max_length": "Số căn cước phải gồm đúng 12 chữ số."})
+    member = forms.ModelChoiceField(label="Hoặc chọn trong hội viên", required=False,
+                                    queryset=Person.objects.none(),
+                                    error_messages={"invalid_choice": "Người được chọn không phải hội viên "
+                                                                      "của đơn vị."})
     starts_on = date_field("Đứng đầu từ ngày", "Vui lòng nhập ngày bắt đầu.")
 
     def __init__(self, *args, memberships: list, **kwargs):

@@ -124,7 +124,8 @@ def test_closing_a_unit_with_members_is_shown_on_the_date_field(client_admin, sm
 
 def test_close_an_empty_unit_through_the_page(client_admin, new_commune):
     unit = AssociationUnit.objects.create(kind=UnitKind.BRANCH, code="CH-9", name="Chi hội 9", commune=new_commune)
-    assert client_admin.post(reverse("admin_unit_close", args=[unit.pk]), {"closed_on": "30/06/2026"}).status_code == 302
+    response = client_admin.post(reverse("admin_unit_close", args=[unit.pk]), {"closed_on": "30/06/2026"})
+    assert response.status_code == 302
     unit.refresh_from_db()
     assert unit.closed_on == D(2026, 6, 30)
     assert "Đã đóng ngày 30/06/2026" in client_admin.get(reverse("admin_unit_detail", args=[unit.pk])).content.decode()

@@ -79,7 +79,8 @@ def test_a_unit_in_another_province_is_refused_on_the_commune_field(admin):
 
 def test_a_district_is_not_a_commune(admin, small_province):
     with pytest.raises(errors.UnitCommuneInvalid) as exc:
-        association_unit_create(user=admin, kind=UnitKind.BRANCH, code="CH-X", name="X", commune=small_province.district)
+        association_unit_create(user=admin, kind=UnitKind.BRANCH, code="CH-X", name="X",
+                                commune=small_province.district)
     assert (exc.value.message, exc.value.field) == ("Phải chọn một xã, phường, thị trấn.", "commune")
 
 
