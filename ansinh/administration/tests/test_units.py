@@ -151,6 +151,8 @@ def test_merge_through_the_page_and_refusals_on_the_target_field(client_admin, s
     assert Membership.objects.filter(unit=target).count() == 2
     small_province.branch.refresh_from_db()
     assert (small_province.branch.closed_on, small_province.branch.merged_into) == (D(2026, 7, 1), target)
+    html = client_admin.get(reverse("admin_unit_detail", args=[small_province.branch.pk])).content.decode()
+    assert "Đã đóng ngày 01/07/2026" in html and "sáp nhập vào" in html and "Đổi người đứng đầu" not in html
 
 
 def test_change_the_leader_by_citizen_id_and_see_the_periods(client_admin, small_province):
