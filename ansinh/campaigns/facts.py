@@ -5,7 +5,11 @@
 - ``DailyTotal``: new participants (``vsi_new``/``hi_new``) and amount collected (``collected``) per day,
   commune and agent;
 - ``MemberFact``: every valid payment of an association member (day paid, HI card dates or VSI months);
-- ``MemberHome``: each member's home unit and, for a leader, the unit they lead (see ``progress``).
+- ``MemberHome``: each member's home unit and, for today's leader, the unit they lead (see ``progress``).
+
+Who led on a date is not derived here: the leaders indicators read it from the dated leaderships
+(``registry.selectors.leaders_on``, through ``led_units_on``) for each report date, so a leader changed
+today leaves the figures of earlier dates as they were.
 
 All are computed from the payment records (and, for MemberFact, the memberships) only and can be thrown
 away and rebuilt at any time (``facts_rebuild``; ``ansinh progress --rebuild``). Payments are
@@ -30,7 +34,8 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, RowN
 
 from ansinh.collection.models import Payment
 from ansinh.enrollment.models import HiMemberCoverage
-from ansinh.registry.models import MemberRole, Membership, UnitKind
+from ansinh.registry.models import AssociationUnit, MemberRole, Membership, UnitKind
+from ansinh.registry.selectors import leaders_on
 
 from .models import DailyTotal, Indicator, MemberFact, MemberHome, Program, ProgressState, SignupFact
 
@@ -120,6 +125,22 @@ def home_units(rows) -> tuple[dict, dict]:
         if role == MemberRole.LEADER and (person_id not in lead or key < lead[person_id]):
             lead[person_id] = key
     return {p: k[2] for p, k in member.items()}, {p: k[2] for p, k in lead.items()}
+
+
+def led_units_on(*, on: datetime.date) -> dict[int, tuple[int, int]]:
+    """Who led on ``on`` (``leaders_on``), each person once: person -> (the unit they led that day, its
+    commune); a person leading several units is counted in one, chosen as ``home_units`` chooses (a
+    branch before a group, then the lowest code, then the lowest id)."""
+    leaders = leaders_on(on=on)
+    units = {pk: (kind, code, commune_id) for pk, kind, code, commune_id in AssociationUnit.objects.filter(
+        pk__in=list(leaders)).values_list("pk", "kind", "code", "commune_id")}
+    best: dict[int, tuple] = {}
+    for unit_id, person_id in leaders.items():
+        kind, code, commune_id = units[unit_id]
+        key = (0 if kind == UnitKind.BRANCH else 1, code, unit_id, commune_id)
+        if person_id not in best or key < best[person_id]:
+            best[person_id] = key
+    return {p: (k[2], k[3]) for p, k in best.items()}
 
 
 def _homes_rebuild() -> None:

@@ -6,7 +6,9 @@ payment for it from the campaign's start to ``on``. People brought in: distinct 
 leader) on enrolments validly paid in that window whose ``referred_by`` is the leader — VSI periods by
 their person, HI periods by every person on the list; split into ``relatives`` (the leader's household),
 ``members`` (members of the leader's unit who are not relatives) and ``others``. Per unit each unit's
-own leader is shown (a person leading two units appears on both rows).
+own leader is shown (a person leading two units appears on both rows). The leader of a unit is who led
+it on the last day counted (``min(on, campaign end)``, from the dated leaderships: ``leaders_on``), so a
+later change of leader leaves a past campaign's board as it was.
 """
 
 import datetime
@@ -14,7 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ansinh.enrollment.models import HiMemberCoverage
-from ansinh.registry.models import AssociationUnit, HouseholdMember, MemberRole, Membership, Person
+from ansinh.registry.models import AssociationUnit, HouseholdMember, Membership, Person
+from ansinh.registry.selectors import leaders_on
 
 from .facts import facts_refresh, valid_payments
 from .models import Campaign, MemberFact, Program
@@ -60,8 +63,7 @@ def leaders_board(*, campaign: Campaign, on: datetime.date, communes=None) -> di
         units = units.filter(commune__in=communes)
     units = list(units)
     unit_ids = [u.pk for u in units]
-    leaders = dict(Membership.objects.filter(unit_id__in=unit_ids, role=MemberRole.LEADER)
-                   .values_list("unit_id", "person_id"))
+    leaders = leaders_on(on=end, unit_ids=unit_ids)
     persons = Person.objects.in_bulk(list(leaders.values()))
     joined = defaultdict(dict)
     for person_id, program, paid_on in MemberFact.objects.filter(

@@ -12,9 +12,11 @@ Definitions (the same everywhere in the app: pages, Excel, ``ansinh progress``):
   whose sign-up day falls in the period: "new" = no valid payment in that program before the period
   starts (a person renewing during the campaign after paying before it is not new).
 - **collected**: the sum of valid payment amounts (VSI and HI) paid in the period, VND.
-- **Leaders**: people holding a ``leader`` membership. ``leaders_vsi`` / ``leaders_hi`` = % of leaders
-  with a valid VSI / HI payment from the campaign's start to ``on`` (capped at the period's end); a
-  person leading two units counts once.
+- **Leaders**: the people who led a unit on the series' end (``on`` capped at the period's end), from
+  the dated leaderships (``registry.selectors.leaders_on``; a unit without them: its ``leader``
+  membership). ``leaders_vsi`` / ``leaders_hi`` = % of those leaders with a valid VSI / HI payment from
+  the campaign's start to that day; a person leading two units counts once. A leader changed later does
+  not change the figures of an earlier date.
 - **members_covered**: % of association members (distinct people with any membership, leaders
   included) with, on ``on`` (capped at the period's end), a valid HI card (``valid_from <= day <=
   valid_to`` on a line of an HI period validly paid by that day) or a VSI period validly paid by that
@@ -36,7 +38,7 @@ above and the province total is the same on both maps):
 - **Association units**: sign-ups and amounts by the person's *home unit*: their branch if they are a
   member of one (lowest code first), else their savings-and-loan group with the lowest code; for an HI
   payment, the person on its first line (normally the household head). Leaders indicators: the unit
-  the person leads (a branch before a group, then the lowest code). Records of people with no
+  the person led on the day counted (a branch before a group, then the lowest code). Records of people with no
   membership go to the "unassigned" row.
 - **Agents**: sign-ups and amounts by ``participation.agent``; leaders and members by the agent of
   their household. No agent: the "unassigned" row.
@@ -50,8 +52,9 @@ goal - achieved (never below 0); ``forecast`` = achieved at the current daily pa
 
 Speed: the figures are read from derived tables kept current from the payments and memberships by
 ``facts.facts_refresh`` (called here at each read, incremental): ``DailyTotal`` for ``vsi_new``,
-``hi_new`` and ``collected`` at area and agent levels, ``MemberHome``/``MemberFact`` for the leaders and
-members indicators, ``SignupFact`` (joined to the home units) and the payments for association-unit rows.
+``hi_new`` and ``collected`` at area and agent levels, ``MemberFact`` for the leaders (who led on the
+day: the dated leaderships, a few thousand rows) and ``MemberHome``/``MemberFact`` for the members
+indicator, ``SignupFact`` (joined to the home units) and the payments for association-unit rows.
 ``bench/bench_progress.py`` times the district level on 1,000,000 enrolments.
 """
 
@@ -61,7 +64,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, UnitMapping
@@ -71,7 +74,7 @@ from ansinh.core.errors import OutOfScope, ValidationError
 from ansinh.enrollment.models import HiMemberCoverage
 from ansinh.registry.models import AssociationUnit, Household, HouseholdMember
 
-from .facts import facts_refresh, valid_payments
+from .facts import facts_refresh, led_units_on, valid_payments
 from .models import Campaign, DailyTotal, GoalKind, Indicator, MemberFact, MemberHome, Program, SignupFact, Target
 
 LEVELS = ("province", "district", "commune", "branch", "agent")
@@ -514,26 +517,35 @@ class _Builder:
         return out
 
     def _leaders(self, series: list[Series]) -> dict:
-        """leaders_vsi / leaders_hi: each leader once, in their home led unit, with per series whether they
-        had a valid payment in the window (MemberFact); aggregated in the database."""
-        annotations, counts = {}, {}
-        for n, s in enumerate(series):
-            program = Program.VSI if s.indicator == Indicator.LEADERS_VSI else Program.HI
-            annotations[f"j{n}"] = Exists(MemberFact.objects.filter(
-                person_id=OuterRef("person_id"), program=program,
-                paid_on__gte=self.campaign.starts_on, paid_on__lte=_end(s, self.on)))
-            counts[f"c{n}"] = Count("pk", filter=Q(**{f"j{n}": True}))
-        group_field = {"branch": "leads_id", "agent": "person__household_membership__household__agent_id"}.get(
-            self.by, "leads__commune_id")
-        qs = self._filter(MemberHome.objects.filter(leads__isnull=False), "leads__commune_id")
-        rows = qs.annotate(**annotations).values(group_field).annotate(total=Count("pk"), **counts).order_by()
+        """leaders_vsi / leaders_hi: the people who led a unit on the series' end (capped at ``on``; the
+        dated leaderships, ``facts.led_units_on``), each once in the unit they led, with whether they had
+        a valid payment from the campaign's start to that day (MemberFact)."""
         out = {s.key: defaultdict(lambda: [0, 0]) for s in series}
-        for row in rows:
-            key = row[group_field] if self.by in ("branch", "agent") else self._key_area(row[group_field])
-            for n, s in enumerate(series):
-                cell = out[s.key][key]
-                cell[0] += row[f"c{n}"]
-                cell[1] += row["total"]
+        by_day: dict[datetime.date, list[Series]] = defaultdict(list)
+        for s in series:
+            by_day[_end(s, self.on)].append(s)
+        for day, day_series in by_day.items():
+            led = {p: v for p, v in led_units_on(on=day).items() if self._in(v[1])}
+            if self.by == "agent":
+                agents = dict(HouseholdMember.objects.filter(person_id__in=list(led)).values_list(
+                    "person_id", "household__agent_id"))
+            keys = {}
+            for person_id, (unit_id, commune_id) in led.items():
+                if self.by == "branch":
+                    keys[person_id] = unit_id
+                elif self.by == "agent":
+                    keys[person_id] = agents.get(person_id)
+                else:
+                    keys[person_id] = self._key_area(commune_id)
+            for s in day_series:
+                program = Program.VSI if s.indicator == Indicator.LEADERS_VSI else Program.HI
+                joined = set(MemberFact.objects.filter(
+                    person_id__in=list(led), program=program, paid_on__gte=self.campaign.starts_on, paid_on__lte=day,
+                ).values_list("person_id", flat=True).distinct())
+                for person_id, key in keys.items():
+                    cell = out[s.key][key]
+                    cell[0] += person_id in joined
+                    cell[1] += 1
         return {k: {g: tuple(v) for g, v in per.items()} for k, per in out.items()}
 
     def _person_key(self, *, unit_id, commune_id, agent_id):

@@ -3,12 +3,19 @@
 Permission and scope are checked here, at the top, as in the services.
 """
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+import datetime
 
-from ansinh.accounts.services import households_in_scope, require_household_in_scope, require_permission
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from ansinh.accounts.services import (
+    households_in_scope, record_commune_ids_in_scope, require_household_in_scope, require_permission,
+)
 from ansinh.core.text import fold, name_normalise, tone_normalise
 
-from .models import Household, HouseholdMember, Relationship
+from . import errors
+from .models import (
+    AssociationUnit, Household, HouseholdMember, Leadership, MemberRole, Membership, Person, Relationship,
+)
 
 
 def households_search(*, user, query: str = "") -> QuerySet[Household]:
@@ -55,3 +62,116 @@ def household_people(*, household: Household) -> list:
     got ``household`` from ``household_get``)."""
     members = household.members.select_related("person").order_by("person__date_of_birth", "person_id")
     return [m.person for m in sorted(members, key=lambda m: 0 if m.relationship == Relationship.HEAD else 1)]
+
+
+# --- association units and their leaders -----------------------------------------------------------
+
+def leaders_on(*, on: datetime.date, unit_ids=None) -> dict[int, int]:
+    """Who led each association unit on ``on``: ``{unit_id: person_id}`` from the ``Leadership`` periods
+    (``starts_on <= on <= ends_on``, an open period having no end); a unit with no ``Leadership`` rows at
+    all (old data, imports) has its ``leader`` membership count for every date. Units without a leader on
+    that date are absent. ``unit_ids``: an iterable or queryset of unit ids limiting the answer."""
+    periods = Leadership.objects.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    undated = Membership.objects.filter(role=MemberRole.LEADER).exclude(
+        Exists(Leadership.objects.filter(unit_id=OuterRef("unit_id"))))
+    if unit_ids is not None:
+        if not isinstance(unit_ids, QuerySet):
+            unit_ids = list(unit_ids)
+        periods = periods.filter(unit_id__in=unit_ids)
+        undated = undated.filter(unit_id__in=unit_ids)
+    out = dict(undated.values_list("unit_id", "person_id"))
+    out.update(periods.values_list("unit_id", "person_id"))
+    return out
+
+
+UNIT_LIST_PERMISSION = "registry.change_associationunit"
+
+
+def association_units_for_user(*, user, commune_id: int | None = None, kind: str = "", query: str = "",
+                               status: str = "") -> QuerySet[AssociationUnit]:
+    """Association units of the user's province (commune on either map), filtered by commune, kind,
+    status (``open``/``closed``) and a code or name containing ``query``; ordered by kind and code and
+    annotated with ``member_count``. Raises PermissionDenied."""
+    require_permission(user, UNIT_LIST_PERMISSION)
+    units = AssociationUnit.objects.filter(commune_id__in=sorted(record_commune_ids_in_scope(user)))
+    if commune_id:
+        units = units.filter(commune_id=commune_id)
+    if kind:
+        units = units.filter(kind=kind)
+    if status == "open":
+        units = units.filter(closed_on__isnull=True)
+    elif status == "closed":
+        units = units.filter(closed_on__isnull=False)
+    query = " ".join(query.split())
+    if query:
+        units = units.filter(Q(code__icontains=query) | Q(name__icontains=query)
+                             | Q(name__icontains=name_normalise(query)))
+    return (units.select_related("commune", "branch", "merged_into")
+            .annotate(member_count=Count("memberships", distinct=True)).order_by("kind", "code"))
+
+
+def association_unit_get(*, user, pk: int) -> AssociationUnit:
+    """One unit of the user's province. Raises AssociationUnit.DoesNotExist, PermissionDenied,
+    UnitOutOfScope."""
+    require_permission(user, UNIT_LIST_PERMISSION)
+    unit = AssociationUnit.objects.select_related("commune", "branch", "merged_into").get(pk=pk)
+    if unit.commune_id not in record_commune_ids_in_scope(user):
+        raise errors.UnitOutOfScope()
+    return unit
+
+
+def unit_leaderships(*, unit: AssociationUnit) -> list[dict]:
+    """The unit's leadership periods, latest first: ``{"person", "starts_on" (None: from before dated
+    leaderships), "ends_on" (None: still leading)}``; a unit without periods shows its leader membership
+    as one open period from before (no scope check: callers got ``unit`` from ``association_unit_get``)."""
+    from .services import RECORDED_BEFORE
+
+    rows = [{"person": p.person, "starts_on": None if p.starts_on == RECORDED_BEFORE else p.starts_on,
+             "ends_on": p.ends_on}
+            for p in unit.leaderships.select_related("person").order_by("-starts_on", "-pk")]
+    if not rows:
+        leader = unit.memberships.filter(role=MemberRole.LEADER).select_related("person").first()
+        if leader is not None:
+            rows.append({"person": leader.person, "starts_on": None, "ends_on": None})
+    return rows
+
+
+def unit_members(*, unit: AssociationUnit) -> list[Membership]:
+    """The unit's memberships with their people, the leader first, then by name (no scope check)."""
+    members = unit.memberships.select_related("person").order_by("person__name_folded", "person_id")
+    return sorted(members, key=lambda m: 0 if m.role == MemberRole.LEADER else 1)
+
+
+def person_for_leadership(*, user, citizen_id: str) -> Person:
+    """The person with this 12-digit citizen ID living in the user's province (either map). Raises
+    PermissionDenied, LeaderPersonInvalid (malformed ID, nobody found)."""
+    require_permission(user, "registry.add_leadership")
+    citizen_id = (citizen_id or "").strip()
+    if len(citizen_id) != 12 or not citizen_id.isdigit():
+        raise errors.LeaderPersonInvalid(errors.PERSON_CITIZEN_ID_INVALID)
+    person = Person.objects.filter(citizen_id=citizen_id,
+                                   commune_id__in=sorted(record_commune_ids_in_scope(user))).first()
+    if person is None:
+        raise errors.LeaderPersonInvalid(errors.PERSON_NOT_FOUND)
+    return person
+
+
+def unit_form_choices(*, user) -> dict:
+    """What the unit pages offer to choose from in the user's province: ``communes`` as select groups
+    (new map first, then old-map communes for old data) and ``branches`` (open branches). Raises
+    PermissionDenied."""
+    from ansinh.areas.models import AdministrativeUnit, MapVersion
+
+    require_permission(user, UNIT_LIST_PERMISSION)
+    communes = (AdministrativeUnit.objects.filter(pk__in=sorted(record_commune_ids_in_scope(user)))
+                .select_related("parent").order_by("map", "name", "code"))
+    new, old = [], []
+    for c in communes:
+        if c.map == MapVersion.NEW:
+            new.append((c.pk, c.name))
+        else:
+            old.append((c.pk, f"{c.name} — {c.parent.name}" if c.parent_id else c.name))
+    groups = [(label, items) for label, items in (("Bản đồ từ 01/07/2025", new),
+                                                  ("Trước 01/07/2025 (dữ liệu cũ)", old)) if items]
+    branches = association_units_for_user(user=user, kind="branch", status="open")
+    return {"communes": groups, "branches": branches}
