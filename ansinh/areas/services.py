@@ -25,6 +25,7 @@ from vietnam_provinces import legacy
 from ansinh.core.errors import ValidationError
 
 from .models import AdministrativeUnit, Level, MapVersion, UnitMapping
+from .signals import map_loaded
 
 MAP_CHANGE_DATE = datetime.date(2025, 7, 1)
 OLD_MAP_END = MAP_CHANGE_DATE - datetime.timedelta(days=1)
@@ -176,6 +177,7 @@ def areas_load(*, old_province_code: int, new_province_code: int) -> dict:
         if not targets:
             raise ValueError(f"no new unit for old commune {old_code}")
     mappings, _ = _mappings_write({communes[str(code)]: targets for code, targets in successors.items()})
+    map_loaded.send(sender=AdministrativeUnit)
     return {"districts": len(districts), "communes": len(communes), "new_communes": len(new_units),
             "mappings": mappings}
 
@@ -237,6 +239,7 @@ def province_load(*, code: int | str) -> dict:
     successors = _successors_loaded(list(old_wards), _loaded_new_commune_codes())
     _, n = _mappings_write({communes[str(wc)]: targets for wc, targets in successors.items()})
     created += n
+    map_loaded.send(sender=AdministrativeUnit)
 
     today = timezone.localdate()
     in_force = AdministrativeUnit.objects.filter(
