@@ -3,6 +3,8 @@
     ansinh demo [--no-serve] [--seed N]     load the demo province, then serve it
     ansinh serve [--host H] [--port P]      serve an existing database
     ansinh quote '<request JSON>' | -       price a request with the rules module
+    ansinh province load CODE               load a province of today's map (e.g. 92)
+    ansinh admin create USER --province C   make its first provincial administrator
     ansinh help                             every command
 """
 

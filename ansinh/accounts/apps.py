@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from ansinh.areas.models import AdministrativeUnit, SiOffice, UnitMapping
+        from ansinh.areas.signals import map_loaded
         from ansinh.collection.models import AgentCatchment
 
         from .backends import permission_cache_clear
@@ -26,3 +27,4 @@ class AccountsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(scope_cache_clear, sender=model, dispatch_uid=f"ansinh.scope.{signal}.{model.__name__}")
         m2m_changed.connect(scope_cache_clear, sender=SiOffice.communes.through, dispatch_uid="ansinh.scope.m2m.office")
+        map_loaded.connect(scope_cache_clear, dispatch_uid="ansinh.scope.map_loaded")

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
 from ansinh.areas.selectors import communes_of, with_successors
-from ansinh.core.errors import OutOfScope, PermissionDenied
+from ansinh.core.errors import OutOfScope, PermissionDenied, ValidationError
 from ansinh.registry.models import Household, Person
 
 from .models import Role, UserRole
@@ -230,3 +230,73 @@ def require_person_in_scope(user, person: Person) -> None:
         inside = persons_in_scope(user).filter(pk=person.pk).exists()
     if not inside:
         raise OutOfScope()
+
+
+class UsernameInvalid(ValidationError):
+    code = "username_invalid"
+    message = "Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (không dấu cách), tối đa 150 ký tự."
+
+
+class UsernameTaken(ValidationError):
+    code = "username_taken"
+    message = "Tên đăng nhập này đã có tài khoản."
+
+
+class ProvinceNotLoaded(ValidationError):
+    code = "province_not_loaded"
+    message = "Tỉnh, thành phố này chưa được nạp vào cơ sở dữ liệu: hãy chạy trước ansinh province load MÃ_TỈNH."
+
+
+class PasswordInvalid(ValidationError):
+    code = "password_invalid"
+    message = "Mật khẩu không đạt yêu cầu."
+
+
+PASSWORD_PROBLEMS = {
+    # Django's own Vietnamese catalogue lags behind its validators' messages: ours, by the validators' codes.
+    "password_too_short": "Mật khẩu quá ngắn: cần ít nhất {min_length} ký tự.",
+    "password_too_common": "Mật khẩu quá phổ biến, dễ bị đoán.",
+    "password_entirely_numeric": "Mật khẩu không được chỉ gồm chữ số.",
+    "password_too_similar": "Mật khẩu quá giống tên đăng nhập hoặc thông tin cá nhân.",
+}
+
+
+def _password_problem(error) -> str:
+    text = PASSWORD_PROBLEMS.get(error.code)
+    return text.format(**(error.params or {})) if text else " ".join(error.messages)
+
+
+@transaction.atomic
+def province_admin_create(*, username: str, province_code: int | str, password: str) -> User:
+    """Create a provincial administrator (role ``province_admin``, scope the new-map province ``province_code``)
+    with ``password``, and the roles' groups (``roles_sync``). For the operator who installs An Sinh (the
+    command line, no signed-in user: nobody to check permissions of); later administrators are made on the
+    pages. Raises UsernameInvalid, UsernameTaken (field ``username``), ProvinceNotLoaded (field ``province``),
+    PasswordInvalid (field ``password``, ``problems``: the validators' Vietnamese messages)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.contrib.auth.validators import UnicodeUsernameValidator
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    username = username.strip()
+    try:
+        if not username or len(username) > 150:
+            raise DjangoValidationError("length")
+        UnicodeUsernameValidator()(username)
+    except DjangoValidationError:
+        raise UsernameInvalid(field="username") from None
+    if User.objects.filter(username__iexact=username).exists():
+        raise UsernameTaken(field="username")
+    province = AdministrativeUnit.objects.filter(
+        map=MapVersion.NEW, level=Level.PROVINCE, code=str(province_code).strip().lstrip("0") or "0").first()
+    if province is None:
+        raise ProvinceNotLoaded(field="province")
+    user = User(username=username)
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise PasswordInvalid(field="password", problems=[_password_problem(e) for e in exc.error_list]) from None
+    user.set_password(password)
+    user.save()
+    roles_sync()
+    user_role_assign(user=user, role=Role.PROVINCE_ADMIN, area=province)
+    return user

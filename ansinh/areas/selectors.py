@@ -33,8 +33,21 @@ def new_unit_of(*, old_commune: AdministrativeUnit) -> AdministrativeUnit:
 
 
 def old_province() -> AdministrativeUnit | None:
-    """The old-map province loaded in this database (An Sinh runs one province), or None."""
-    return AdministrativeUnit.objects.filter(map=MapVersion.OLD, level=Level.PROVINCE).first()
+    """The old-map province loaded in this database when there is exactly one (the demo: Hậu Giang), else
+    None: a province of today's map loaded with ``ansinh province load`` brings every old province it came
+    from (Cần Thơ: Cần Thơ, Hậu Giang and Sóc Trăng), so "the" old province is then ambiguous."""
+    provinces = list(AdministrativeUnit.objects.filter(map=MapVersion.OLD, level=Level.PROVINCE)[:2])
+    return provinces[0] if len(provinces) == 1 else None
+
+
+def home_province() -> AdministrativeUnit | None:
+    """The province this database runs (An Sinh runs one province): the new-map province when exactly one
+    is loaded (its scope reaches the old communes whose records it took over), else the one old-map
+    province; None when none is loaded or several are."""
+    provinces = list(AdministrativeUnit.objects.filter(map=MapVersion.NEW, level=Level.PROVINCE)[:2])
+    if provinces:
+        return provinces[0] if len(provinces) == 1 else None
+    return old_province()
 
 
 def record_communes_of(*, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:

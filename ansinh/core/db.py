@@ -161,3 +161,11 @@ def sql_update(model, ids: list[int], values: dict) -> None:
            f"WHERE {connection.ops.quote_name(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *ids])
+
+
+def database_unmigrated() -> bool:
+    """True when the database lacks some of the project's migrations (an empty database: no tables yet)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))

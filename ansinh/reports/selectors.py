@@ -34,7 +34,8 @@ class Operator:
     """The person at the command line, who can read the database anyway.
 
     The official lists give them every payment in the database; every other selector sees them as a
-    province-level social insurance officer of the province loaded (an unsaved role, all permissions).
+    province-level social insurance officer of the province loaded (``areas.selectors.home_province``: the
+    new-map province, whose scope reaches the old communes it took over; an unsaved role, all permissions).
     """
 
     is_authenticated = True
@@ -51,12 +52,12 @@ class Operator:
     @property
     def ansinh_role(self):
         from ansinh.accounts.models import UserRole
-        from ansinh.areas.selectors import old_province
+        from ansinh.areas.selectors import home_province
         from ansinh.core.errors import PermissionDenied
 
-        province = old_province()
+        province = home_province()
         if province is None:
-            raise PermissionDenied("Chưa nạp bản đồ tỉnh.")
+            raise PermissionDenied("Chưa nạp bản đồ tỉnh, hoặc đã nạp nhiều tỉnh (dòng lệnh làm việc trên một tỉnh).")
         return UserRole(role=Role.SI_OFFICER, area=province)
 
     def __repr__(self) -> str:

@@ -10,7 +10,7 @@ OURS = sorted(name for name, app in get_commands().items() if app.startswith("an
 
 
 def test_an_sinh_has_its_commands():
-    assert {"demo", "serve", "quote", "import", "export", "progress", "reminders"} <= set(OURS)
+    assert {"demo", "serve", "quote", "import", "export", "progress", "reminders", "province", "admin"} <= set(OURS)
 
 
 @pytest.mark.parametrize("name", OURS)
