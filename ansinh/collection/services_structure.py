@@ -239,15 +239,16 @@ def _new_communes(commune_ids: set[int]) -> dict[int, AdministrativeUnit | None]
 
 
 def _assign(*, user, agent: Agent, households: QuerySet[Household], starts_on: datetime.date,
-            province: AdministrativeUnit) -> int:
+            province: AdministrativeUnit, field: str) -> int:
     """Assign every household of ``households`` (a plain filter) to ``agent`` from ``starts_on``: checks,
-    then one ``bulk_create`` of the log rows and one ``update()`` of ``Household.agent``."""
+    then one ``bulk_create`` of the log rows and one ``update()`` of ``Household.agent``. ``field`` names the
+    form field that chose the households (for a refusal about them)."""
     _require_open_agent(agent, error=AssignmentRefused)
     if starts_on > timezone.localdate():
         raise AssignmentRefused(errors.STARTS_ON_FUTURE, field="starts_on")
     rows = list(households.order_by("code").values_list("pk", "code", "commune_id", "hamlet"))
     if not rows:
-        raise AssignmentRefused(errors.NO_HOUSEHOLDS)
+        raise AssignmentRefused(errors.NO_HOUSEHOLDS, field=field)
     new_of = _new_communes({commune_id for _, _, commune_id, _ in rows})
     foreign = [code for _, code, commune_id, _ in rows
                if new_of[commune_id] is None or new_of[commune_id].province_id != province.pk]
@@ -259,7 +260,7 @@ def _assign(*, user, agent: Agent, households: QuerySet[Household], starts_on: d
     outside = [code for _, code, commune_id, hamlet in rows
                if new_of[commune_id].pk not in whole and (new_of[commune_id].pk, hamlet.strip()) not in parts]
     if outside:
-        raise AssignmentRefused(errors.OUTSIDE_CATCHMENT.format(count=len(outside), code=outside[0]))
+        raise AssignmentRefused(errors.OUTSIDE_CATCHMENT.format(count=len(outside), code=outside[0]), field=field)
     later = (HouseholdAssignment.objects.filter(household__in=households.values("pk"), starts_on__gt=starts_on)
              .values("household__code").annotate(last=Max("starts_on")).order_by("household__code"))
     later_count = later.count()
@@ -291,7 +292,8 @@ def households_assign_by_area(*, user, agent: Agent, commune: AdministrativeUnit
     hamlet = (hamlet or "").strip()
     if hamlet:
         households = households.filter(hamlet=hamlet)
-    return _assign(user=user, agent=agent, households=households, starts_on=starts_on, province=province)
+    return _assign(user=user, agent=agent, households=households, starts_on=starts_on, province=province,
+                   field="hamlet" if hamlet else "commune")
 
 
 @transaction.atomic
@@ -310,4 +312,5 @@ def households_assign_by_code(*, user, agent: Agent, codes: list[str], starts_on
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise AssignmentRefused(errors.UNKNOWN_HOUSEHOLDS.format(codes=", ".join(unknown[:5])), field="codes")
-    return _assign(user=user, agent=agent, households=households, starts_on=starts_on, province=province)
+    return _assign(user=user, agent=agent, households=households, starts_on=starts_on, province=province,
+                   field="codes")
