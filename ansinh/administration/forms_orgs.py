@@ -36,8 +36,13 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Communes by name; ``taken`` (commune id -> office code) marks those another open office covers."""
+
+    taken: dict[int, str] = {}
+
     def label_from_instance(self, obj):
-        return obj.name
+        office = self.taken.get(obj.pk)
+        return f"{obj.name} (thuộc {office})" if office else obj.name
 
 
 OUTSIDE_CHOICE = "Xã/phường được chọn không thuộc tỉnh bạn quản trị (bản đồ từ 01/07/2025)."
@@ -157,8 +162,9 @@ class OfficeForm(forms.Form):
         label="Các xã/phường phụ trách", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": OUTSIDE_CHOICE, "invalid_pk_value": OUTSIDE_CHOICE})
 
-    def __init__(self, *args, communes, editing: bool = False, **kwargs):
+    def __init__(self, *args, communes, taken: dict[int, str] | None = None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["communes"].queryset = communes
+        self.fields["communes"].taken = taken or {}
         if editing:
             del self.fields["code"]

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ansinh.accounts.views import domain_errors
 from ansinh.areas.errors_structure import StructureError
-from ansinh.areas.selectors_offices import office_get, office_list as office_list_select, province_communes
+from ansinh.areas.selectors_offices import commune_offices, office_get, office_list as office_list_select, province_communes
 from ansinh.areas.services_offices import si_office_close, si_office_create, si_office_update
 from ansinh.collection import selectors_structure as sel
 from ansinh.collection import services_structure as svc
@@ -276,7 +276,8 @@ def office_list(request):
 def office_create(request):
     """Thêm văn phòng BHXH cơ sở with its communes."""
     province = sel.structure_province(user=request.user, permission="areas.add_sioffice")
-    form = OfficeForm(request.POST or None, communes=province_communes(province=province))
+    form = OfficeForm(request.POST or None, communes=province_communes(province=province),
+                      taken=commune_offices(province=province))
     if request.method == "POST" and form.is_valid():
         try:
             office = si_office_create(user=request.user, **form.cleaned_data)
@@ -295,6 +296,7 @@ def office_edit(request, pk: int):
     """Sửa văn phòng: name and communes (a commune belongs to at most one open office)."""
     office = office_get(user=request.user, pk=pk)
     form = OfficeForm(request.POST or None, communes=province_communes(province=office.province), editing=True,
+                      taken=commune_offices(province=office.province, exclude=office),
                       initial={"name": office.name, "communes": list(office.communes.values_list("pk", flat=True))})
     if request.method == "POST" and form.is_valid():
         try:

@@ -63,3 +63,12 @@ def office_get(*, user, pk: int) -> SiOffice:
     if office.province_id != province.pk:
         raise OutOfScope()
     return office
+
+
+def commune_offices(*, province: AdministrativeUnit, exclude: SiOffice | None = None) -> dict[int, str]:
+    """Commune id -> code of the open office of ``province`` that covers it (``exclude`` left out): what
+    the office form shows beside each commune."""
+    rows = SiOffice.communes.through.objects.filter(sioffice__province=province, sioffice__closed_on__isnull=True)
+    if exclude is not None:
+        rows = rows.exclude(sioffice=exclude)
+    return dict(rows.values_list("administrativeunit_id", "sioffice__code"))

@@ -155,6 +155,7 @@ def test_office_pages_create_list_and_overlap(admin, communes):
     assert response.status_code == 302
     page = admin.get("/quan-tri/bhxh-co-so/").content.decode()
     assert "CS01 — BHXH cơ sở Vị Thanh" in page
+    assert f"{communes[1].name} (thuộc CS01)" in admin.get("/quan-tri/bhxh-co-so/them/").content.decode()
     response = admin.post("/quan-tri/bhxh-co-so/them/", {"code": "CS02", "name": "BHXH cơ sở khác",
                                                          "communes": [communes[1].pk]})
     assert response.status_code == 400
@@ -181,3 +182,30 @@ def test_pages_render_for_the_administrator(admin, agent, org):
                 f"/quan-tri/nhan-vien-thu/{agent.pk}/nghi/", f"/quan-tri/nhan-vien-thu/{agent.pk}/dia-ban/",
                 f"/quan-tri/nhan-vien-thu/{agent.pk}/giao-ho/", "/quan-tri/bhxh-co-so/", "/quan-tri/bhxh-co-so/them/"]:
         assert admin.get(url).status_code == 200, url
+
+
+def _history_view(request, kind, pk):  # pragma: no cover - only reversed
+    raise AssertionError
+
+
+urlpatterns_with_history = [
+    __import__("django.urls", fromlist=["path"]).path("lich-su/<str:kind>/<int:pk>/", _history_view,
+                                                      name="admin_history"),
+]
+urlpatterns = []  # without the history page
+
+
+def test_history_link_only_when_the_history_page_is_mounted(settings):
+    from django.urls import clear_url_caches
+
+    from ansinh.administration.templatetags.admin_links import admin_history_url
+
+    class WithHistory:
+        urlpatterns = urlpatterns_with_history
+
+    settings.ROOT_URLCONF = WithHistory
+    clear_url_caches()
+    assert admin_history_url("agent", 7) == "/lich-su/agent/7/"
+    settings.ROOT_URLCONF = __name__
+    clear_url_caches()
+    assert admin_history_url("agent", 7) == ""
