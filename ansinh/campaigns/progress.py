@@ -261,14 +261,27 @@ class MapIndex:
 
     def __init__(self, campaign: Campaign):
         self.province = campaign.province
-        units = AdministrativeUnit.objects.filter(
-            Q(province=self.province) | Q(pk=self.province.pk)
-        ).only("id", "code", "name", "level", "parent_id", "map")
+        if self.province.map == MapVersion.NEW:
+            # A campaign of a new-map province (made by its administrator): its old units are those whose
+            # communes became communes of the province; the old map's "province" row is the first of them.
+            mapping_filter = Q(new_unit__province=self.province)
+            old_ids = UnitMapping.objects.filter(mapping_filter).values("old_unit_id")
+            olds = AdministrativeUnit.objects.filter(pk__in=old_ids)
+            old_provinces = AdministrativeUnit.objects.filter(pk__in=olds.values("province_id")).order_by("code")
+            self.province = old_provinces.first() or self.province
+            units = AdministrativeUnit.objects.filter(
+                Q(pk__in=old_ids) | Q(pk__in=olds.values("parent_id")) | Q(pk__in=old_provinces.values("pk"))
+            ).only("id", "code", "name", "level", "parent_id", "map")
+        else:
+            mapping_filter = Q(old_unit__province=self.province)
+            units = AdministrativeUnit.objects.filter(
+                Q(province=self.province) | Q(pk=self.province.pk)
+            ).only("id", "code", "name", "level", "parent_id", "map")
         self.old_units = {u.pk: u for u in units}
         self.old_communes = {pk: u for pk, u in self.old_units.items() if u.level == Level.COMMUNE}
         self.districts = {pk: u for pk, u in self.old_units.items() if u.level == Level.DISTRICT}
         mappings = list(
-            UnitMapping.objects.filter(old_unit__province=self.province)
+            UnitMapping.objects.filter(mapping_filter)
             .select_related("new_unit", "old_unit").only(
                 "is_primary", "old_unit_id", "old_unit__code", "new_unit__id", "new_unit__code",
                 "new_unit__name", "new_unit__level", "new_unit__province_id", "new_unit__map",
