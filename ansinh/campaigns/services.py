@@ -286,7 +286,7 @@ def shifted_period(*, source: Campaign, target_campaign: Campaign, start: dateti
     return new_start, new_end
 
 
-def _target_unit_label(t: Target) -> str:
+def target_unit_label(t: Target) -> str:
     if t.area_id:
         return t.area.name
     if t.association_unit_id:
@@ -316,7 +316,7 @@ def campaign_targets_copy(*, user, source: Campaign, target_campaign: Campaign) 
     sources = source.targets.select_related("area", "association_unit", "agent", "agent__area").order_by(
         "indicator", "period_start", "pk")
     for t in sources:
-        label = _target_unit_label(t)
+        label = target_unit_label(t)
         area = t.area
         if area is not None and new_map and area.map == MapVersion.OLD:
             if area.level != Level.PROVINCE:
