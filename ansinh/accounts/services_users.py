@@ -17,7 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
-from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, SiOffice, UnitMapping
+from ansinh.areas.models import AdministrativeUnit, MapVersion, SiOffice, UnitMapping
 from ansinh.areas.selectors import communes_of
 from ansinh.collection.models import Agent
 from ansinh.core.errors import OutOfScope, PermissionDenied

@@ -6,15 +6,17 @@ server (see test_agent_flow.py). Set ANSINH_SCREENSHOTS=/some/dir to keep screen
 """
 
 import datetime
+import os
 import re
 
 import pytest
 
-from .test_agent_flow import CHROMIUM, CHROMIUM_ARGS, browser, logout, screenshot  # noqa: F401
+from .test_agent_flow import CHROMIUM, browser, logout, screenshot  # noqa: F401 (browser is a fixture)
 
-pytestmark = [pytest.mark.browser]
-pytestmark.append(pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM),
-                                     reason="Debian's Chromium is not installed at /usr/bin/chromium"))
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's Chromium is not installed at /usr/bin/chromium"),
+]
 
 NEW_PASSWORD = "mat-khau-xa-2026"
 

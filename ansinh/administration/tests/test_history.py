@@ -1,7 +1,6 @@
 """The history page: who changed what and when, with Vietnamese labels and masked phones."""
 
-import datetime
-
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from ansinh.accounts.models import Role
@@ -19,8 +18,6 @@ def test_user_history_through_the_pages(small_province, admin, admin_client):
     admin_client.post(reverse("admin_user_create"), {
         "username": "can_bo", "full_name": "Trần Thị Hoa", "phone": "0912345678", "role": Role.SI_OFFICER,
         "area": commune.pk, "password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
-    from django.contrib.auth.models import User
-
     user = User.objects.get(username="can_bo")
     admin_client.post(reverse("admin_user_deactivate", args=[user.pk]))
     response = admin_client.get(reverse("admin_history", args=["user", user.pk]))
@@ -63,4 +60,18 @@ def test_only_the_administrator(small_province, client, admin):
     client.force_login(admin)
     assert client.get(reverse("admin_history", args=["nothing", 1])).status_code == 404
     assert client.get(reverse("admin_history", args=["agent", 999999])).status_code == 404
-    _ = datetime
+
+
+def test_office_history_lists_communes_by_name(small_province, admin):
+    from ansinh.areas.models import SiOffice
+
+    office = SiOffice.objects.create(code="CS01", name="BHXH cơ sở số 1", province=admin.ansinh_role.area)
+    commune = new_unit_of(old_commune=small_province.commune)
+    office.communes.add(commune)
+    office.name = "BHXH cơ sở Vị Thanh"
+    office.save()
+    rows = record_history(user=admin, kind="office", pk=office.pk)["rows"]
+    assert [r["what"] for r in rows] == ["Sửa", "Sửa", "Tạo"]
+    assert [c for c in rows[0]["changes"] if c["label"] == "Tên"] == [
+        {"label": "Tên", "old": "BHXH cơ sở số 1", "new": "BHXH cơ sở Vị Thanh"}]
+    assert rows[1]["changes"] == [{"label": "Các xã, phường phụ trách", "old": "—", "new": commune.name}]

@@ -35,6 +35,7 @@ def _households_seen(client, username) -> list[str]:
     (Role.SI_OFFICER, "old_district", ["HG-0001"]),
     (Role.GROUP_LEADER, "branch", ["HG-0001"]),
     (Role.COLLECTION_AGENT, "agent", ["HG-0002"]),
+    (Role.PROVINCE_ADMIN, "province", ["HG-0001", "HG-0002"]),
 ])
 def test_user_of_each_role_sees_exactly_their_scope(small_province, admin, admin_client, role, scope, seen):
     sp = small_province

@@ -189,3 +189,15 @@ def test_dashboard_picks_the_campaign_and_new_map_rows(small_province, admin, so
     assert [r["unit"] for r in old["rows"]] == [sp.district]
     province_wide = campaign_dashboard_for_user(user=sp.users["bhxh_tinh"], on=D(2026, 12, 1), campaign=new)
     assert commune in [r["unit"] for r in province_wide["rows"]]
+
+
+def test_officer_target_form_offers_the_campaign_map(small_province, admin, client):
+    new = _campaign_2026(admin)
+    commune = new_unit_of(old_commune=small_province.commune)
+    client.login(username="bhxh_tinh", password=PASSWORD)
+    areas = client.get("/chi-tieu/them/", {"campaign": new.code}).context["form"].fields["area"].queryset
+    assert commune in areas and small_province.district not in areas
+    response = client.post(f"/chi-tieu/them/?campaign={new.code}", {
+        "indicator": Indicator.VSI_NEW, "unit_kind": "area", "area": commune.pk, "period_start": "2026-05-15",
+        "period_end": "2026-05-15", "goal": "-3"})
+    assert response.context["form"].errors == {"goal": [errors.GOAL_NEGATIVE]}
