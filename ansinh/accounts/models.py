@@ -33,6 +33,7 @@ class UserRole(models.Model):
     )
     agent = models.OneToOneField("collection.Agent", null=True, blank=True, on_delete=models.PROTECT)
     si_office = models.ForeignKey("areas.SiOffice", null=True, blank=True, on_delete=models.PROTECT)
+    phone = models.CharField("Số điện thoại", max_length=10, blank=True, default="")
     history = HistoricalRecords()
 
     class Meta:

@@ -66,7 +66,14 @@ def roles_sync() -> dict[str, Group]:
 def user_role_assign(*, user: User, role: str, area=None, association_unit=None, agent=None,
                      si_office=None) -> UserRole:
     """Give ``user`` a role and its scope (area for officers, unit for leaders, agent for agents)
-    and put them in the role's group. Raises ValueError for an unknown role."""
+    and put them in the role's group. Raises ValueError for an unknown role.
+
+    One role per account, on purpose: the scope rules (``communes_in_scope``, ``households_in_scope``…)
+    and the hand-written query that loads the signed-in user with their role and scope (the session
+    backend) are written per role — an officer's area, a leader's unit, an agent's households — and
+    mixing two would make every list answer "which of your roles?". A person with two jobs (a commune
+    officer who also leads a savings group) gets two accounts, one per job, each with its own history.
+    Assigning again replaces the role and scope."""
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}")
     group, _ = Group.objects.get_or_create(name=role)

@@ -18,6 +18,12 @@ CAMPAIGN_PERIOD_ORDER = "Ngày kết thúc chiến dịch không được trư�
 CAMPAIGN_LAUNCH_OUTSIDE = "Ngày ra quân phải nằm trong thời gian chiến dịch."
 CAMPAIGN_CODE_TAKEN = "Mã chiến dịch này đã được dùng."
 CAMPAIGN_NEEDS_PROVINCE = "Chỉ cán bộ cấp tỉnh được tạo hoặc sửa chiến dịch."
+CAMPAIGN_OTHER_PROVINCE = "Chiến dịch này thuộc tỉnh khác."
+CAMPAIGN_CODE_MISSING = "Vui lòng nhập mã chiến dịch."
+CAMPAIGN_NAME_MISSING = "Vui lòng nhập tên chiến dịch."
+TARGETS_OUTSIDE_CAMPAIGN = ("Có chỉ tiêu nằm ngoài thời gian mới của chiến dịch ({start} – {end}): sửa kỳ các chỉ tiêu "
+                            "đó trước.")
+COPY_SAME_CAMPAIGN = "Hãy chọn một chiến dịch khác để sao chép chỉ tiêu."
 
 
 class TargetInvalid(ValidationError):

@@ -3,8 +3,10 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 
-from ansinh.areas.models import AdministrativeUnit, MapVersion
+from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
+from ansinh.areas.services import MAP_CHANGE_DATE
 from ansinh.collection.models import Agent
 from ansinh.registry.models import AssociationUnit
 
@@ -42,20 +44,27 @@ class TargetForm(forms.Form):
     goal = forms.CharField(label="Mức chỉ tiêu",
                            help_text="Số người, tỷ lệ % (0–100) hoặc số tiền (đồng) tùy chỉ tiêu.")
 
-    def __init__(self, *args, communes=None, **kwargs):
+    def __init__(self, *args, communes=None, campaign=None, **kwargs):
+        """``communes``: the user's scope (communes on either map whose records they see); the areas offered
+        are on the campaign's map — the province, districts and communes before 01/07/2025, the province and
+        its communes from that day (no district)."""
         super().__init__(*args, **kwargs)
         if communes is not None:
-            districts = AdministrativeUnit.objects.filter(pk__in=communes.values("parent_id"))
-            provinces = AdministrativeUnit.objects.filter(pk__in=communes.values("province_id"))
+            new_map = campaign is not None and campaign.starts_on >= MAP_CHANGE_DATE
+            own = communes.filter(map=MapVersion.NEW if new_map else MapVersion.OLD)
+            districts = AdministrativeUnit.objects.filter(pk__in=own.values("parent_id"), level=Level.DISTRICT)
+            provinces = AdministrativeUnit.objects.filter(pk__in=own.values("province_id"))
             self.fields["area"].queryset = AdministrativeUnit.objects.filter(
-                map=MapVersion.OLD, pk__in=list(communes.values_list("pk", flat=True))
-                + list(districts.values_list("pk", flat=True)) + list(provinces.values_list("pk", flat=True))
+                pk__in=list(own.values_list("pk", flat=True)) + list(districts.values_list("pk", flat=True))
+                + list(provinces.values_list("pk", flat=True))
             ).order_by("level", "code")
             self.fields["area"].label_from_instance = lambda u: f"{u.name} ({u.get_level_display().split('/')[0]})"
             self.fields["association_unit"].queryset = AssociationUnit.objects.filter(commune__in=communes).order_by(
                 "kind", "code")
             self.fields["association_unit"].label_from_instance = lambda u: f"{u.code} — {u.name}"
-            self.fields["agent"].queryset = Agent.objects.filter(area_id__in=districts.values("pk")).order_by("code")
+            all_districts = AdministrativeUnit.objects.filter(pk__in=communes.values("parent_id"))
+            self.fields["agent"].queryset = Agent.objects.filter(
+                Q(area_id__in=all_districts.values("pk")) | Q(area_id__in=communes.values("pk"))).order_by("code")
             self.fields["agent"].label_from_instance = lambda a: f"{a.code} — {a.full_name}"
 
     def clean(self):

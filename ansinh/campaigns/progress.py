@@ -397,8 +397,8 @@ class _Builder:
         allowed = set()
         for cid in list(self.index.old_communes) + list(self.index.new_communes):
             old = self.index.to_old.get(cid)
-            if self.scope_old is not None and old not in self.scope_old:
-                continue
+            if self.scope_old is not None and old not in self.scope_old and cid not in self.scope_old:
+                continue  # a scope given on the new map names new communes directly
             if self.within is not None and self.index.group_of(cid, self.within.level, self.map) != self.within.pk:
                 continue
             allowed.add(cid)

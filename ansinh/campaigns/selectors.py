@@ -1,45 +1,73 @@
-"""The campaign dashboard (launch day and leaders per district), computed by the progress engine
-(``ansinh.campaigns.progress``: its definitions apply — a sign-up is a person's first valid payment,
-counted on its payment date; leaders once each, in the unit they lead)."""
+"""The campaign dashboard (launch day and leaders per district before 1 July 2025, per commune after),
+computed by the progress engine (``ansinh.campaigns.progress``: its definitions apply — a sign-up is a
+person's first valid payment, counted on its payment date; leaders once each, in the unit they lead)."""
 
 import datetime
 
-from ansinh.accounts.services import communes_in_scope, require_permission
+from django.db.models import QuerySet
+
+from ansinh.accounts.services import record_communes_in_scope, require_permission
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
+from ansinh.areas.services import MAP_CHANGE_DATE
 
 from .models import Campaign, Indicator
 from .progress import Series, campaign_latest, campaign_progress, percent_of
 
-__all__ = ["campaign_dashboard", "campaign_dashboard_for_user", "campaign_latest"]
+__all__ = ["campaign_dashboard", "campaign_dashboard_for_user", "campaign_latest", "campaign_map",
+           "campaigns_all"]
 
 
-def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None) -> dict:
-    """Rows per district for the campaign dashboard, and the province totals.
+def campaigns_all() -> QuerySet[Campaign]:
+    """Every campaign, the latest first (the dashboard's picker)."""
+    return Campaign.objects.select_related("province").order_by("-starts_on", "-pk")
 
-    Each row: ``district`` (unit), ``launch_vsi``/``launch_hi`` (new participants on launch day) with
-    the district's goals ``goal_vsi``/``goal_hi`` from the campaign's targets, ``leaders``,
-    ``leaders_vsi``/``leaders_hi`` (counts, from the campaign's start to ``on``) and their % with the
-    province goals ``goal_leaders_vsi``/``goal_leaders_hi`` (percent). ``districts`` limits the rows
-    (scope).
+
+def campaign_map(campaign: Campaign) -> str:
+    """The map a campaign's dashboard rows are on: the new map (communes, no district) for a campaign
+    starting on or after 01/07/2025, the old map (districts) before."""
+    return MapVersion.NEW if campaign.starts_on >= MAP_CHANGE_DATE else MapVersion.OLD
+
+
+def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None, communes=None) -> dict:
+    """Rows per unit for the campaign dashboard, and the totals.
+
+    Old-map campaign (starting before 01/07/2025): one row per district (``districts`` limits them).
+    New-map campaign: one row per commune of the province (``communes``, a queryset of communes on either
+    map whose records count — the user's scope — limits them). Each row: ``unit`` (also ``district``,
+    the same unit), ``launch_vsi``/``launch_hi`` (new participants on launch day) with the unit's goals
+    ``goal_vsi``/``goal_hi`` from the campaign's targets, ``leaders``, ``leaders_vsi``/``leaders_hi``
+    (counts, from the campaign's start to ``on``) and their % with the province goals
+    ``goal_leaders_vsi``/``goal_leaders_hi`` (percent). ``level`` says "district" or "commune".
     """
-    if districts is None:
-        districts = AdministrativeUnit.objects.filter(parent=campaign.province, level=Level.DISTRICT)
-    districts = list(districts.order_by("code"))
+    map_version = campaign_map(campaign)
     day = campaign.launch_day
     series = [Series(Indicator.VSI_NEW, day, day), Series(Indicator.HI_NEW, day, day),
               Series(Indicator.LEADERS_VSI, campaign.starts_on, campaign.ends_on),
               Series(Indicator.LEADERS_HI, campaign.starts_on, campaign.ends_on)]
-    communes = AdministrativeUnit.objects.filter(parent__in=districts, level=Level.COMMUNE)
-    report = campaign_progress(campaign=campaign, by="district", on=max(on, day), map_version=MapVersion.OLD,
-                               communes=communes, series=series)
+    if map_version == MapVersion.OLD:
+        if districts is None:
+            districts = AdministrativeUnit.objects.filter(parent=campaign.province, level=Level.DISTRICT)
+        districts = list(districts.order_by("code"))
+        by = "district"
+        scope = AdministrativeUnit.objects.filter(parent__in=districts, level=Level.COMMUNE)
+    else:
+        by = "commune"
+        scope = communes
+    leaders_on = [Series(s.indicator, s.start, s.end) for s in series[2:]]
+    report = campaign_progress(campaign=campaign, by=by, on=max(on, day), map_version=map_version,
+                               communes=scope, series=series)
+    if map_version == MapVersion.NEW:
+        districts = [g.obj for g in report.groups if g.id is not None]
     groups = {g.id: g for g in report.groups}
     targets = list(campaign.targets.all())
     goal = {(t.indicator, t.area_id): t.goal for t in targets}
-    province_goal = {t.indicator: t.goal for t in targets if t.area_id == campaign.province_id}
-    leaders_on = [Series(s.indicator, s.start, s.end) for s in series[2:]]
+    province_ids = {campaign.province_id}
+    if map_version == MapVersion.NEW and report.within.id is not None:
+        province_ids.add(report.within.id)
+    province_goal = {t.indicator: t.goal for t in targets if t.area_id in province_ids}
     if on < day:  # leaders are counted up to ``on``, launch day whatever ``on``
-        early = campaign_progress(campaign=campaign, by="district", on=on, map_version=MapVersion.OLD,
-                                  communes=communes, series=leaders_on)
+        early = campaign_progress(campaign=campaign, by=by, on=on, map_version=map_version,
+                                  communes=scope, series=leaders_on)
         early_groups = {g.id: g for g in early.groups}
     rows = []
     for d in districts:
@@ -54,7 +82,7 @@ def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None)
         leaders_vsi = leader_cells[0].count if leader_cells else 0
         leaders_hi = leader_cells[1].count if leader_cells else 0
         rows.append({
-            "district": d, "launch_vsi": launch_vsi, "launch_hi": launch_hi,
+            "unit": d, "district": d, "launch_vsi": launch_vsi, "launch_hi": launch_hi,
             "goal_vsi": goal.get((Indicator.VSI_NEW, d.pk)), "goal_hi": goal.get((Indicator.HI_NEW, d.pk)),
             "leaders": leaders, "leaders_vsi": leaders_vsi, "leaders_hi": leaders_hi,
             "leaders_vsi_pct": percent_of(leaders_vsi, leaders), "leaders_hi_pct": percent_of(leaders_hi, leaders),
@@ -63,7 +91,7 @@ def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None)
     total_vsi = sum(r["leaders_vsi"] for r in rows)
     total_hi = sum(r["leaders_hi"] for r in rows)
     return {
-        "campaign": campaign, "on": on, "rows": rows,
+        "campaign": campaign, "on": on, "rows": rows, "level": by, "map": map_version,
         "goal_leaders_vsi": province_goal.get(Indicator.LEADERS_VSI),
         "goal_leaders_hi": province_goal.get(Indicator.LEADERS_HI),
         "total": {
@@ -75,20 +103,25 @@ def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None)
     }
 
 
-def campaign_dashboard_for_user(*, user, on: datetime.date) -> dict | None:
-    """The dashboard of the latest campaign as ``campaign_dashboard`` returns it, limited to the districts
-    of the user's scope, computed on ``on`` (capped at the campaign's end), with the sum of the shown
-    districts' goals in ``total["goal_vsi"]``/``total["goal_hi"]``. None when there is no campaign.
+def campaign_dashboard_for_user(*, user, on: datetime.date, campaign: Campaign | None = None) -> dict | None:
+    """The dashboard of ``campaign`` (default: the latest) as ``campaign_dashboard`` returns it, limited to
+    the user's scope — the districts it touches for an old-map campaign, the communes whose records it
+    sees for a new-map one — computed on ``on`` (capped at the campaign's end), with the sum of the shown
+    units' goals in ``total["goal_vsi"]``/``total["goal_hi"]``. None when there is no campaign.
     Raises PermissionDenied."""
     require_permission(user, "campaigns.view_campaign")
-    campaign = campaign_latest()
+    campaign = campaign or campaign_latest()
     if campaign is None:
         return None
-    districts = AdministrativeUnit.objects.filter(
-        parent=campaign.province, level=Level.DISTRICT,
-        pk__in=communes_in_scope(user).values("parent_id"),
-    )
-    dashboard = campaign_dashboard(campaign=campaign, on=min(on, campaign.ends_on), districts=districts)
+    on = min(on, campaign.ends_on)
+    if campaign_map(campaign) == MapVersion.OLD:
+        scope_old = record_communes_in_scope(user).filter(map=MapVersion.OLD)
+        districts = AdministrativeUnit.objects.filter(
+            parent=campaign.province, level=Level.DISTRICT, pk__in=scope_old.values("parent_id"),
+        )
+        dashboard = campaign_dashboard(campaign=campaign, on=on, districts=districts)
+    else:
+        dashboard = campaign_dashboard(campaign=campaign, on=on, communes=record_communes_in_scope(user))
     for key in ("goal_vsi", "goal_hi"):
         goals = [row[key] for row in dashboard["rows"] if row[key] is not None]
         dashboard["total"][key] = sum(goals) if goals else None

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from ansinh.accounts.services import old_communes_in_scope, require_permission
+from ansinh.accounts.services import (
+    old_communes_in_scope, record_communes_in_scope, require_permission,
+)
 from ansinh.accounts.views import domain_errors
 from ansinh.areas.models import AdministrativeUnit, MapVersion
 from ansinh.areas.selectors import map_in_force
@@ -328,8 +330,8 @@ def _target_form_response(request, form, campaign, target=None, status=200):
 
 
 def _save_target(request, campaign, target=None):
-    communes = old_communes_in_scope(request.user)
-    form = TargetForm(request.POST or None, communes=communes,
+    communes = record_communes_in_scope(request.user)
+    form = TargetForm(request.POST or None, communes=communes, campaign=campaign,
                       initial=TargetForm.initial_for(target) if target else {
                           "period_start": campaign.launch_day, "period_end": campaign.ends_on})
     if request.method == "POST" and form.is_valid():
@@ -346,7 +348,8 @@ def _save_target(request, campaign, target=None):
                               period_start=d["period_start"], period_end=d["period_end"], goal=d["goal"],
                               goal_kind=d["goal_kind"])
         except ValidationError as exc:
-            form.add_error(None, exc.message)
+            field = exc.details.get("field")
+            form.add_error(field if field in form.fields else None, exc.message)
             return _target_form_response(request, form, campaign, target, status=422 if request.htmx else 200)
         messages.success(request, "Đã lưu chỉ tiêu.")
         url = _url("targets", campaign=campaign.code)

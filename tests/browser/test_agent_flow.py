@@ -105,12 +105,23 @@ def logout(page) -> None:
     page.wait_for_url(re.compile(r"/dang-nhap/$"))
 
 
-def district_hi(page, district) -> str:
-    return page.locator(f'tr[data-district="{district.code}"] td.launch-hi strong').inner_text()
+def commune_hi(page, code: str) -> str:
+    """Launch-day HI sign-ups of a commune's row: a campaign starting today (after 01/07/2025) is shown on
+    the new map, per commune."""
+    return page.locator(f'tr[data-commune="{code}"] td.launch-hi strong').inner_text()
+
+
+@pytest.fixture
+def communes(province):
+    """New-map codes of the two households' communes (read before Playwright starts)."""
+    from ansinh.areas.selectors import new_unit_of
+
+    return {"mine": new_unit_of(old_commune=province.commune).code,
+            "other": new_unit_of(old_commune=province.other_commune).code}
 
 
 def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
-        province, campaign, due, browser, live_server):
+        province, campaign, due, communes, browser, live_server):
     # The test database is set up before the live server and torn down after it; the test body makes
     # no ORM call once Playwright runs (see ``due``).
     from django.utils import timezone
@@ -123,10 +134,10 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     foreign = []
     page.on("request", lambda request: None if request.url.startswith(base) else foreign.append(request.url))
 
-    # The SI officer sees the district at 0 on launch day.
+    # The SI officer sees the commune at 0 on launch day.
     login(page, base, "bhxh_tinh")
     assert page.url == f"{base}/chien-dich/"
-    assert district_hi(page, province.district) == "0"
+    assert commune_hi(page, communes["mine"]) == "0"
     logout(page)
 
     # The agent lands on their households, finds HG-0001 by typing (htmx), opens it.
@@ -156,10 +167,10 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     screenshot(page, "receipt")
     logout(page)
 
-    # The officer sees the district's three new HI participants.
+    # The officer sees the commune's three new HI participants.
     login(page, base, "bhxh_tinh")
-    assert district_hi(page, province.district) == "3"
-    assert district_hi(page, province.other_district) == "0"
+    assert commune_hi(page, communes["mine"]) == "3"
+    assert commune_hi(page, communes["other"]) == "0"
     assert page.evaluate("typeof Chart !== 'undefined' && Chart.getChart('launch-chart') !== undefined")
     screenshot(page, "dashboard")
 
