@@ -6,6 +6,7 @@ import datetime
 
 from ansinh.accounts.services import communes_in_scope, require_permission
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
+from ansinh.collection.selectors import org_on
 
 from .models import Campaign, Indicator
 from .progress import Series, campaign_latest, campaign_progress, percent_of
@@ -20,7 +21,7 @@ def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None)
     the district's goals ``goal_vsi``/``goal_hi`` from the campaign's targets, ``leaders``,
     ``leaders_vsi``/``leaders_hi`` (counts, from the campaign's start to ``on``) and their % with the
     province goals ``goal_leaders_vsi``/``goal_leaders_hi`` (percent). ``districts`` limits the rows
-    (scope).
+    (scope). ``org``: the campaign's collection organisation as it was on ``on`` (None if none).
     """
     if districts is None:
         districts = AdministrativeUnit.objects.filter(parent=campaign.province, level=Level.DISTRICT)
@@ -64,6 +65,8 @@ def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None)
     total_hi = sum(r["leaders_hi"] for r in rows)
     return {
         "campaign": campaign, "on": on, "rows": rows,
+        # the collection organisation as it was on the day shown (the successor after 01/07/2025)
+        "org": org_on(province_or_org=campaign.province, on=on),
         "goal_leaders_vsi": province_goal.get(Indicator.LEADERS_VSI),
         "goal_leaders_hi": province_goal.get(Indicator.LEADERS_HI),
         "total": {

@@ -614,8 +614,14 @@ def story_summary(story: StoryPlan | None = None) -> dict:
 
 
 def demo_digest() -> str:
-    """SHA-256 of every person's name and citizen ID (ordered by citizen ID): equal for equal seeds."""
+    """SHA-256 of every person's name and citizen ID (ordered by citizen ID), and of every receipt's
+    number, day, amount and the commune of the record it pays for (ordered by number): equal for equal
+    seeds."""
     digest = hashlib.sha256()
     for name, cid in Person.objects.order_by("citizen_id").values_list("full_name", "citizen_id"):
         digest.update(f"{name}|{cid}\n".encode())
+    receipts = Receipt.objects.order_by("number").values_list(
+        "number", "issued_on", "amount", "payment__vsi__commune__code", "payment__hi__commune__code")
+    for row in receipts:
+        digest.update("|".join(map(str, row)).encode() + b"\n")
     return digest.hexdigest()

@@ -11,9 +11,11 @@ What happens (demo choices, not from the seed document):
 - Records keep the commune they were made under: until 30/06/2025 the household's old-map commune;
   from 01/07/2025 the new-map commune (a new household's own, else the primary successor of the
   household's old commune through ``UnitMapping``). Households registered before keep their commune.
-- Agents collect on fixed round days (3, 10, 17, 24 of the month) after 2024: fewer distinct dates,
-  so the rules module is asked fewer distinct questions. Every amount still comes from the rules module
-  for the payment day (``pricing.Pricer``).
+- Agents collect on fixed round days (3, 10, 17, 24 of the month) after 2024, and after 2024 a VSI
+  participant pays for 3 months or more at a time (a monthly payer moves to every 6 months, new
+  participants choose longer periods more often) and a household's HI for 6 months or more: fewer payments and fewer distinct questions to the rules module,
+  so the whole demo stays within its time budget. Every amount still comes from the rules module for the
+  payment day (``pricing.Pricer``).
 """
 
 import datetime
@@ -21,7 +23,7 @@ import random
 from dataclasses import dataclass
 
 from . import names
-from .enrolment import (HI_PERIOD_WEIGHTS, HI_SUPPORT_GROUP, VSI_EXTRA_STEPS, VSI_MODES, VSI_SUPPORT_GROUP,
+from .enrolment import (HI_PERIOD_WEIGHTS, HI_SUPPORT_GROUP, VSI_EXTRA_STEPS, VSI_SUPPORT_GROUP,
                         EnrolmentPlan, HiLine, HiRec, VsiRec)
 from .population import (HOUSEHOLD_SIZES, POVERTY, HouseholdRec, PersonRec, Population, _household_people,
                          _lower_first, _other_coverage)
@@ -35,8 +37,11 @@ ROUND_DAYS = (3, 10, 17, 24)
 NEW_CITY_NAME = "thành phố Cần Thơ"
 
 HI_RENEW_CHANCE = 0.82  # per renewal; otherwise the card lapses
-VSI_RENEW_CHANCE = {"monthly": 0.9}  # per period; other modes VSI_RENEW_OTHER
+VSI_RENEW_CHANCE = {"3_months": 0.88}  # per period; other modes VSI_RENEW_OTHER
 VSI_RENEW_OTHER = 0.86
+LATER_MODE = {"monthly": "6_months"}  # a 2024 monthly payer's mode after 2024 (see above)
+LATER_VSI_MODES = names.Weighted([("3_months", 25), ("6_months", 30), ("12_months", 45)])  # new participants
+HI_SHORTEST_MONTHS = 6
 NEW_HOUSEHOLD_HI_CHANCE = 0.6
 NEW_HOUSEHOLD_VSI_CHANCE = 0.15
 
@@ -63,10 +68,10 @@ class YearCampaign:
 CAMPAIGNS = (
     YearCampaign("CT-2025", "Vận động người dân tham gia BHXH tự nguyện, BHYT hộ gia đình năm 2025",
                  datetime.date(2025, 4, 10), datetime.date(2025, 4, 1), datetime.date(2025, 12, 31),
-                 55, 100, 60, 240, 330, 1000, 1300, 420),
+                 55, 100, 60, 240, 330, 900, 1100, 420),
     YearCampaign("CT-2026", "Vận động người dân tham gia BHXH tự nguyện, BHYT hộ gia đình năm 2026",
                  datetime.date(2026, 3, 26), datetime.date(2026, 3, 1), datetime.date(2026, 12, 31),
-                 60, 100, 65, 260, 350, 1100, 1400, 520),
+                 60, 100, 65, 260, 350, 950, 1200, 520),
 )
 
 
@@ -257,7 +262,7 @@ class _Story:
                 continue
             steps = self._income_steps(r.income, r.paid_on)
             self._vsi_chain(r.person, paid_on=r.next_on.replace(day=rng.choice(ROUND_DAYS)), from_month=r.next_on,
-                            mode=r.payment_mode, steps=steps, support_group=r.support_group,
+                            mode=LATER_MODE.get(r.payment_mode, r.payment_mode), steps=steps, support_group=r.support_group,
                             supported=supported.get(r.person, 0), referred_by=r.referred_by, method=r.method)
         for r in self.enrolment.hi:
             if r.next_on is None or rng.random() > HI_RENEW_CHANCE:
@@ -307,7 +312,7 @@ class _Story:
         rng = self.rng
         household = self.households[self.persons[person].household]
         self.in_vsi.add(person)
-        self._vsi_chain(person, paid_on=day, from_month=day.replace(day=1), mode=VSI_MODES.pick(rng),
+        self._vsi_chain(person, paid_on=day, from_month=day.replace(day=1), mode=LATER_VSI_MODES.pick(rng),
                         steps=VSI_EXTRA_STEPS.pick(rng), support_group=VSI_SUPPORT_GROUP[household.poverty_status],
                         supported=0, referred_by=self.referrer(person), method=_method(rng))
 
@@ -316,7 +321,7 @@ class _Story:
         self.in_hi.add(household)
         eligible = self.hi_list(household)
         leader_here = any(self.persons[i].leads >= 0 for i in self.households[household].members)
-        periods = sorted(self.pricer.hi_periods(on=day), reverse=True)
+        periods = sorted((m for m in self.pricer.hi_periods(on=day) if m >= HI_SHORTEST_MONTHS), reverse=True)
         months = names.Weighted(list(zip(periods, HI_PERIOD_WEIGHTS))).pick(rng)
         self._hi_chain(household, paid_on=day, eligible=eligible, months=months, previous_end=None,
                        referred_by=-1 if leader_here else self.units[self.households[household].branch].leader,
@@ -352,8 +357,8 @@ class _Story:
         group = HI_SUPPORT_GROUP.get(h.poverty_status)
         while paid_on <= LAST_PAYMENT_DAY:
             periods = pricer.hi_periods(on=paid_on)
-            if months not in periods:
-                months = max(periods)
+            if months not in periods or months < HI_SHORTEST_MONTHS:
+                months = min((m for m in periods if m >= HI_SHORTEST_MONTHS), default=max(periods))
             support_pct = pricer.hi_support_pct(group=group, on=paid_on) if group else 0
             result = pricer.hi(on=paid_on, members=len(eligible), months=months, support_pct=support_pct)
             validity = pricer.card_validity(paid_on=paid_on, months=months, previous_valid_to=previous_end)
