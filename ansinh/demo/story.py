@@ -36,9 +36,9 @@ LAST_PAYMENT_DAY = TODAY - datetime.timedelta(days=1)
 ROUND_DAYS = (3, 10, 17, 24)
 NEW_CITY_NAME = "thành phố Cần Thơ"
 
-HI_RENEW_CHANCE = 0.82  # per renewal; otherwise the card lapses
-VSI_RENEW_CHANCE = {"3_months": 0.88}  # per period; other modes VSI_RENEW_OTHER
-VSI_RENEW_OTHER = 0.86
+HI_RENEW_CHANCE = 0.8  # per renewal; otherwise the card lapses
+VSI_RENEW_CHANCE = {"3_months": 0.84}  # per period; other modes VSI_RENEW_OTHER
+VSI_RENEW_OTHER = 0.82
 LATER_MODE = {"monthly": "6_months"}  # a 2024 monthly payer's mode after 2024 (see above)
 LATER_VSI_MODES = names.Weighted([("3_months", 25), ("6_months", 30), ("12_months", 45)])  # new participants
 HI_SHORTEST_MONTHS = 6
@@ -68,10 +68,10 @@ class YearCampaign:
 CAMPAIGNS = (
     YearCampaign("CT-2025", "Vận động người dân tham gia BHXH tự nguyện, BHYT hộ gia đình năm 2025",
                  datetime.date(2025, 4, 10), datetime.date(2025, 4, 1), datetime.date(2025, 12, 31),
-                 55, 100, 60, 240, 330, 900, 1100, 420),
+                 55, 100, 60, 220, 300, 650, 750, 420),
     YearCampaign("CT-2026", "Vận động người dân tham gia BHXH tự nguyện, BHYT hộ gia đình năm 2026",
                  datetime.date(2026, 3, 26), datetime.date(2026, 3, 1), datetime.date(2026, 12, 31),
-                 60, 100, 65, 260, 350, 950, 1200, 520),
+                 60, 100, 65, 240, 320, 700, 800, 520),
 )
 
 
