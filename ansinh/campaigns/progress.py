@@ -257,18 +257,24 @@ def campaign_series(*, campaign: Campaign) -> list[Series]:
 # --- the two maps ---------------------------------------------------------------------------------
 
 class MapIndex:
-    """Old and new communes of the campaign's province and the regrouping between the maps."""
+    """Old and new communes of the campaign's province and the regrouping between the maps. A campaign of
+    a new-map province (from 01/07/2025) covers the old units its communes came from."""
 
     def __init__(self, campaign: Campaign):
         self.province = campaign.province
-        units = AdministrativeUnit.objects.filter(
-            Q(province=self.province) | Q(pk=self.province.pk)
-        ).only("id", "code", "name", "level", "parent_id", "map")
+        if self.province.map == MapVersion.NEW:
+            mapped = UnitMapping.objects.filter(new_unit__province=self.province)
+            old_provinces = set(mapped.values_list("old_unit__province_id", flat=True))
+            units = AdministrativeUnit.objects.filter(Q(province_id__in=old_provinces) | Q(pk__in=old_provinces))
+        else:
+            mapped = UnitMapping.objects.filter(old_unit__province=self.province)
+            units = AdministrativeUnit.objects.filter(Q(province=self.province) | Q(pk=self.province.pk))
+        units = units.only("id", "code", "name", "level", "parent_id", "map")
         self.old_units = {u.pk: u for u in units}
         self.old_communes = {pk: u for pk, u in self.old_units.items() if u.level == Level.COMMUNE}
         self.districts = {pk: u for pk, u in self.old_units.items() if u.level == Level.DISTRICT}
         mappings = list(
-            UnitMapping.objects.filter(old_unit__province=self.province)
+            mapped
             .select_related("new_unit", "old_unit").only(
                 "is_primary", "old_unit_id", "old_unit__code", "new_unit__id", "new_unit__code",
                 "new_unit__name", "new_unit__level", "new_unit__province_id", "new_unit__map",
@@ -287,9 +293,12 @@ class MapIndex:
         for pk in self.new_communes:
             self.to_new[pk] = pk
         province_ids = {u.province_id for u in self.new_communes.values()}
-        self.new_province = (
-            AdministrativeUnit.objects.filter(pk__in=province_ids).order_by("code").first() if province_ids else None
-        )
+        if self.province.map == MapVersion.NEW:
+            self.new_province = self.province
+        else:
+            self.new_province = (
+                AdministrativeUnit.objects.filter(pk__in=province_ids).order_by("code").first() if province_ids else None
+            )
 
     def province_on(self, map_version: str) -> AdministrativeUnit:
         if map_version == MapVersion.NEW and self.new_province is not None:
@@ -377,7 +386,8 @@ class _Builder:
         allowed = set()
         for cid in list(self.index.old_communes) + list(self.index.new_communes):
             old = self.index.to_old.get(cid)
-            if self.scope_old is not None and old not in self.scope_old:
+            # a scope on either map: the commune itself, or its counterpart on the other map
+            if self.scope_old is not None and not {cid, old, self.index.to_new.get(cid)} & self.scope_old:
                 continue
             if self.within is not None and self.index.group_of(cid, self.within.level, self.map) != self.within.pk:
                 continue
@@ -702,12 +712,15 @@ def progress_for_user(*, user, campaign: Campaign, by: str, on: datetime.date, m
             inside = AdministrativeUnit.objects.filter(parent=within).values("pk")
         else:
             inside = AdministrativeUnit.objects.filter(pk=within.pk).values("pk")
-        if not scope.filter(pk__in=inside).exists():
+        if not (scope.filter(pk__in=inside).exists() or scope.filter(pk=within.pk).exists()):
             raise OutOfScope()
     report = campaign_progress(campaign=campaign, by=by, on=on, map_version=map_version, within=within,
                                communes=scope)
-    _goals_only_where_scope_covers(report, scope=set(scope.values_list("pk", flat=True)), campaign=campaign,
-                                   on=on)
+    # a scope given on the new map covers the old communes whose records its communes receive
+    scope_ids = set(scope.values_list("pk", flat=True))
+    scope_ids |= set(UnitMapping.objects.filter(new_unit_id__in=scope_ids, is_primary=True)
+                     .values_list("old_unit_id", flat=True))
+    _goals_only_where_scope_covers(report, scope=scope_ids, campaign=campaign, on=on)
     return report
 
 

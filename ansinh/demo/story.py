@@ -11,7 +11,7 @@ What happens (demo choices, not from the seed document):
 - Records keep the commune they were made under: until 30/06/2025 the household's old-map commune;
   from 01/07/2025 the new-map commune (a new household's own, else the primary successor of the
   household's old commune through ``UnitMapping``). Households registered before keep their commune.
-- Agents collect on fixed round days (3, 10, 17, 24 of the month) after 2024, and after 2024 a VSI
+- Agents collect on fixed round days (the 5th and the 20th of the month) after 2024, and after 2024 a VSI
   participant pays for 3 months or more at a time (a monthly payer moves to every 6 months, new
   participants choose longer periods more often) and a household's HI for 6 months or more: fewer payments and fewer distinct questions to the rules module,
   so the whole demo stays within its time budget. Every amount still comes from the rules module for the
@@ -33,7 +33,7 @@ MAP_CHANGE = datetime.date(2025, 7, 1)  # new map (Resolution 202/2025/QH15: H�
 OLD_ORG_CLOSED_ON = datetime.date(2025, 6, 30)
 TODAY = datetime.date(2026, 12, 3)  # the demo's "today": payments stop the day before
 LAST_PAYMENT_DAY = TODAY - datetime.timedelta(days=1)
-ROUND_DAYS = (3, 10, 17, 24)
+ROUND_DAYS = (5, 20)
 NEW_CITY_NAME = "thành phố Cần Thơ"
 
 HI_RENEW_CHANCE = 0.8  # per renewal; otherwise the card lapses
