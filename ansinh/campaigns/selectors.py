@@ -4,7 +4,7 @@ counted on its payment date; leaders once each, in the unit they lead)."""
 
 import datetime
 
-from ansinh.accounts.services import communes_in_scope, require_permission
+from ansinh.accounts.services import communes_in_scope, record_communes_in_scope, require_permission
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
 from ansinh.collection.selectors import org_on
 
@@ -22,24 +22,34 @@ def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None)
     ``leaders_vsi``/``leaders_hi`` (counts, from the campaign's start to ``on``) and their % with the
     province goals ``goal_leaders_vsi``/``goal_leaders_hi`` (percent). ``districts`` limits the rows
     (scope). ``org``: the campaign's collection organisation as it was on ``on`` (None if none).
+
+    A campaign of a new-map province (from 01/07/2025, no districts) has a row per new commune instead
+    (``districts`` then limits the communes), showing those with a goal or a figure. Goals of a row are
+    its launch-day targets.
     """
+    new_map = campaign.province.map == MapVersion.NEW
+    level = Level.COMMUNE if new_map else Level.DISTRICT
     if districts is None:
-        districts = AdministrativeUnit.objects.filter(parent=campaign.province, level=Level.DISTRICT)
+        districts = AdministrativeUnit.objects.filter(parent=campaign.province, level=level)
     districts = list(districts.order_by("code"))
     day = campaign.launch_day
     series = [Series(Indicator.VSI_NEW, day, day), Series(Indicator.HI_NEW, day, day),
               Series(Indicator.LEADERS_VSI, campaign.starts_on, campaign.ends_on),
               Series(Indicator.LEADERS_HI, campaign.starts_on, campaign.ends_on)]
-    communes = AdministrativeUnit.objects.filter(parent__in=districts, level=Level.COMMUNE)
-    report = campaign_progress(campaign=campaign, by="district", on=max(on, day), map_version=MapVersion.OLD,
+    if new_map:
+        communes = AdministrativeUnit.objects.filter(pk__in=[d.pk for d in districts])
+    else:
+        communes = AdministrativeUnit.objects.filter(parent__in=districts, level=Level.COMMUNE)
+    by, map_version = ("commune", MapVersion.NEW) if new_map else ("district", MapVersion.OLD)
+    report = campaign_progress(campaign=campaign, by=by, on=max(on, day), map_version=map_version,
                                communes=communes, series=series)
     groups = {g.id: g for g in report.groups}
     targets = list(campaign.targets.all())
-    goal = {(t.indicator, t.area_id): t.goal for t in targets}
+    goal = {(t.indicator, t.area_id): t.goal for t in targets if t.period_start == t.period_end == day}
     province_goal = {t.indicator: t.goal for t in targets if t.area_id == campaign.province_id}
     leaders_on = [Series(s.indicator, s.start, s.end) for s in series[2:]]
     if on < day:  # leaders are counted up to ``on``, launch day whatever ``on``
-        early = campaign_progress(campaign=campaign, by="district", on=on, map_version=MapVersion.OLD,
+        early = campaign_progress(campaign=campaign, by=by, on=on, map_version=map_version,
                                   communes=communes, series=leaders_on)
         early_groups = {g.id: g for g in early.groups}
     rows = []
@@ -60,6 +70,9 @@ def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None)
             "leaders": leaders, "leaders_vsi": leaders_vsi, "leaders_hi": leaders_hi,
             "leaders_vsi_pct": percent_of(leaders_vsi, leaders), "leaders_hi_pct": percent_of(leaders_hi, leaders),
         })
+    if new_map:  # the city's communes outside the old province have neither goal nor figure here
+        rows = [r for r in rows if r["goal_vsi"] is not None or r["goal_hi"] is not None
+                or r["launch_vsi"] or r["launch_hi"] or r["leaders"]]
     total_leaders = sum(r["leaders"] for r in rows)
     total_vsi = sum(r["leaders_vsi"] for r in rows)
     total_hi = sum(r["leaders_hi"] for r in rows)
@@ -87,10 +100,14 @@ def campaign_dashboard_for_user(*, user, on: datetime.date) -> dict | None:
     campaign = campaign_latest()
     if campaign is None:
         return None
-    districts = AdministrativeUnit.objects.filter(
-        parent=campaign.province, level=Level.DISTRICT,
-        pk__in=communes_in_scope(user).values("parent_id"),
-    )
+    if campaign.province.map == MapVersion.NEW:  # rows are the new communes whose records the user sees
+        districts = AdministrativeUnit.objects.filter(
+            parent=campaign.province, level=Level.COMMUNE, pk__in=record_communes_in_scope(user).values("pk"))
+    else:
+        districts = AdministrativeUnit.objects.filter(
+            parent=campaign.province, level=Level.DISTRICT,
+            pk__in=communes_in_scope(user).values("parent_id"),
+        )
     dashboard = campaign_dashboard(campaign=campaign, on=min(on, campaign.ends_on), districts=districts)
     for key in ("goal_vsi", "goal_hi"):
         goals = [row[key] for row in dashboard["rows"] if row[key] is not None]

@@ -421,7 +421,8 @@ def _write_campaign(*, province, communes: list[CommuneInfo]) -> Campaign:
 
 def _write_later_campaigns(*, population: Population, new_map: dict) -> list[Campaign]:
     """The 2025 and 2026 campaigns of Cần Thơ city (new map): per new commune that succeeds a Hậu Giang
-    commune, new VSI and HI participants over the campaign (goals from its number of households);
+    commune, new VSI and HI participants over the campaign and on launch day (goals from its number of
+    households);
     for the city, leaders in VSI and HI and members covered (%)."""
     households: dict[int, int] = {}
     for h in population.households:
@@ -441,6 +442,10 @@ def _write_later_campaigns(*, population: Population, new_map: dict) -> list[Cam
                 targets.append(Target(campaign=campaign, indicator=indicator, area_id=commune_id,
                                       period_start=spec.starts_on, period_end=spec.ends_on,
                                       goal=Decimal(max(least, round(n * share * grow))), goal_kind=GoalKind.COUNT))
+            for indicator, share in ((Indicator.VSI_NEW, 0.009), (Indicator.HI_NEW, 0.03)):  # launch day
+                targets.append(Target(campaign=campaign, indicator=indicator, area_id=commune_id,
+                                      period_start=spec.launch_day, period_end=spec.launch_day,
+                                      goal=Decimal(max(1, round(n * share))), goal_kind=GoalKind.COUNT))
         for indicator, goal in ((Indicator.LEADERS_VSI, spec.goal_leaders_vsi), (Indicator.LEADERS_HI, spec.goal_leaders_hi),
                                 (Indicator.MEMBERS_COVERED, spec.goal_members_covered)):
             targets.append(Target(campaign=campaign, indicator=indicator, area=new_map["province"],

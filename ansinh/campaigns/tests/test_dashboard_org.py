@@ -37,3 +37,23 @@ def test_the_dashboard_names_the_org_of_its_day(merged, client):
     client.force_login(p.users["bhxh_tinh"])
     page = client.get("/chien-dich/").content.decode()  # the latest campaign (2025), shown up to its end
     assert '<p class="muted small" id="dash-org">Tổ chức dịch vụ thu: Bưu điện thành phố Cần Thơ</p>' in page
+
+
+def test_a_city_campaign_dashboard_has_a_row_per_new_commune_with_launch_day_goals(merged, client):
+    from decimal import Decimal
+
+    from ansinh.areas.models import UnitMapping
+    from ansinh.campaigns.models import GoalKind, Indicator, Target
+
+    p, new_province = merged
+    city = _campaign("CT-2026", new_province, 2026)
+    successor = UnitMapping.objects.get(old_unit=p.commune, is_primary=True).new_unit
+    Target.objects.create(campaign=city, indicator=Indicator.HI_NEW, area=successor, period_start=city.launch_day,
+                          period_end=city.launch_day, goal=5, goal_kind=GoalKind.COUNT)
+    Target.objects.create(campaign=city, indicator=Indicator.VSI_NEW, area=successor, period_start=city.starts_on,
+                          period_end=city.ends_on, goal=9, goal_kind=GoalKind.COUNT)  # not a launch-day goal
+    client.force_login(p.users["bhxh_tinh"])
+    response = client.get("/chien-dich/")
+    rows = response.context["dash"]["rows"]
+    assert [(r["district"], r["goal_hi"], r["goal_vsi"]) for r in rows] == [(successor, Decimal(5), None)]
+    assert "Kết quả theo xã, phường, đặc khu" in response.content.decode()
