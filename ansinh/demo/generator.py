@@ -39,12 +39,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ansinh.accounts.models import Role
-from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
+from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, SiOffice, UnitMapping
 from ansinh.areas.services import areas_load
 from ansinh.campaigns.facts import facts_rebuild
 from ansinh.campaigns.models import (Campaign, DailyTotal, GoalKind, Indicator, MemberFact, MemberHome, SignupFact,
                                      Target)
-from ansinh.areas.models import SiOffice, UnitMapping
 from ansinh.collection.models import (Agent, AgentCatchment, CollectionOrg, HouseholdAssignment, OrgKind, Payment,
                                       Receipt, ReceiptCounter)
 from ansinh.collection.receipts import format_receipt_number
