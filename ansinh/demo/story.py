@@ -12,8 +12,8 @@ What happens (demo choices, not from the seed document):
   from 01/07/2025 the new-map commune (a new household's own, else the primary successor of the
   household's old commune through ``UnitMapping``). Households registered before keep their commune.
 - Agents collect on fixed round days (the 5th and the 20th of the month) after 2024, and after 2024 a VSI
-  participant pays for 3 months or more at a time (a monthly payer moves to every 6 months, new
-  participants choose longer periods more often) and a household's HI for 6 months or more: fewer payments and fewer distinct questions to the rules module,
+  participant pays for 6 months or more at a time (monthly and quarterly payers move to every 6 months)
+  and a household's HI for 6 months or more: fewer payments and fewer distinct questions to the rules module,
   so the whole demo stays within its time budget. Every amount still comes from the rules module for the
   payment day (``pricing.Pricer``).
 """
@@ -37,10 +37,10 @@ ROUND_DAYS = (5, 20)
 NEW_CITY_NAME = "thành phố Cần Thơ"
 
 HI_RENEW_CHANCE = 0.8  # per renewal; otherwise the card lapses
-VSI_RENEW_CHANCE = {"3_months": 0.84}  # per period; other modes VSI_RENEW_OTHER
+VSI_RENEW_CHANCE = {"6_months": 0.84}  # per period; other modes VSI_RENEW_OTHER
 VSI_RENEW_OTHER = 0.82
-LATER_MODE = {"monthly": "6_months"}  # a 2024 monthly payer's mode after 2024 (see above)
-LATER_VSI_MODES = names.Weighted([("3_months", 25), ("6_months", 30), ("12_months", 45)])  # new participants
+LATER_MODE = {"monthly": "6_months", "3_months": "6_months"}  # a 2024 payer's mode after 2024 (see above)
+LATER_VSI_MODES = names.Weighted([("6_months", 45), ("12_months", 55)])  # new participants
 HI_SHORTEST_MONTHS = 6
 NEW_HOUSEHOLD_HI_CHANCE = 0.6
 NEW_HOUSEHOLD_VSI_CHANCE = 0.15
@@ -68,10 +68,10 @@ class YearCampaign:
 CAMPAIGNS = (
     YearCampaign("CT-2025", "Vận động người dân tham gia BHXH tự nguyện, BHYT hộ gia đình năm 2025",
                  datetime.date(2025, 4, 10), datetime.date(2025, 4, 1), datetime.date(2025, 12, 31),
-                 55, 100, 60, 220, 300, 650, 750, 420),
+                 55, 100, 60, 220, 300, 480, 560, 320),
     YearCampaign("CT-2026", "Vận động người dân tham gia BHXH tự nguyện, BHYT hộ gia đình năm 2026",
                  datetime.date(2026, 3, 26), datetime.date(2026, 3, 1), datetime.date(2026, 12, 31),
-                 60, 100, 65, 240, 320, 700, 800, 520),
+                 60, 100, 65, 240, 320, 520, 600, 380),
 )
 
 
