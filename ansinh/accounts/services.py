@@ -130,7 +130,10 @@ def scope_map(user) -> str:
         return MapVersion.NEW if user_role.si_office_id is not None else user_role.area.map
     if user_role.role == Role.GROUP_LEADER:
         return user_role.association_unit.commune.map
-    return user_role.agent.area.map
+    agent = user_role.agent
+    if agent.catchments.exists():  # a catchment is given on the new map (communes_in_scope returns it)
+        return MapVersion.NEW
+    return agent.area.map
 
 
 def record_communes_in_scope(user) -> QuerySet[AdministrativeUnit]:

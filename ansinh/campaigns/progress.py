@@ -397,8 +397,9 @@ class _Builder:
         allowed = set()
         for cid in list(self.index.old_communes) + list(self.index.new_communes):
             old = self.index.to_old.get(cid)
-            if self.scope_old is not None and old not in self.scope_old and cid not in self.scope_old:
-                continue  # a scope given on the new map names new communes directly
+            # a scope on either map: the commune itself, or its counterpart on the other map
+            if self.scope_old is not None and not {cid, old, self.index.to_new.get(cid)} & self.scope_old:
+                continue
             if self.within is not None and self.index.group_of(cid, self.within.level, self.map) != self.within.pk:
                 continue
             allowed.add(cid)
@@ -731,12 +732,15 @@ def progress_for_user(*, user, campaign: Campaign, by: str, on: datetime.date, m
             inside = AdministrativeUnit.objects.filter(parent=within).values("pk")
         else:
             inside = AdministrativeUnit.objects.filter(pk=within.pk).values("pk")
-        if not scope.filter(pk__in=inside).exists():
+        if not (scope.filter(pk__in=inside).exists() or scope.filter(pk=within.pk).exists()):
             raise OutOfScope()
     report = campaign_progress(campaign=campaign, by=by, on=on, map_version=map_version, within=within,
                                communes=scope)
-    _goals_only_where_scope_covers(report, scope=set(scope.values_list("pk", flat=True)), campaign=campaign,
-                                   on=on)
+    # a scope given on the new map covers the old communes whose records its communes receive
+    scope_ids = set(scope.values_list("pk", flat=True))
+    scope_ids |= set(UnitMapping.objects.filter(new_unit_id__in=scope_ids, is_primary=True)
+                     .values_list("old_unit_id", flat=True))
+    _goals_only_where_scope_covers(report, scope=scope_ids, campaign=campaign, on=on)
     return report
 
 

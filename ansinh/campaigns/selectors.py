@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from ansinh.accounts.services import record_communes_in_scope, require_permission
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
 from ansinh.areas.services import MAP_CHANGE_DATE
+from ansinh.collection.selectors import org_on
 
 from .models import Campaign, Indicator
 from .progress import Series, campaign_latest, campaign_progress, percent_of
@@ -23,9 +24,11 @@ def campaigns_all() -> QuerySet[Campaign]:
 
 
 def campaign_map(campaign: Campaign) -> str:
-    """The map a campaign's dashboard rows are on: the new map (communes, no district) for a campaign
-    starting on or after 01/07/2025, the old map (districts) before."""
-    return MapVersion.NEW if campaign.starts_on >= MAP_CHANGE_DATE else MapVersion.OLD
+    """The map a campaign's dashboard rows are on: the new map (communes, no district) for a campaign of a
+    new-map province or starting on or after 01/07/2025, the old map (districts) before."""
+    if campaign.province.map == MapVersion.NEW or campaign.starts_on >= MAP_CHANGE_DATE:
+        return MapVersion.NEW
+    return MapVersion.OLD
 
 
 def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None, communes=None) -> dict:
@@ -60,7 +63,7 @@ def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None,
         districts = [g.obj for g in report.groups if g.id is not None]
     groups = {g.id: g for g in report.groups}
     targets = list(campaign.targets.all())
-    goal = {(t.indicator, t.area_id): t.goal for t in targets}
+    goal = {(t.indicator, t.area_id): t.goal for t in targets if t.period_start == t.period_end == day}
     province_ids = {campaign.province_id}
     if map_version == MapVersion.NEW and report.within.id is not None:
         province_ids.add(report.within.id)
@@ -87,11 +90,16 @@ def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None,
             "leaders": leaders, "leaders_vsi": leaders_vsi, "leaders_hi": leaders_hi,
             "leaders_vsi_pct": percent_of(leaders_vsi, leaders), "leaders_hi_pct": percent_of(leaders_hi, leaders),
         })
+    if new_map:  # the city's communes outside the old province have neither goal nor figure here
+        rows = [r for r in rows if r["goal_vsi"] is not None or r["goal_hi"] is not None
+                or r["launch_vsi"] or r["launch_hi"] or r["leaders"]]
     total_leaders = sum(r["leaders"] for r in rows)
     total_vsi = sum(r["leaders_vsi"] for r in rows)
     total_hi = sum(r["leaders_hi"] for r in rows)
     return {
         "campaign": campaign, "on": on, "rows": rows, "level": by, "map": map_version,
+        # the collection organisation as it was on the day shown (the successor after 01/07/2025)
+        "org": org_on(province_or_org=campaign.province, on=on),
         "goal_leaders_vsi": province_goal.get(Indicator.LEADERS_VSI),
         "goal_leaders_hi": province_goal.get(Indicator.LEADERS_HI),
         "total": {

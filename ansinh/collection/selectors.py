@@ -15,15 +15,52 @@ from django.db.models.functions import Coalesce
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_communes_in_scope, require_permission
-from ansinh.areas.models import Level
+from ansinh.areas.models import AdministrativeUnit, Level
 from ansinh.core.errors import OutOfScope
 
-from .models import Agent, Payment, Receipt
+from .models import Agent, CollectionOrg, OrgKind, Payment, Receipt
 
 SCHEME_VSI = "vsi"
 SCHEME_HI = "hi"
 SCHEME_LABELS = {SCHEME_VSI: "BHXH tự nguyện", SCHEME_HI: "BHYT hộ gia đình"}
 NO_AGENT_LABEL = "Cán bộ BHXH thu trực tiếp"
+
+
+def _in_force(org: CollectionOrg, on: datetime.date) -> bool:
+    return (org.valid_from is None or org.valid_from <= on) and (org.closed_on is None or org.closed_on >= on)
+
+
+def _successor_on(org: CollectionOrg, on: datetime.date) -> CollectionOrg:
+    """``org``, or the organisation that took over its work when it was closed before ``on`` (through
+    successive closures). Reads nothing for an organisation that is open on ``on``."""
+    for _ in range(20):  # a chain of successors is short; never loop on a (wrong) cycle
+        if org.closed_on is None or org.closed_on >= on or org.successor_id is None:
+            return org
+        org = org.successor
+    return org
+
+
+def org_on(*, province_or_org: AdministrativeUnit | CollectionOrg | None, on: datetime.date) -> CollectionOrg | None:
+    """The collection organisation as it was on ``on``, to name it on a receipt, a list or a header.
+
+    Given an organisation: itself, or its ``successor`` when it was closed before ``on`` (Bưu điện
+    tỉnh Hậu Giang, closed on 30/06/2025, names Bưu điện thành phố Cần Thơ after that day). Given a
+    province (either map) or None (every organisation): the one in force on ``on`` (``valid_from`` to
+    ``closed_on``; a post office before another kind, then the oldest) among the province's
+    organisations and those they succeeded — so a new-map province on a day before 01/07/2025 names the
+    old province's organisation; if none was in force, the province's first organisation followed to
+    its successor. None when there is no organisation.
+    """
+    if isinstance(province_or_org, CollectionOrg):
+        return _successor_on(province_or_org, on)
+    orgs = CollectionOrg.objects.all()
+    if province_or_org is not None:
+        orgs = orgs.filter(Q(province=province_or_org) | Q(successor__province=province_or_org))
+    orgs = sorted(orgs, key=lambda o: (o.kind != OrgKind.POST_OFFICE, o.pk))
+    for org in orgs:
+        if _in_force(org, on):
+            return org
+    return _successor_on(orgs[0], on) if orgs else None
 
 
 def receipt_get(*, user, pk: int) -> Receipt:

@@ -23,16 +23,19 @@ from ansinh.enrollment.services import (hi_coverage_activate, hi_enroll, hi_line
 from .errors import CANCELLED_QUOTE_MESSAGE, KEY_MESSAGE, AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible
 from .models import CollectionOrg, Payment, PaymentMethod, Receipt, ReceiptCounter
 from .receipts import format_receipt_number
+from .selectors import org_on
 
 
 REVERSAL_KEY_PREFIX = "reverse-"
 """Keys of reversals; refused for ordinary payments so a chosen key can never block a reversal."""
 
 
-def _org_for(user_role) -> CollectionOrg:
+def _org_for(user_role, *, on: datetime.date) -> CollectionOrg:
+    """The organisation a receipt of ``on`` is issued in the name of: the agent's, or its successor when it
+    was closed before ``on`` (no query while it is open); for an officer the organisation in force then."""
     if user_role.role == Role.COLLECTION_AGENT:
-        return user_role.agent.org
-    return CollectionOrg.objects.order_by("pk").first()
+        return org_on(province_or_org=user_role.agent.org, on=on)
+    return org_on(province_or_org=None, on=on)
 
 
 def _check_input(*, amount, method: str, idempotency_key: str) -> None:
@@ -131,7 +134,7 @@ def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enroll
         items = [{"label": f"BHXH tự nguyện {locked.months} tháng từ {locked.from_month:%m/%Y}",
                   "amount": locked.payable}]
     # An agent issues from their own series (their receipt book); an officer from the organisation's.
-    receipt = _receipt_issue(payment=payment, org=_org_for(user_role), agent=agent,
+    receipt = _receipt_issue(payment=payment, org=_org_for(user_role, on=paid_on), agent=agent,
                              series=agent.code if by_agent else "", payer=payer, items=items)
     return payment, receipt
 

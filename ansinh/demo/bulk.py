@@ -34,12 +34,26 @@ def _adapter(field: models.Field) -> Callable | None:
 
         return adapt_json
     if isinstance(field, models.DateTimeField):
-        return ops.adapt_datetimefield_value
+        return _memoised(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
-        return ops.adapt_datefield_value
+        return _memoised(ops.adapt_datefield_value)
     if isinstance(field, models.DecimalField):
         return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
     return None
+
+
+def _memoised(adapt: Callable) -> Callable:
+    """``adapt`` remembering each value's result for one insert: the demo's dates and times repeat a lot
+    (a few hundred payment days and record times for hundreds of thousands of rows)."""
+    seen: dict = {}
+
+    def adapt_once(value):
+        hit = seen.get(value)
+        if hit is None:
+            hit = seen[value] = adapt(value)
+        return hit
+
+    return adapt_once
 
 
 def next_id(model: type[models.Model]) -> int:

@@ -50,6 +50,8 @@ class VsiRec:
     referred_by: int
     agent: int
     method: str
+    commune_id: int = 0  # the commune the record was made under when not the household's (story.py)
+    next_on: datetime.date | None = None  # the next period's first month when the plan stopped at year end
 
 
 @dataclass(slots=True)
@@ -76,6 +78,8 @@ class HiRec:
     agent: int
     method: str
     lines: list[HiLine] = field(default_factory=list)
+    commune_id: int = 0  # the commune the record was made under when not the household's (story.py)
+    next_on: datetime.date | None = None  # the renewal day due when the plan stopped at year end
 
     @property
     def total(self) -> int:
@@ -265,7 +269,10 @@ def _vsi_periods(rng, *, persons, households, starts, pricer: Pricer, referrer) 
             if result["state_support"] > 0:
                 supported += months
             from_month = add_months(from_month, months)
-            if from_month > YEAR_END or rng.random() > renew_chance:
+            if from_month > YEAR_END:
+                records[-1].next_on = from_month  # continued after 2024 (story.py)
+                break
+            if rng.random() > renew_chance:
                 break
             paid_on = from_month.replace(day=rng.randint(1, 25))
     return records
@@ -301,7 +308,10 @@ def _hi_periods(rng, *, persons, households, units, starts, pricer: Pricer, hi_l
             records.append(record)
             previous_end = validity.valid_to
             renew_on = previous_end - datetime.timedelta(days=rng.randint(0, 20))
-            if renew_on > YEAR_END or renew_on <= paid_on or rng.random() > 0.8:
+            if renew_on > YEAR_END:
+                record.next_on = renew_on  # continued after 2024 (story.py)
+                break
+            if renew_on <= paid_on or rng.random() > 0.8:
                 break
             paid_on = renew_on
     return records

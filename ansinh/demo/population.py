@@ -67,6 +67,7 @@ class PersonRec:
     branch: int = -1  # index of the branch the person is a member of, -1 if not a member
     group: int = -1  # index of the savings-and-loan group, -1 if none
     leads: int = -1  # index of the unit the person leads, -1 if not a leader
+    made_on: datetime.date | None = None  # registered after the 2024 census (story.py); None: before
 
 
 @dataclass(slots=True)
@@ -80,6 +81,8 @@ class HouseholdRec:
     branch: int
     members: list[int] = field(default_factory=list)
     agent: int = -1
+    made_on: datetime.date | None = None  # registered after the 2024 census (story.py); None: before
+    commune_id: int = 0  # a new-map commune it was registered under (story.py); 0: ``commune``'s own
 
     @property
     def head(self) -> int:

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_permission
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
-from ansinh.collection.models import Agent, CollectionOrg, Payment, Receipt
-from ansinh.collection.selectors import SCHEME_HI, SCHEME_VSI, agent_in_scope_get, payments_in_scope
+from ansinh.collection.models import Agent, Payment, Receipt
+from ansinh.collection.selectors import SCHEME_HI, SCHEME_VSI, agent_in_scope_get, org_on, payments_in_scope
 from ansinh.core.errors import AnSinhError
 from ansinh.enrollment.models import HiParticipation, PaymentMode
 from ansinh.enrollment.renewals import record_communes_of
@@ -250,14 +251,16 @@ def list_receipts_total(*, user, scheme: str, filters: ListFilter) -> dict:
 def list_heading(*, user, filters: ListFilter) -> dict:
     """Title-block facts of a list: ``{"org_name", "org_code", "period", "area_name", "agent_label"}``.
 
-    The organisation is the agent's (filter or the signed-in agent), else the province's first
-    collection organisation."""
+    The organisation is the agent's (filter or the signed-in agent), else the collection organisation in
+    force, named as it was on the list's date (its last day, else its first, else today): a list of 2024
+    names Bưu điện tỉnh Hậu Giang, a list dated after 01/07/2025 its successor (``collection.selectors.org_on``)."""
     agent = filters.agent
     if agent is None and user is not OPERATOR:
         user_role = require_permission(user, "collection.view_payment")
         if user_role.role == Role.COLLECTION_AGENT:
             agent = user_role.agent
-    org = agent.org if agent is not None else CollectionOrg.objects.order_by("pk").first()
+    on = filters.date_to or filters.date_from or timezone.localdate()
+    org = org_on(province_or_org=agent.org if agent is not None else None, on=on)
     if filters.date_from and filters.date_to:
         period = f"Từ ngày {filters.date_from:%d/%m/%Y} đến ngày {filters.date_to:%d/%m/%Y}"
     elif filters.date_from:

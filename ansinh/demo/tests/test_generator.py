@@ -12,22 +12,23 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Max, Q, Sum
 
 from ansinh.accounts.models import UserRole
-from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
+from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, SiOffice, UnitMapping
 from ansinh.areas.services import areas_load
 from ansinh.campaigns.models import Campaign, Target
-from ansinh.collection.models import Payment, Receipt, ReceiptCounter
+from ansinh.collection.models import Agent, CollectionOrg, HouseholdAssignment, Payment, Receipt, ReceiptCounter
 from ansinh.collection.receipts import format_receipt_number
 from ansinh.core.words import amount_in_words
 from ansinh.demo import names
 from ansinh.demo.allocation import CommuneSlot, allocate, plan_units
-from ansinh.demo.generator import CAMPAIGN_CODE, demo_communes, demo_digest, demo_generate, demo_run
+from ansinh.demo.generator import (CAMPAIGN_CODE, DEMO_PASSWORD, demo_communes, demo_digest, demo_generate,
+                                   demo_run)
 from ansinh.demo.pricing import Pricer
 from ansinh.enrollment.models import HiMemberCoverage, HiParticipation, VsiParticipation
 from ansinh.enrollment.selectors import hi_eligible_members
-from ansinh.registry.models import AssociationUnit, Household, HouseholdMember, Membership, Person
+from ansinh.registry.models import AssociationUnit, Household, HouseholdMember, Leadership, Membership, Person
 from ansinh.rules.hi_card import hi_card_validity
 
 SCALE = 0.03
@@ -91,7 +92,7 @@ def test_summary_has_the_keys_and_the_whole_map(demo):
     assert demo["vsi_participants"] == VsiParticipation.objects.values("person").distinct().count() > 0
     assert demo["hi_participants"] == HiMemberCoverage.objects.values("person").distinct().count() > 0
     assert {u["role"] for u in demo["users"]} == {"si_officer", "association_officer", "group_leader",
-                                                  "collection_agent"}
+                                                  "collection_agent", "province_admin"}
     json.dumps(demo, ensure_ascii=False)
 
 
@@ -100,7 +101,11 @@ def test_every_household_has_exactly_one_head_and_a_district_agent(demo):
     heads = Counter(HouseholdMember.objects.filter(relationship="head").values_list("household_id", flat=True))
     assert set(heads) == set(Household.objects.values_list("pk", flat=True))
     assert set(heads.values()) == {1}
-    assert not Household.objects.exclude(agent__area=F("commune__parent")).exists()
+    # Registered before the map change: an agent of their district; after: an agent whose catchment has it.
+    old = Household.objects.filter(commune__map=MapVersion.OLD)
+    assert not old.exclude(agent__area=F("commune__parent")).exists()
+    new = Household.objects.filter(commune__map=MapVersion.NEW)
+    assert new.exists() and not new.exclude(agent__catchments__commune=F("commune")).exists()
     sizes = Counter(HouseholdMember.objects.values("household").annotate(n=Count("pk")).values_list("n", flat=True))
     assert min(sizes) >= 1 and max(sizes) <= 7
 
@@ -191,8 +196,16 @@ def test_demo_users_have_their_roles_and_scopes(demo):
     assert leader.association_unit.name.startswith("Chi hội ấp")
     assert f"{leader.user.last_name} {leader.user.first_name}" == person.full_name
     agent = roles["thu_vien"].agent
-    assert agent.households.exists() and not agent.households.exclude(commune__parent=agent.area).exists()
+    old_map = agent.households.filter(commune__map=MapVersion.OLD)
+    assert old_map.exists() and not old_map.exclude(commune__parent=agent.area).exists()
     assert roles["admin"].user.is_superuser and roles["admin"].role == "si_officer"
+    admin = roles["quan_tri"]
+    assert (admin.role, admin.area.map, admin.area.level, admin.area.code) == ("province_admin", "new", "province", "92")
+    office = roles["bhxh_coso"]
+    assert (office.role, office.area, office.si_office.code) == ("si_officer", None, "BHXH92-VT")
+    commune = roles["bhxh_xa"]
+    assert (commune.role, commune.area.map, commune.area.level) == ("si_officer", "new", "commune")
+    assert all(u.user.check_password(DEMO_PASSWORD) for u in roles.values())
     assert {u["username"] for u in demo["users"]} == set(roles)
 
 
@@ -235,8 +248,9 @@ def test_targets_are_the_seed_targets(demo):
 @pytest.mark.django_db
 def test_leaders_partly_meet_the_year_end_goals(demo):
     leaders = set(Membership.objects.filter(role="leader").values_list("person_id", flat=True))
-    vsi = leaders & set(VsiParticipation.objects.values_list("person_id", flat=True))
-    hi = leaders & set(HiMemberCoverage.objects.values_list("person_id", flat=True))
+    vsi = leaders & set(VsiParticipation.objects.filter(priced_on__year=2024).values_list("person_id", flat=True))
+    hi = leaders & set(HiMemberCoverage.objects.filter(participation__priced_on__year=2024)
+                       .values_list("person_id", flat=True))
     assert 0.25 <= len(vsi) / len(leaders) < 0.5
     assert 0.65 <= len(hi) / len(leaders) < 1
     referred = VsiParticipation.objects.filter(referred_by__isnull=False)
@@ -252,3 +266,116 @@ def test_same_seed_gives_the_same_data_and_rerunning_replaces_the_demo(demo):
     assert {k: summary[k] for k in SUMMARY_KEYS - {"seconds"}} == {k: demo[k] for k in SUMMARY_KEYS - {"seconds"}}
     demo_run(seed=12, scale=SCALE)
     assert demo_digest() != first
+
+
+# ---------------------------------------------------------------------------------------------
+# The story to "today" (03/12/2026): the map change, the successor organisation, 2025 and 2026
+# ---------------------------------------------------------------------------------------------
+
+TODAY = datetime.date(2026, 12, 3)
+MAP_CHANGE = datetime.date(2025, 7, 1)
+
+
+@pytest.mark.django_db
+def test_the_post_office_closes_on_30_06_2025_and_its_successor_issues_the_later_receipts(demo):
+    old = CollectionOrg.objects.get(code="BD93")
+    new = CollectionOrg.objects.get(code="BD92")
+    assert (old.name, old.closed_on, old.successor) == ("Bưu điện tỉnh Hậu Giang", datetime.date(2025, 6, 30), new)
+    assert (new.name, new.valid_from, new.closed_on) == ("Bưu điện thành phố Cần Thơ", MAP_CHANGE, None)
+    assert (new.province.map, new.province.code) == ("new", "92")
+    assert Receipt.objects.filter(issued_on__gt=old.closed_on).exists()
+    assert set(Receipt.objects.filter(issued_on__gt=old.closed_on).values_list("org__code", flat=True)) == {"BD92"}
+    assert set(Receipt.objects.filter(issued_on__lte=old.closed_on).values_list("org__code", flat=True)) == {"BD93"}
+    assert not Receipt.objects.exclude(number__startswith=F("org__code")).exists()
+    assert Agent.objects.filter(org=old).count() == demo["agents"]  # the agents carry on
+    assert old.history.filter(closed_on=datetime.date(2025, 6, 30)).exists()  # the closing is in the history
+
+
+@pytest.mark.django_db
+def test_campaigns_2024_2025_2026_with_their_targets(demo):
+    campaigns = {c.code: c for c in Campaign.objects.select_related("province")}
+    assert set(campaigns) == {"HG-2024-05", "CT-2025", "CT-2026"}
+    assert (campaigns["HG-2024-05"].province.map, campaigns["HG-2024-05"].province.code) == ("old", "93")
+    successors = set(UnitMapping.objects.filter(old_unit__province__code="93", old_unit__province__map="old",
+                                                is_primary=True).values_list("new_unit_id", flat=True))
+    for code, year in (("CT-2025", 2025), ("CT-2026", 2026)):
+        c = campaigns[code]
+        assert (c.province.map, c.province.code) == ("new", "92")
+        assert c.launch_day.year == year and 3 <= c.launch_day.month <= 5 and c.ends_on == datetime.date(year, 12, 31)
+        communes = Target.objects.filter(campaign=c, area__level=Level.COMMUNE)
+        assert set(communes.values_list("area__map", flat=True)) == {"new"}
+        assert set(communes.filter(indicator="vsi_new").values_list("area_id", flat=True)) == successors
+        assert {(t.indicator, t.goal_kind) for t in Target.objects.filter(campaign=c, area=c.province)} == {
+            ("leaders_vsi", "percent"), ("leaders_hi", "percent"), ("members_covered", "percent")}
+    assert demo["campaigns"] == ["HG-2024-05", "CT-2025", "CT-2026"]
+
+
+@pytest.mark.django_db
+def test_today_there_are_valid_cards_cards_expiring_before_the_new_year_and_lapses(demo):
+    valid = HiMemberCoverage.objects.filter(valid_from__lte=TODAY, valid_to__gte=TODAY)
+    assert valid.exists()
+    assert valid.filter(valid_to__lt=datetime.date(2027, 1, 1)).exists()
+    last_card = dict(HiMemberCoverage.objects.values_list("person_id").annotate(end=Max("valid_to")))
+    assert any(datetime.date(2025, 1, 1) <= end < TODAY for end in last_card.values())  # lapsed
+    assert demo["hi_cards_valid_today"] == valid.values("person_id").distinct().count()
+    assert not Payment.objects.filter(paid_on__gte=TODAY).exists()
+    for year in (2025, 2026):  # renewals and new participants every year, in both programs
+        assert VsiParticipation.objects.filter(priced_on__year=year, person__vsi_participations__priced_on__year=year - 1).exists()
+        assert HiParticipation.objects.filter(priced_on__year=year).exists()
+
+
+@pytest.mark.django_db
+def test_records_keep_the_commune_they_were_made_under(demo):
+    before, after = Q(priced_on__lt=MAP_CHANGE), Q(priced_on__gte=MAP_CHANGE)
+    for model in (VsiParticipation, HiParticipation):
+        assert model.objects.filter(after).exists()
+        assert set(model.objects.filter(after).values_list("commune__map", flat=True)) == {"new"}
+        assert set(model.objects.filter(before).values_list("commune__map", flat=True)) == {"old"}
+    new_people = Person.objects.filter(created_at__date__gte=MAP_CHANGE)
+    assert new_people.exists() and set(new_people.values_list("commune__map", flat=True)) == {"new"}
+    assert set(Person.objects.filter(created_at__date__lt=MAP_CHANGE).values_list("commune__map", flat=True)) == {"old"}
+    # households registered after the change are on new communes; those before keep their old commune
+    new_households = Household.objects.filter(commune__map=MapVersion.NEW)
+    assert new_households.count() == demo["new_households"] > 0
+    assert not new_households.exclude(members__person__created_at__date__gte=MAP_CHANGE).exists()
+    # a renewal after the change is made under the primary successor of the household's old commune
+    primary = dict(UnitMapping.objects.filter(is_primary=True).values_list("old_unit_id", "new_unit_id"))
+    renewals = HiParticipation.objects.filter(after, household__commune__map=MapVersion.OLD)
+    assert renewals.exists()
+    assert all(primary[h] == c for h, c in renewals.values_list("household__commune_id", "commune_id"))
+
+
+@pytest.mark.django_db
+def test_the_new_map_structure_catchments_offices_leaderships_assignments(demo):
+    primary = dict(UnitMapping.objects.filter(is_primary=True).values_list("old_unit_id", "new_unit_id"))
+    for agent in Agent.objects.prefetch_related("catchments"):
+        catchment = {c.commune_id for c in agent.catchments.all()}
+        assert catchment and set(AdministrativeUnit.objects.filter(pk__in=catchment).values_list("map", flat=True)) == {"new"}
+        served = {primary.get(c, c) for c in agent.households.values_list("commune_id", flat=True)}
+        assert served <= catchment
+    offices = list(SiOffice.objects.prefetch_related("communes"))
+    assert [o.code for o in offices] == ["BHXH92-PH", "BHXH92-VT"]
+    covered = [set(o.communes.values_list("pk", flat=True)) for o in offices]
+    assert not covered[0] & covered[1] and covered[0] | covered[1] == set(
+        UnitMapping.objects.filter(old_unit__province__code="93", old_unit__province__map="old", is_primary=True)
+        .values_list("new_unit_id", flat=True))
+    # one open leadership per unit: today's leader, since before the 2024 launch day
+    leaders = dict(Membership.objects.filter(role="leader").values_list("unit_id", "person_id"))
+    open_periods = list(Leadership.objects.filter(ends_on__isnull=True).values_list("unit_id", "person_id", "starts_on"))
+    assert {(u, p) for u, p, _ in open_periods} == set(leaders.items())
+    assert Leadership.objects.count() == len(open_periods) == AssociationUnit.objects.count()
+    assert max(s for _, _, s in open_periods) <= datetime.date(2024, 5, 20)
+    # the assignment log agrees with each household's agent
+    assignments = dict(HouseholdAssignment.objects.values_list("household_id", "agent_id"))
+    assert assignments == dict(Household.objects.values_list("pk", "agent_id"))
+
+
+@pytest.mark.django_db
+def test_2024_is_told_as_before(demo):
+    """The 2024 campaign is the seed's, on the old map: nothing of the story is dated in 2024."""
+    assert demo["leaders_vsi_pct"] < 50 and demo["leaders_hi_pct"] < 100
+    assert not Receipt.objects.filter(issued_on__year=2024).exclude(org__code="BD93").exists()
+    assert set(VsiParticipation.objects.filter(priced_on__year=2024).values_list("commune__map", flat=True)) == {"old"}
+    assert Payment.objects.filter(paid_on__year=2024).count() == (
+        VsiParticipation.objects.filter(priced_on__year=2024).count()
+        + HiParticipation.objects.filter(priced_on__year=2024).count())

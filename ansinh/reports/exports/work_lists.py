@@ -13,7 +13,7 @@ from typing import BinaryIO
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import role_of, scope_label
 from ansinh.collection.models import CollectionOrg
-from ansinh.collection.selectors import collection_book, collection_book_entries, collection_reconciliation
+from ansinh.collection.selectors import collection_book, collection_book_entries, collection_reconciliation, org_on
 from ansinh.core.masking import mask_citizen_id, mask_phone
 from ansinh.enrollment.renewals import LIST_TITLES, renewal_list
 from ansinh.reports.selectors import OPERATOR
@@ -84,15 +84,16 @@ RECONCILIATION_COLUMNS = (
 )
 
 
-def heading_name(user) -> str:
-    """The name on the first line of a working list: the agent's organisation, the officer's agency and
-    area, the leader's unit; from the command line the province's collection organisation."""
+def heading_name(user, *, on: datetime.date) -> str:
+    """The name on the first line of a working list dated ``on``: the agent's organisation as it was that
+    day (its successor after it closed, ``collection.selectors.org_on``), the officer's agency and area
+    (or BHXH cơ sở office), the leader's unit; from the command line the collection organisation in force."""
     if user is OPERATOR:
-        org = CollectionOrg.objects.order_by("pk").first()
+        org = org_on(province_or_org=None, on=on)
         return org.name if org else ""
     user_role = role_of(user)
     if user_role.role == Role.COLLECTION_AGENT:
-        return user_role.agent.org.name
+        return org_on(province_or_org=user_role.agent.org, on=on).name
     if user_role.role in (Role.SI_OFFICER, Role.PROVINCE_ADMIN):
         return f"Bảo hiểm xã hội — {scope_label(user_role)}"
     if user_role.role == Role.ASSOCIATION_OFFICER:
@@ -136,7 +137,7 @@ def renewals_export(*, user, which: str, on: datetime.date, days: int, out: str 
 
     window = (f"kết thúc trong vòng {days} ngày trước" if days else "kết thúc trước ngày này") if lapsed \
         else f"trong {days} ngày tới"
-    title = [("bold", heading_name(user).upper()), ("title", LIST_TITLES[which].upper()),
+    title = [("bold", heading_name(user, on=on).upper()), ("title", LIST_TITLES[which].upper()),
              ("bold", f"Tính đến ngày {on:%d/%m/%Y}, {window}")]
     if area is not None:
         title.append(("", f"Địa bàn: {area.name}"))
@@ -153,7 +154,7 @@ def book_export(*, user, date_from: datetime.date, date_to: datetime.date, out: 
     """Write the collection book (one row per agent per day) or, with ``detail``, every payment and
     reversal behind it. Returns ``{"list", "rows", "file", "totals"}`` (VND).
     Raises PermissionDenied, OutOfScope."""
-    title = [("bold", heading_name(user).upper()),
+    title = [("bold", heading_name(user, on=date_to).upper()),
              ("title", "SỔ THU TIỀN CỦA NHÂN VIÊN THU" + (" — CHI TIẾT" if detail else "")),
              ("bold", _period(date_from, date_to))]
     if agent is not None:
@@ -181,7 +182,7 @@ def reconciliation_export(*, user, date_from: datetime.date, date_to: datetime.d
     data = collection_reconciliation(user=user, date_from=date_from, date_to=date_to, agent=agent)
     rows = ({**r, "agent": _agent_label(r["agent_code"], r["agent_name"]),
              "status": "Khớp" if r["ok"] else "Có chênh lệch"} for r in data["rows"])
-    title = [("bold", heading_name(user).upper()), ("title", "ĐỐI CHIẾU TIỀN THU, BIÊN LAI VÀ HỒ SƠ THEO NHÂN VIÊN THU"),
+    title = [("bold", heading_name(user, on=date_to).upper()), ("title", "ĐỐI CHIẾU TIỀN THU, BIÊN LAI VÀ HỒ SƠ THEO NHÂN VIÊN THU"),
              ("bold", _period(date_from, date_to)), ("italic", "Đơn vị tính: đồng")]
     result = write_list(out=out, sheet="Đối chiếu", title_lines=title, columns=RECONCILIATION_COLUMNS, rows=rows)
     return {"list": "reconciliation", "rows": result.rows, "file": _file(out), "totals": result.totals,

@@ -1,4 +1,5 @@
-"""ansinh demo: load the demo province (Hậu Giang, May 2024) into the database, then serve it.
+"""ansinh demo: load the demo province (Hậu Giang from May 2024, Cần Thơ city from 01/07/2025, up to
+03/12/2026) into the database, then serve it.
 
 Example: ansinh demo --seed 2024 --no-serve
 """
@@ -15,7 +16,8 @@ from ansinh.demo.generator import DEFAULT_SEED, DemoRefused, demo_run
 
 class Command(BaseCommand):
     help = (
-        "Tạo tỉnh mẫu Hậu Giang (5/2024) với dữ liệu sinh ngẫu nhiên theo seed, rồi chạy ứng dụng web. "
+        "Tạo tỉnh mẫu Hậu Giang (chiến dịch 5/2024), sáp nhập vào thành phố Cần Thơ từ 01/07/2025, chiến dịch "
+        "2025 và 2026 đến ngày 03/12/2026, với dữ liệu sinh ngẫu nhiên theo seed, rồi chạy ứng dụng web. "
         "Chạy lại sẽ xóa dữ liệu mẫu cũ và tạo lại đúng như cũ. Dòng cuối là một đối tượng JSON tóm tắt. "
         "Ví dụ: ansinh demo --seed 2024 --no-serve"
     )
