@@ -90,7 +90,7 @@ def campaign_dashboard(*, campaign: Campaign, on: datetime.date, districts=None,
             "leaders": leaders, "leaders_vsi": leaders_vsi, "leaders_hi": leaders_hi,
             "leaders_vsi_pct": percent_of(leaders_vsi, leaders), "leaders_hi_pct": percent_of(leaders_hi, leaders),
         })
-    if new_map:  # the city's communes outside the old province have neither goal nor figure here
+    if map_version == MapVersion.NEW:  # the city's communes outside the old province have neither goal nor figure here
         rows = [r for r in rows if r["goal_vsi"] is not None or r["goal_hi"] is not None
                 or r["launch_vsi"] or r["launch_hi"] or r["leaders"]]
     total_leaders = sum(r["leaders"] for r in rows)
