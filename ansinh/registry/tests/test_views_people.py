@@ -1,0 +1,167 @@
+"""The registry edit pages: each service once through its page, errors on the field they name, and the
+"Lịch sử" tab with scope rules on personal data."""
+
+import datetime
+
+import pytest
+
+from ansinh.enrollment.services import hi_enroll
+from ansinh.registry.models import Household, HouseholdMember, Person, Relationship
+from ansinh.testing.province import PASSWORD
+
+
+@pytest.fixture
+def p(small_province):
+    return small_province
+
+
+def login(client, username):
+    client.login(username=username, password=PASSWORD)
+    return client
+
+
+def person(name) -> Person:
+    return Person.objects.get(full_name=name)
+
+
+def field_errors(response, name) -> list[str]:
+    return list(response.context["form"].errors.get(name, []))
+
+
+def test_the_household_page_shows_the_actions_and_links_members_to_their_page(p, client):
+    body = login(client, "bhxh_tinh").get(f"/ho/{p.household.pk}/").content.decode()
+    for text in ("Thêm người", "Đổi chủ hộ", "Đổi diện hộ", "Lịch sử", f'href="/nguoi/{person("Trần Thị Bình").pk}/"'):
+        assert text in body
+    agent_body = login(client, "thu_1").get(f"/ho/{p.household.pk}/").content.decode()
+    assert "Thêm người" in agent_body and "Đổi diện hộ" not in agent_body
+
+
+def test_an_agent_adds_a_person_through_the_page_and_is_told_what_it_does_to_money(p, client):
+    hi_enroll(user=p.users["thu_1"], household=p.household, months=12, on=datetime.date(2024, 7, 1))
+    response = login(client, "thu_1").post(f"/ho/{p.household.pk}/them-nguoi/", {
+        "full_name": "Nguyễn Thị Em", "date_of_birth": "01/11/2026", "sex": "female", "relationship": "grandchild",
+        "hamlet": "", "citizen_id": "", "si_number": "", "phone": "", "other_coverage": ""}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/ho/{p.household.pk}/"
+    body = response.content.decode()
+    assert "Đã lưu. Đã hủy 1 báo giá chờ thu không còn đúng" in body
+    assert HouseholdMember.objects.get(person__full_name="Nguyễn Thị Em").household == p.household
+
+
+def test_a_citizen_id_of_another_person_is_shown_on_its_field(p, client):
+    response = login(client, "bhxh_tinh").post(f"/ho/{p.household.pk}/them-nguoi/", {
+        "full_name": "Lê Văn Giả", "date_of_birth": "01/01/1990", "sex": "male", "relationship": "other",
+        "citizen_id": "093065000004"})
+    assert response.status_code == 422
+    assert field_errors(response, "citizen_id") == [
+        "Số CCCD: đã thuộc về một người khác trong sổ: P*** V** D*** (hộ HG-0002)."]
+    assert not Person.objects.filter(full_name="Lê Văn Giả").exists()
+
+
+def test_an_officer_creates_a_household_with_its_head(p, client):
+    response = login(client, "bhxh_huyen").post("/ho/moi/", {
+        "code": "HG-0200", "commune": p.commune.pk, "hamlet": "Ấp 3", "address": "", "full_name": "Võ Văn Tám",
+        "date_of_birth": "05/05/1980", "sex": "male"})
+    household = Household.objects.get(code="HG-0200")
+    assert response.status_code == 302 and response.url == f"/ho/{household.pk}/"
+    assert household.members.get().relationship == Relationship.HEAD
+
+
+def test_a_household_in_a_commune_outside_the_scope_cannot_be_chosen(p, client):
+    response = login(client, "bhxh_huyen").post("/ho/moi/", {
+        "code": "HG-0201", "commune": p.other_commune.pk, "full_name": "Võ Văn Tám", "date_of_birth": "05/05/1980",
+        "sex": "male"})
+    assert field_errors(response, "commune") == ["Xã/phường: nằm ngoài địa bàn bạn phụ trách."]
+
+
+def test_the_head_dies_without_a_new_head_through_the_page(p, client):
+    head = person("Nguyễn Văn An")
+    response = login(client, "bhxh_tinh").post(f"/nguoi/{head.pk}/da-mat/", {"on": "01/03/2026", "new_head": ""})
+    assert response.status_code == 422
+    assert field_errors(response, "new_head") == [
+        "Chủ hộ mới: người này đang là chủ hộ; phải chọn chủ hộ mới trong cùng thao tác."]
+    wife = person("Trần Thị Bình")
+    response = client.post(f"/nguoi/{head.pk}/da-mat/", {"on": "01/03/2026", "new_head": wife.pk})
+    assert response.status_code == 302
+    assert p.household.members.get(relationship="head").person == wife
+
+
+def test_a_death_before_birth_is_shown_on_the_date(p, client):
+    son = person("Nguyễn Văn Cường")
+    response = login(client, "bhxh_tinh").post(f"/nguoi/{son.pk}/da-mat/", {"on": "31/12/1999"})
+    assert field_errors(response, "on") == ["Ngày mất: không được trước ngày sinh."]
+
+
+def test_a_move_into_the_same_household_through_the_page(p, client):
+    son = person("Nguyễn Văn Cường")
+    response = login(client, "bhxh_tinh").post(f"/nguoi/{son.pk}/chuyen-ho/", {
+        "to_household": "hg-0001", "on": "01/01/2026", "relationship": "child"})
+    assert field_errors(response, "to_household") == ["Hộ chuyển đến: người này đã ở trong hộ này."]
+    response = client.post(f"/nguoi/{son.pk}/chuyen-ho/", {
+        "to_household": "HG-0002", "on": "01/01/2026", "relationship": "child"})
+    assert response.status_code == 302
+    assert HouseholdMember.objects.get(person=son).household == p.other_household
+
+
+def test_a_move_out_through_the_page(p, client):
+    son = person("Nguyễn Văn Cường")
+    response = login(client, "thu_1").post(f"/nguoi/{son.pk}/chuyen-di/", {"on": "01/02/2026"})
+    assert response.status_code == 302
+    son.refresh_from_db()
+    assert son.moved_out_on == datetime.date(2026, 2, 1)
+
+
+def test_a_poverty_status_without_its_decision_through_the_page(p, client):
+    url = f"/ho/{p.household.pk}/dien-ho/"
+    response = login(client, "bhxh_tinh").post(url, {"status": "near_poor", "from_date": "01/01/2026",
+                                                     "decision_number": "", "decision_date": "20/12/2025"})
+    assert field_errors(response, "decision_number") == [
+        "Số quyết định: đổi diện hộ nghèo/cận nghèo phải ghi số và ngày của quyết định."]
+    response = client.post(url, {"status": "near_poor", "from_date": "01/01/2026", "decision_number": "12/QĐ-UBND",
+                                 "decision_date": "20/12/2025"})
+    assert response.status_code == 302
+    assert Household.objects.get(pk=p.household.pk).poverty_status == "near_poor"
+    assert login(client, "thu_1").get(url).status_code == 403
+
+
+def test_the_head_changes_through_the_page(p, client):
+    wife = person("Trần Thị Bình")
+    response = login(client, "bhxh_tinh").post(f"/ho/{p.household.pk}/chu-ho/", {
+        "new_head": wife.pk, "old_head_relationship": "spouse"})
+    assert response.status_code == 302
+    assert p.household.members.get(relationship="head").person == wife
+
+
+def test_an_identity_edit_without_a_reason_is_refused_then_shown_in_the_history(p, client):
+    wife = person("Trần Thị Bình")
+    data = {"full_name": "Trần Thị Bính", "date_of_birth": "01/08/1972", "sex": "female",
+            "citizen_id": "093172000002", "reason": ""}
+    response = login(client, "bhxh_tinh").post(f"/nguoi/{wife.pk}/sua/", data)
+    assert field_errors(response, "reason") == [
+        "Lý do sửa: sửa họ tên, ngày sinh, giới tính, số CCCD hoặc mã số BHXH phải ghi lý do."]
+    response = client.post(f"/nguoi/{wife.pk}/sua/", {**data, "reason": "Theo CCCD"})
+    assert response.status_code == 302
+    body = client.get(f"/nguoi/{wife.pk}/?tab=lich-su").content.decode()
+    assert "Họ tên: Trần Thị Bình → Trần Thị Bính" in body
+    assert "Theo CCCD" in body and "bhxh_tinh" in body
+
+
+def test_the_history_masks_personal_data_for_agents_and_is_closed_to_leaders(p, client):
+    wife = person("Trần Thị Bình")
+    login(client, "bhxh_tinh").post(f"/nguoi/{wife.pk}/sua/", {
+        "full_name": "Trần Thị Bình", "date_of_birth": "01/08/1972", "sex": "female", "citizen_id": "093172000022",
+        "reason": "Sai số"})
+    officer_body = client.get(f"/nguoi/{wife.pk}/?tab=lich-su").content.decode()
+    assert "Số CCCD: 093172000002 → 093172000022" in officer_body
+    agent_body = login(client, "thu_1").get(f"/nguoi/{wife.pk}/?tab=lich-su").content.decode()
+    assert "Số CCCD: ********0002 → ********0022" in agent_body and "093172000022" not in agent_body
+    assert login(client, "chi_hoi").get(f"/ho/{p.household.pk}/lich-su/").status_code == 403
+
+
+def test_the_household_history_shows_a_member_who_moved_away(p, client):
+    son = person("Nguyễn Văn Cường")
+    login(client, "bhxh_tinh").post(f"/nguoi/{son.pk}/chuyen-ho/", {
+        "to_household": "HG-0002", "on": "01/01/2026", "relationship": "child"})
+    body = client.get(f"/ho/{p.household.pk}/lich-su/").content.decode()
+    assert "Thành viên: Nguyễn Văn Cường" in body
+    assert "Hộ: HG-0001 → HG-0002" in body
+    assert "Chuyển từ hộ HG-0001 sang hộ HG-0002 từ 01/01/2026" in body
