@@ -165,3 +165,46 @@ def test_the_household_history_shows_a_member_who_moved_away(p, client):
     assert "Thành viên: Nguyễn Văn Cường" in body
     assert "Hộ: HG-0001 → HG-0002" in body
     assert "Chuyển từ hộ HG-0001 sang hộ HG-0002 từ 01/01/2026" in body
+
+
+# --- người vận động (referred_by) at enrolment --------------------------------------------------------
+
+def test_the_payment_form_offers_leaders_and_members_defaulting_to_the_branch_leader(p, client):
+    head = person("Nguyễn Văn An")  # leader of branch CH-0001; his wife is a member
+    form = login(client, "thu_1").get(f"/ho/{p.household.pk}/").context["hi_form"]
+    assert form.initial["referred_by"] == head.pk
+    assert [label for _, label in form.fields["referred_by"].choices] == [
+        "— Không có —", "Nguyễn Văn An", "Trần Thị Bình"]
+
+
+def test_an_hi_payment_records_who_persuaded_the_household(p, client, settings):
+    from ansinh.collection.tests.test_views import HI_2024, HI_DUE
+    from ansinh.enrollment.models import HiParticipation
+
+    settings.ANSINH_MAX_BACKDATE_DAYS = None
+    wife = person("Trần Thị Bình")
+    response = login(client, "thu_1").post(f"/ho/{p.household.pk}/thu-bhyt/", {
+        "months": "12", "amount": str(HI_DUE), "method": "cash", "paid_on": HI_2024["request"]["on"],
+        "idempotency_key": "k-ref", "referred_by": wife.pk})
+    assert response.status_code == 302
+    assert HiParticipation.objects.get().referred_by == wife
+
+
+def test_a_referrer_outside_the_list_is_refused_on_its_field(p, client):
+    other = p.other_household.members.get().person
+    response = login(client, "thu_1").post(f"/ho/{p.household.pk}/thu-bhyt/", {
+        "months": "12", "amount": "1000", "method": "cash", "paid_on": "01/07/2024", "idempotency_key": "k",
+        "referred_by": other.pk})
+    assert response.status_code == 422
+    assert response.context["form"].errors["referred_by"] == [
+        "Người vận động: phải là chi hội trưởng, tổ trưởng hoặc hội viên trong danh sách."]
+
+
+def test_a_saved_vsi_quote_keeps_who_persuaded_the_person(p, client):
+    from ansinh.enrollment.models import VsiParticipation
+
+    head, wife = person("Nguyễn Văn An"), person("Trần Thị Bình")
+    response = login(client, "thu_1").post(f"/ho/{p.household.pk}/bao-gia-bhxh/", {
+        "person": wife.pk, "income": "2000000", "payment_mode": "12_months", "referred_by": head.pk})
+    assert response.status_code == 302
+    assert VsiParticipation.objects.get().referred_by == head
