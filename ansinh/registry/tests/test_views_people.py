@@ -208,3 +208,27 @@ def test_a_saved_vsi_quote_keeps_who_persuaded_the_person(p, client):
         "person": wife.pk, "income": "2000000", "payment_mode": "12_months", "referred_by": head.pk})
     assert response.status_code == 302
     assert VsiParticipation.objects.get().referred_by == head
+
+
+def test_every_edit_page_opens_for_an_officer(p, client):
+    son = person("Nguyễn Văn Cường")
+    login(client, "bhxh_tinh")
+    pages = {
+        "/ho/moi/": "Thêm hộ", f"/ho/{p.household.pk}/them-nguoi/": "Thêm người vào hộ HG-0001",
+        f"/ho/{p.household.pk}/chu-ho/": "Đổi chủ hộ — hộ HG-0001",
+        f"/ho/{p.household.pk}/dien-ho/": "Đổi diện hộ — hộ HG-0001",
+        f"/ho/{p.household.pk}/lich-su/": "Lịch sử hộ HG-0001",
+        f"/nguoi/{son.pk}/": "Nguyễn Văn Cường", f"/nguoi/{son.pk}/sua/": "Sửa thông tin — Nguyễn Văn Cường",
+        f"/nguoi/{son.pk}/chuyen-ho/": "Chuyển hộ — Nguyễn Văn Cường",
+        f"/nguoi/{son.pk}/da-mat/": "Ghi nhận đã mất — Nguyễn Văn Cường",
+        f"/nguoi/{son.pk}/chuyen-di/": "Chuyển đi ngoại tỉnh — Nguyễn Văn Cường",
+    }
+    for url, title in pages.items():
+        response = client.get(url)
+        assert (url, response.status_code) == (url, 200)
+        assert f"<h1>{title}</h1>" in response.content.decode()
+
+
+def test_a_person_outside_the_agents_households_is_closed(p, client):
+    other = p.other_household.members.get().person
+    assert login(client, "thu_1").get(f"/nguoi/{other.pk}/").status_code == 403
