@@ -28,13 +28,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaigns.view_campaign", "campaigns.change_target", "campaigns.add_target",
         "imports.import_members", "imports.merge_persons", "parameters.add_parametervalue",
         *REGISTRY_EDIT, "registry.change_poverty_status", "registry.view_registry_history",
+        "registry.change_registrysuggestion",
     ],
     Role.ASSOCIATION_OFFICER: [
         "registry.view_household", "registry.view_person", "campaigns.view_campaign",
         "imports.import_members", "imports.merge_persons",
         *REGISTRY_EDIT, "registry.change_poverty_status", "registry.view_registry_history",
+        "registry.change_registrysuggestion",
     ],
-    Role.GROUP_LEADER: ["registry.view_household", "registry.view_person", "campaigns.view_campaign"],
+    Role.GROUP_LEADER: ["registry.view_household", "registry.view_person", "campaigns.view_campaign",
+                        "registry.add_registrysuggestion"],
     Role.COLLECTION_AGENT: [
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
         "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",

@@ -124,3 +124,20 @@ class PovertyForm(forms.Form):
     from_date = date_field("Áp dụng từ ngày")
     decision_number = text_field("Số quyết định", max_length=50)
     decision_date = date_field("Ngày quyết định", required=False)
+
+
+class SuggestionForm(PersonFields):
+    """A leader's suggestion: a correction (the person's fields), a death or a move out (the date)."""
+
+    field_order = ["kind", "on"]
+    kind = forms.ChoiceField(label="Đề xuất", widget=forms.RadioSelect, choices=[
+        ("update", "Sửa thông tin"), ("death", "Đã mất"), ("move_out", "Chuyển đi ngoại tỉnh")])
+    on = date_field("Ngày mất / ngày chuyển đi", required=False)
+    reason = text_field("Lý do, căn cứ", max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("si_number", "ethnic_minority", "other_coverage"):
+            del self.fields[name]
+        for name in ("full_name", "date_of_birth", "sex"):
+            self.fields[name].required = False

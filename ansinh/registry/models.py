@@ -204,3 +204,35 @@ class Leadership(models.Model):
                                     name="leadership_one_current"),
         ]
         indexes = [models.Index(fields=["unit", "starts_on"])]
+
+
+class SuggestionKind(models.TextChoices):
+    UPDATE = "update", "Sửa thông tin"
+    DEATH = "death", "Đã mất"
+    MOVE_OUT = "move_out", "Chuyển đi ngoại tỉnh"
+
+
+class SuggestionState(models.TextChoices):
+    PENDING = "pending", "Chờ xác nhận"
+    CONFIRMED = "confirmed", "Đã xác nhận"
+    REJECTED = "rejected", "Không xác nhận"
+
+
+class RegistrySuggestion(models.Model):
+    """A leader's proposal about one of their unit's members (a correction, a death, a move out of the
+    province) that an officer confirms (the change is then made by the registry service, with the leader's
+    reason) or rejects. ``data``: the proposed values (dates as ISO strings)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="suggestions")
+    kind = models.CharField(max_length=10, choices=SuggestionKind.choices)
+    data = models.JSONField(default=dict)
+    reason = models.CharField(max_length=200, blank=True)
+    proposed_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=SuggestionState.choices, default=SuggestionState.PENDING)
+    decided_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "created_at"])]

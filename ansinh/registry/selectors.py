@@ -216,3 +216,15 @@ def referrer_choices(*, household: Household) -> list:
     ).values("person_id")
     own = Membership.objects.filter(person_id__in=member_ids).values("person_id")
     return list(Person.objects.filter(Q(pk__in=leaders) | Q(pk__in=own)).order_by("full_name", "pk"))
+
+
+def suggestions_pending(*, user) -> QuerySet:
+    """Leaders' suggestions waiting for an officer, about people in the officer's scope, oldest first.
+    Raises PermissionDenied."""
+    from ansinh.accounts.services import persons_in_scope
+
+    from .models import RegistrySuggestion, SuggestionState
+
+    require_permission(user, "registry.change_registrysuggestion")
+    return (RegistrySuggestion.objects.filter(state=SuggestionState.PENDING, person__in=persons_in_scope(user))
+            .select_related("person", "proposed_by").order_by("created_at", "pk"))

@@ -534,3 +534,89 @@ def household_poverty_status_change(*, user, household: Household, status: str, 
     people = [m.person for m in household.members.select_related("person")]
     cancelled = _quotes_cancel(user=user, households=[household], people=people, reason=why)
     return RegistryChange(subject=household, cancelled=cancelled, money=_money(cancelled, why))
+
+
+# --- leaders' suggestions -----------------------------------------------------------------------------
+
+SUGGESTABLE_FIELDS = ("full_name", "date_of_birth", "sex", "citizen_id", "phone", "hamlet")
+
+
+@transaction.atomic
+def suggestion_create(*, user, person: Person, kind: str, data: dict, reason: str = ""):
+    """A leader proposes a correction of one of their unit's members (``data``: some of
+    ``SUGGESTABLE_FIELDS``), a death or a move out of the province (``data["on"]``); an officer confirms it
+    later. The values are checked now like the change itself. Raises PermissionDenied, OutOfScope,
+    PersonGone and the RegistryEditError naming the field."""
+    from .models import RegistrySuggestion, SuggestionKind
+
+    require_permission(user, "registry.add_registrysuggestion")
+    require_person_in_scope(user, person)
+    _check_not_gone(person)
+    reason = collapse_spaces(reason or "")
+    if kind == SuggestionKind.UPDATE:
+        unknown = set(data) - set(SUGGESTABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"not suggestable: {sorted(unknown)}")
+        clean = _clean_person_fields(data, person=person)
+        clean = {k: v for k, v in clean.items() if (getattr(person, k) or None) != (v or None)}
+        if not clean:
+            raise e.RegistryEditError("Đề xuất: không có thông tin nào khác với sổ.", field=None)
+        if set(clean) & set(IDENTITY_FIELDS) and not reason:
+            raise e.ReasonRequired()
+        stored = {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in clean.items()}
+    elif kind in (SuggestionKind.DEATH, SuggestionKind.MOVE_OUT):
+        on = data.get("on")
+        _check_leave_date(person=person, membership=_membership(person), on=on, death=kind == SuggestionKind.DEATH)
+        stored = {"on": on.isoformat()}
+    else:
+        raise e.RegistryEditError("Loại đề xuất: lựa chọn không hợp lệ.", field="kind")
+    return RegistrySuggestion.objects.create(person=person, kind=kind, data=stored, reason=reason, proposed_by=user)
+
+
+@transaction.atomic
+def suggestion_confirm(*, user, suggestion, new_head: Person | None = None) -> RegistryChange:
+    """An officer confirms a leader's suggestion: the change is made by its service (with the leader's
+    reason in the history) and the suggestion is closed. Raises PermissionDenied, OutOfScope, the
+    service's errors, and RegistryEditError when it was already decided."""
+    from .models import RegistrySuggestion, SuggestionKind, SuggestionState
+
+    require_permission(user, "registry.change_registrysuggestion")
+    require_person_in_scope(user, suggestion.person)
+    suggestion = RegistrySuggestion.objects.select_for_update().select_related("person", "proposed_by").get(
+        pk=suggestion.pk)
+    if suggestion.state != SuggestionState.PENDING:
+        raise e.RegistryEditError("Đề xuất này đã được xử lý.", field=None)
+    reason = f"Đề xuất của {suggestion.proposed_by.username}: {suggestion.reason}".strip().rstrip(":")
+    data = dict(suggestion.data)
+    if suggestion.kind == SuggestionKind.UPDATE:
+        if "date_of_birth" in data:
+            data["date_of_birth"] = datetime.date.fromisoformat(data["date_of_birth"])
+        change = person_update(user=user, person=suggestion.person, reason=reason, **data)
+    else:
+        service = person_death_record if suggestion.kind == SuggestionKind.DEATH else person_move_out_record
+        change = service(user=user, person=suggestion.person, on=datetime.date.fromisoformat(data["on"]),
+                         new_head=new_head)
+    suggestion.state = SuggestionState.CONFIRMED
+    suggestion.decided_by = user
+    suggestion.decided_at = timezone.now()
+    suggestion.save(update_fields=["state", "decided_by", "decided_at"])
+    return change
+
+
+@transaction.atomic
+def suggestion_reject(*, user, suggestion, note: str):
+    """An officer rejects a leader's suggestion, saying why (``note``, required)."""
+    from .models import RegistrySuggestion, SuggestionState
+
+    require_permission(user, "registry.change_registrysuggestion")
+    require_person_in_scope(user, suggestion.person)
+    note = collapse_spaces(note or "")
+    if not note:
+        raise e.RegistryEditError("Lý do: vui lòng ghi lý do không xác nhận.", field="note")
+    suggestion = RegistrySuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.state != SuggestionState.PENDING:
+        raise e.RegistryEditError("Đề xuất này đã được xử lý.", field=None)
+    suggestion.state, suggestion.note = SuggestionState.REJECTED, note
+    suggestion.decided_by, suggestion.decided_at = user, timezone.now()
+    suggestion.save(update_fields=["state", "note", "decided_by", "decided_at"])
+    return suggestion

@@ -15,4 +15,6 @@ urlpatterns = [
     path("nguoi/<int:pk>/chuyen-ho/", views_people.person_move, name="person_move"),
     path("nguoi/<int:pk>/da-mat/", views_people.person_death, name="person_death"),
     path("nguoi/<int:pk>/chuyen-di/", views_people.person_move_out, name="person_move_out"),
+    path("nguoi/<int:pk>/de-xuat/", views_people.person_suggest, name="person_suggest"),
+    path("de-xuat/", views_people.suggestion_list, name="suggestion_list"),
 ]

@@ -16,7 +16,7 @@ from . import services_people as services
 from .errors_people import RegistryEditError
 from .forms_people import HeadChangeForm, HouseholdCreateForm, LeaveForm, MoveForm, PersonCreateForm, PersonEditForm, PovertyForm
 from .models import Household, Relationship
-from .selectors import household_get, household_history, household_people, person_get, person_history
+from .selectors import HISTORY_LABELS, household_get, household_history, household_people, person_get, person_history
 
 PERSON_FIELDS = ["full_name", "date_of_birth", "sex", "citizen_id", "si_number", "phone", "ethnic_minority",
                  "other_coverage", "hamlet"]
@@ -203,3 +203,68 @@ def household_history_page(request, pk: int):
     return render(request, "registry/history.html", {
         "title": f"Lịch sử hộ {household.code}", "back": reverse("household_detail", args=[household.pk]),
         "entries": household_history(user=request.user, household=household)})
+
+
+SUGGEST_FIELDS = ["full_name", "date_of_birth", "sex", "citizen_id", "phone", "hamlet"]
+
+
+@login_required
+@domain_errors
+def person_suggest(request, pk: int):
+    """Chi hội trưởng/tổ trưởng đề xuất sửa thông tin, ghi nhận đã mất hoặc chuyển đi (cán bộ xác nhận)."""
+    from .forms_people import SuggestionForm
+
+    person = person_get(user=request.user, pk=pk)
+    require_permission(request.user, "registry.add_registrysuggestion")
+    form = SuggestionForm(request.POST or None, initial={"kind": "update",
+                                                         **{n: getattr(person, n) for n in SUGGEST_FIELDS}})
+
+    def run(d):
+        if d["kind"] == "update":
+            data = {n: d[n] for n in SUGGEST_FIELDS if d[n] not in (None, "")}
+        else:
+            data = {"on": d["on"]}
+        services.suggestion_create(user=request.user, person=person, kind=d["kind"], data=data, reason=d["reason"])
+        return services.RegistryChange(subject=person, money="Đề xuất đã được gửi; cán bộ sẽ xác nhận.")
+
+    return _form_page(request, form=form, title=f"Đề xuất thay đổi — {person.full_name}", run=run,
+                      back=reverse("person_detail", args=[person.pk]), done=reverse("person_detail", args=[person.pk]))
+
+
+@login_required
+@domain_errors
+def suggestion_list(request):
+    """Đề xuất của chi hội trưởng/tổ trưởng chờ cán bộ xác nhận; POST xác nhận hoặc không xác nhận một đề xuất."""
+    from .models import RegistrySuggestion
+    from .selectors import suggestions_pending
+
+    pending = suggestions_pending(user=request.user)
+    if request.method == "POST":
+        suggestion = RegistrySuggestion.objects.select_related("person").get(pk=request.POST.get("suggestion", 0))
+        try:
+            if request.POST.get("action") == "confirm":
+                change = services.suggestion_confirm(user=request.user, suggestion=suggestion)
+                messages.success(request, f"Đã xác nhận đề xuất. {change.money}")
+            else:
+                services.suggestion_reject(user=request.user, suggestion=suggestion, note=request.POST.get("note", ""))
+                messages.success(request, "Đã ghi không xác nhận đề xuất.")
+        except RegistryEditError as exc:
+            messages.error(request, exc.message)
+        return redirect("suggestion_list")
+    rows = [(suggestion, [(HISTORY_LABELS.get(key, "Ngày"), _shown(value)) for key, value in suggestion.data.items()])
+            for suggestion in pending]
+    return render(request, "registry/suggestions.html", {"rows": rows})
+
+
+def _shown(value) -> str:
+    """A suggested value as shown: ISO dates as dd/mm/yyyy, sexes in Vietnamese."""
+    import datetime
+
+    from .models import Sex
+
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        try:
+            return f"{datetime.date.fromisoformat(value):%d/%m/%Y}"
+        except ValueError:
+            return value
+    return dict(Sex.choices).get(value, value)

@@ -316,3 +316,51 @@ def test_an_agent_may_not_change_the_poverty_status(p):
                                         from_date=datetime.date(2026, 1, 1), decision_number="1",
                                         decision_date=datetime.date(2026, 1, 1))
 
+
+
+# --- leaders' suggestions -----------------------------------------------------------------------------
+
+def test_a_leader_suggests_a_correction_an_officer_confirms_it_with_the_leaders_reason(p):
+    from ansinh.registry.services_people import suggestion_confirm, suggestion_create
+
+    _, wife, _ = people(p)
+    suggestion = suggestion_create(user=p.users["chi_hoi"], person=wife, kind="update",
+                                   data={"full_name": "Trần Thị Bính", "phone": "0912345678"}, reason="Theo CCCD")
+    assert suggestion.data == {"full_name": "Trần Thị Bính", "phone": "0912345678"}
+    wife.refresh_from_db()
+    assert wife.full_name == "Trần Thị Bình"  # nothing changes before an officer confirms
+    suggestion_confirm(user=officer(p), suggestion=suggestion)
+    wife.refresh_from_db()
+    suggestion.refresh_from_db()
+    assert (wife.full_name, wife.phone, suggestion.state) == ("Trần Thị Bính", "0912345678", "confirmed")
+    assert wife.history.first().history_change_reason == "Đề xuất của chi_hoi: Theo CCCD"
+    with pytest.raises(e.RegistryEditError) as err:
+        suggestion_confirm(user=officer(p), suggestion=suggestion)
+    assert err.value.message == "Đề xuất này đã được xử lý."
+
+
+def test_a_leaders_death_suggestion_is_checked_now_and_may_not_be_applied_by_the_leader(p):
+    from ansinh.registry.services_people import suggestion_create
+
+    _, wife, _ = people(p)
+    with pytest.raises(e.DeathBeforeBirth):
+        suggestion_create(user=p.users["chi_hoi"], person=wife, kind="death", data={"on": datetime.date(1960, 1, 1)})
+    with pytest.raises(PermissionDenied):
+        person_death_record(user=p.users["chi_hoi"], person=wife, on=datetime.date(2026, 1, 1))
+    with pytest.raises(PermissionDenied):
+        suggestion_create(user=p.users["thu_1"], person=wife, kind="death", data={"on": datetime.date(2026, 1, 1)})
+
+
+def test_an_officer_rejects_a_suggestion_saying_why(p):
+    from ansinh.registry.services_people import suggestion_create, suggestion_reject
+
+    _, wife, _ = people(p)
+    suggestion = suggestion_create(user=p.users["chi_hoi"], person=wife, kind="move_out",
+                                   data={"on": datetime.date(2026, 1, 1)})
+    with pytest.raises(e.RegistryEditError) as err:
+        suggestion_reject(user=officer(p), suggestion=suggestion, note=" ")
+    assert err.value.details["field"] == "note"
+    suggestion_reject(user=officer(p), suggestion=suggestion, note="Vẫn ở địa phương")
+    suggestion.refresh_from_db()
+    wife.refresh_from_db()
+    assert (suggestion.state, suggestion.note, wife.moved_out_on) == ("rejected", "Vẫn ở địa phương", None)

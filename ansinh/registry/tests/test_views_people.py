@@ -232,3 +232,20 @@ def test_every_edit_page_opens_for_an_officer(p, client):
 def test_a_person_outside_the_agents_households_is_closed(p, client):
     other = p.other_household.members.get().person
     assert login(client, "thu_1").get(f"/nguoi/{other.pk}/").status_code == 403
+
+
+def test_a_leader_suggests_a_death_through_the_page_and_an_officer_confirms_it_in_the_list(p, client):
+    son_in_unit = person("Trần Thị Bình")  # a member of the leader's branch
+    response = login(client, "chi_hoi").post(f"/nguoi/{son_in_unit.pk}/de-xuat/", {
+        "kind": "death", "on": "01/02/2026", "reason": "Gia đình báo"})
+    assert response.status_code == 302
+    body = login(client, "bhxh_tinh").get("/de-xuat/").content.decode()
+    assert "Trần Thị Bình</a> — Đã mất" in body and "Ngày: 01/02/2026" in body
+    from ansinh.registry.models import RegistrySuggestion
+
+    suggestion = RegistrySuggestion.objects.get()
+    response = client.post("/de-xuat/", {"suggestion": suggestion.pk, "action": "confirm"}, follow=True)
+    assert "Đã xác nhận đề xuất." in response.content.decode()
+    son_in_unit.refresh_from_db()
+    assert son_in_unit.died_on == datetime.date(2026, 2, 1)
+    assert login(client, "chi_hoi").get("/de-xuat/").status_code == 403
