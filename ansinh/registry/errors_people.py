@@ -157,3 +157,8 @@ class StatusUnchanged(RegistryEditError):
 class HouseholdHeadless(RegistryEditError):
     code, field = "household_headless", "new_head"
     message = "Chủ hộ mới: hộ còn thành viên thì phải có chủ hộ."
+
+
+class ChangedMeanwhile(RegistryEditError):
+    code, field = "changed_meanwhile", None
+    message = "Hồ sơ vừa được người khác thay đổi; hãy tải lại trang rồi làm lại."

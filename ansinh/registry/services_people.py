@@ -194,6 +194,15 @@ def _head_hand_over(*, user, household: Household, leaving: HouseholdMember, new
     _stamp(member, user, reason).save(update_fields=["relationship"])
 
 
+def _membership_unchanged(person: Person, read: HouseholdMember | None) -> HouseholdMember | None:
+    """The person's membership read again under the household lock; raises ChangedMeanwhile when another
+    user moved the person (or removed them) between the first read and the lock."""
+    now = _membership(person)
+    if (now.household_id if now else None) != (read.household_id if read else None):
+        raise e.ChangedMeanwhile()
+    return now
+
+
 def _check_not_gone(person: Person) -> None:
     if person.died_on is not None or person.moved_out_on is not None:
         raise e.PersonGone()
@@ -395,6 +404,7 @@ def household_member_move(*, user, person: Person, to_household: Household, on: 
         raise e.OtherProvince()
     require_household_in_scope(user, to_household)
     _lock(from_household, to_household)
+    membership = _membership_unchanged(person, membership)
     _check_not_gone(person)
     if from_household.pk == to_household.pk:
         raise e.SameHousehold()
@@ -455,6 +465,7 @@ def _person_leaves(*, user, person: Person, on: datetime.date, new_head: Person 
     require_person_in_scope(user, person)
     membership = _membership(person)
     _lock(membership.household if membership else None)
+    membership = _membership_unchanged(person, membership)
     person = Person.objects.select_for_update().get(pk=person.pk)
     _check_not_gone(person)
     _check_leave_date(person=person, membership=membership, on=on, death=death)

@@ -364,3 +364,20 @@ def test_an_officer_rejects_a_suggestion_saying_why(p):
     suggestion.refresh_from_db()
     wife.refresh_from_db()
     assert (suggestion.state, suggestion.note, wife.moved_out_on) == ("rejected", "Vẫn ở địa phương", None)
+
+
+def test_a_member_moved_by_someone_else_between_reading_and_locking_is_not_recorded_twice(p, monkeypatch):
+    from ansinh.registry import services_people
+
+    _, _, son = people(p)
+    stale = HouseholdMember.objects.get(person=son)
+    household_member_move(user=officer(p), person=son, to_household=p.other_household,
+                          on=datetime.date(2026, 1, 1), relationship="child")  # the other officer's move
+    reads = iter([stale])
+    real = services_people._membership
+    monkeypatch.setattr(services_people, "_membership", lambda person: next(reads, None) or real(person))
+    with pytest.raises(e.ChangedMeanwhile) as err:
+        person_death_record(user=officer(p), person=son, on=datetime.date(2026, 2, 1))
+    assert err.value.message == "Hồ sơ vừa được người khác thay đổi; hãy tải lại trang rồi làm lại."
+    son.refresh_from_db()
+    assert son.died_on is None
