@@ -17,21 +17,31 @@ from ansinh.registry.models import Household, Person
 
 from .models import Role, UserRole
 
+# Editing people, households and members (within the role's scope; agents: their assigned households).
+REGISTRY_EDIT = ["registry.add_person", "registry.change_person", "registry.add_household",
+                 "registry.change_household"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SI_OFFICER: [
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
         "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
         "campaigns.view_campaign", "campaigns.change_target", "campaigns.add_target",
         "imports.import_members", "imports.merge_persons", "parameters.add_parametervalue",
+        *REGISTRY_EDIT, "registry.change_poverty_status", "registry.view_registry_history",
+        "registry.change_registrysuggestion",
     ],
     Role.ASSOCIATION_OFFICER: [
         "registry.view_household", "registry.view_person", "campaigns.view_campaign",
         "imports.import_members", "imports.merge_persons",
+        *REGISTRY_EDIT, "registry.change_poverty_status", "registry.view_registry_history",
+        "registry.change_registrysuggestion",
     ],
-    Role.GROUP_LEADER: ["registry.view_household", "registry.view_person", "campaigns.view_campaign"],
+    Role.GROUP_LEADER: ["registry.view_household", "registry.view_person", "campaigns.view_campaign",
+                        "registry.add_registrysuggestion"],
     Role.COLLECTION_AGENT: [
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
         "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
+        *REGISTRY_EDIT, "registry.view_registry_history",
     ],
     # Sets up and keeps the structure of their province; sees its progress but takes no money.
     Role.PROVINCE_ADMIN: [

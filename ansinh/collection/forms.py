@@ -90,13 +90,30 @@ class PaymentFields(forms.Form):
         return paid_on
 
 
-class HiPaymentForm(PaymentFields):
-    """Thu tiền BHYT hộ gia đình: months (3/6/12) and the payment."""
+REFERRER_MESSAGE = "Người vận động: phải là chi hội trưởng, tổ trưởng hoặc hội viên trong danh sách."
 
-    field_order = ["months", "amount", "method", "paid_on"]
+
+def referrer_field(referrers) -> forms.TypedChoiceField:
+    """Người vận động: a leader or a member from ``referrers`` (people), or nobody."""
+    return forms.TypedChoiceField(
+        label="Người vận động", coerce=int, required=False, empty_value=None,
+        choices=[("", "— Không có —")] + [(p.pk, p.full_name) for p in referrers],
+        help_text="Chi hội trưởng, tổ trưởng hoặc hội viên đã vận động người này tham gia.",
+        error_messages={"invalid_choice": REFERRER_MESSAGE})
+
+
+class HiPaymentForm(PaymentFields):
+    """Thu tiền BHYT hộ gia đình: months (3/6/12), who persuaded the household, and the payment."""
+
+    field_order = ["months", "referred_by", "amount", "method", "paid_on"]
     months = forms.TypedChoiceField(label="Số tháng", choices=HI_MONTHS, coerce=int, initial=12,
                                     widget=forms.RadioSelect,
                                     error_messages={"invalid_choice": "Chỉ được chọn 3, 6 hoặc 12 tháng."})
+
+    def __init__(self, *args, referrers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referred_by"] = referrer_field(referrers)
+        self.order_fields(self.field_order)
 
 
 class VsiParamsForm(forms.Form):
@@ -130,6 +147,11 @@ class VsiParamsForm(forms.Form):
 
 
 class VsiPaymentForm(VsiParamsForm, PaymentFields):
-    """Thu tiền BHXH tự nguyện: the VSI parameters and the payment."""
+    """Thu tiền BHXH tự nguyện: the VSI parameters, who persuaded the person, and the payment."""
 
-    field_order = ["person", "income", "payment_mode", "months", "amount", "method", "paid_on"]
+    field_order = ["person", "income", "payment_mode", "months", "referred_by", "amount", "method", "paid_on"]
+
+    def __init__(self, *args, referrers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referred_by"] = referrer_field(referrers)
+        self.order_fields(self.field_order)

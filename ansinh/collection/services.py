@@ -244,10 +244,11 @@ def _enroll_and_pay(*, user, enroll, amount, method: str, paid_on: datetime.date
 
 
 def hi_enroll_and_pay(*, user, household, months: int, amount, method: str, paid_on: datetime.date,
-                      idempotency_key: str) -> tuple[Receipt, bool]:
+                      idempotency_key: str, referred_by=None) -> tuple[Receipt, bool]:
     """Enrol a household in HI for ``months`` priced on ``paid_on`` and record its full payment, in one
     transaction. Returns ``(receipt, created)``; a repeat with the same ``idempotency_key`` returns the
-    first receipt with ``created`` False and writes nothing. Raises PermissionDenied, OutOfScope,
+    first receipt with ``created`` False and writes nothing. ``referred_by``: who persuaded the household
+    (người vận động), kept on the participation. Raises PermissionDenied, OutOfScope,
     NoEligibleMembers, PricingError, AlreadyCovered, InvalidAmount, AmountMismatch, IdempotencyConflict;
     on any error nothing is written."""
     require_permission(user, "collection.add_payment")
@@ -255,14 +256,16 @@ def hi_enroll_and_pay(*, user, household, months: int, amount, method: str, paid
     return _enroll_and_pay(
         user=user, amount=amount, method=method, paid_on=paid_on, idempotency_key=idempotency_key,
         owner={"hi_household_id": household.pk},
-        enroll=lambda: hi_enroll(user=user, household=household, months=months, on=paid_on),
+        enroll=lambda: hi_enroll(user=user, household=household, months=months, on=paid_on,
+                                 referred_by=referred_by),
     )
 
 
 def vsi_enroll_and_pay(*, user, person, income: int, months: int, payment_mode: str, amount, method: str,
-                       paid_on: datetime.date, idempotency_key: str) -> tuple[Receipt, bool]:
+                       paid_on: datetime.date, idempotency_key: str, referred_by=None) -> tuple[Receipt, bool]:
     """Enrol a person in VSI (period from the month of ``paid_on``, priced on ``paid_on``) and record its
-    full payment, in one transaction; idempotent on ``idempotency_key`` like ``hi_enroll_and_pay``.
+    full payment, in one transaction; idempotent on ``idempotency_key`` like ``hi_enroll_and_pay``;
+    ``referred_by``: who persuaded the person (người vận động).
     Raises PermissionDenied, OutOfScope, NotEligible, PricingError, AlreadyCovered, InvalidAmount,
     AmountMismatch, IdempotencyConflict; on any error nothing is written."""
     require_permission(user, "collection.add_payment")
@@ -271,5 +274,5 @@ def vsi_enroll_and_pay(*, user, person, income: int, months: int, payment_mode: 
         user=user, amount=amount, method=method, paid_on=paid_on, idempotency_key=idempotency_key,
         owner={"vsi_person_id": person.pk},
         enroll=lambda: vsi_enroll(user=user, person=person, income=income, months=months,
-                                  payment_mode=payment_mode, on=paid_on),
+                                  payment_mode=payment_mode, on=paid_on, referred_by=referred_by),
     )

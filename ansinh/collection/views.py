@@ -20,10 +20,10 @@ from ansinh.enrollment.models import HiParticipation, VsiParticipation
 from ansinh.enrollment.pricing import vsi_income_floor
 from ansinh.enrollment.selectors import KIND_HI, KIND_VSI, participation_get
 from ansinh.enrollment.services import hi_enroll, hi_household_quote, hi_lines_for_payment, vsi_enroll, vsi_quote
-from ansinh.registry.selectors import household_get, household_people
+from ansinh.registry.selectors import household_get, household_people, referrer_choices, referrer_default
 
 from .errors import AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount
-from .forms import HI_MONTHS, HiPaymentForm, PaymentFields, VsiParamsForm, VsiPaymentForm
+from .forms import HI_MONTHS, REFERRER_MESSAGE, HiPaymentForm, PaymentFields, VsiParamsForm, VsiPaymentForm
 from .selectors import receipt_get
 from .services import hi_enroll_and_pay, payment_record, vsi_enroll_and_pay
 
@@ -51,6 +51,30 @@ def _show_error(form, exc) -> None:
     form.add_error(field, exc.message)
 
 
+def referrers_for(household, person=None) -> tuple[list, int | None]:
+    """The people who may be named as having persuaded ``person`` (default: the household's head) and the
+    default choice: their branch or group leader (``referrer_default``)."""
+    people = referrer_choices(household=household)
+    subject = person or next(iter(household_people(household=household)), None)
+    default = referrer_default(person=subject) if subject is not None else None
+    if default is not None and default.pk not in {p.pk for p in people}:
+        people.append(default)
+    return people, default.pk if default is not None else None
+
+
+def _referrer(people, pk):
+    return next((p for p in people if p.pk == pk), None) if pk is not None else None
+
+
+def _posted_referrer(request, people):
+    """The ``referred_by`` of a quote-save POST: (person or None, error message or "")."""
+    value = request.POST.get("referred_by", "")
+    if not value:
+        return None, ""
+    chosen = _referrer(people, int(value)) if value.isdigit() else None
+    return chosen, "" if chosen is not None else REFERRER_MESSAGE
+
+
 RECEIPT_NOTICES = {
     "moi": ("success", "Đã thu tiền và lập biên lai số {number}."),
     "da-ghi": ("info", "Khoản thu này đã được ghi nhận trước đó (biên lai số {number})."),
@@ -75,14 +99,16 @@ def hi_pay(request, pk: int):
     Only roles that take payments see it (``collection.add_payment``)."""
     require_permission(request.user, "collection.add_payment")
     household = household_get(user=request.user, pk=pk)
+    referrers, default_referrer = referrers_for(household)
     if request.method == "POST":
-        form = HiPaymentForm(request.POST)
+        form = HiPaymentForm(request.POST, referrers=referrers)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 receipt, created = hi_enroll_and_pay(
                     user=request.user, household=household, months=data["months"], amount=data["amount"],
                     method=data["method"], paid_on=data["paid_on"], idempotency_key=data["idempotency_key"],
+                    referred_by=_referrer(referrers, data["referred_by"]),
                 )
             except FORM_ERRORS as exc:
                 _show_error(form, exc)
@@ -97,7 +123,8 @@ def hi_pay(request, pk: int):
                                          on=timezone.localdate())["payable"]
         except (NoEligibleMembers, PricingError):
             payable = None
-        form = HiPaymentForm(initial={"months": months, "amount": format_number(payable) if payable else ""})
+        form = HiPaymentForm(referrers=referrers, initial={
+            "months": months, "amount": format_number(payable) if payable else "", "referred_by": default_referrer})
         status = 200
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "collection/_hi_pay_form.html" if partial else "collection/hi_pay.html",
@@ -126,8 +153,10 @@ def vsi_calculator(request, pk: int):
         except (PricingError, NotEligible) as exc:
             _show_error(form, exc)
         else:
-            pay_form = VsiPaymentForm(people=people, initial={
+            referrers, default_referrer = referrers_for(household, person)
+            pay_form = VsiPaymentForm(people=people, referrers=referrers, initial={
                 **data, "income": format_number(data["income"]), "amount": format_number(result["payable"]),
+                "referred_by": default_referrer,
             })
     return render(request, "collection/_vsi_quote.html",
                   {"household": household, "form": form, "result": result, "pay_form": pay_form})
@@ -142,9 +171,10 @@ def vsi_pay(request, pk: int):
     require_permission(request.user, "collection.add_payment")
     household = household_get(user=request.user, pk=pk)
     people = household_people(household=household)
+    referrers, default_referrer = referrers_for(household)
     status = 200
     if request.method == "POST":
-        form = VsiPaymentForm(request.POST, people=people)
+        form = VsiPaymentForm(request.POST, people=people, referrers=referrers)
         if form.is_valid():
             data = form.cleaned_data
             person = next(p for p in people if p.pk == data["person"])
@@ -153,6 +183,7 @@ def vsi_pay(request, pk: int):
                     user=request.user, person=person, income=data["income"], months=data["months"],
                     payment_mode=data["payment_mode"], amount=data["amount"], method=data["method"],
                     paid_on=data["paid_on"], idempotency_key=data["idempotency_key"],
+                    referred_by=_referrer(referrers, data["referred_by"]),
                 )
             except FORM_ERRORS as exc:
                 _show_error(form, exc)
@@ -160,7 +191,8 @@ def vsi_pay(request, pk: int):
                 return _receipt_redirect(request, receipt, created)
         status = 422
     else:
-        form = VsiPaymentForm(people=people, initial={"income": format_number(vsi_income_floor(on=timezone.localdate()))})
+        form = VsiPaymentForm(people=people, referrers=referrers, initial={
+            "income": format_number(vsi_income_floor(on=timezone.localdate())), "referred_by": default_referrer})
     return render(request, "collection/vsi_pay.html", {"household": household, "form": form}, status=status)
 
 
@@ -232,8 +264,13 @@ def hi_quote_save(request, pk: int):
     if months not in {str(m) for m, _ in HI_MONTHS}:
         messages.error(request, "Chỉ được chọn 3, 6 hoặc 12 tháng.")
         return redirect("household_detail", pk=household.pk)
+    referred_by, error = _posted_referrer(request, referrers_for(household)[0])
+    if error:
+        messages.error(request, error)
+        return redirect("household_detail", pk=household.pk)
     try:
-        participation = hi_enroll(user=request.user, household=household, months=int(months), on=timezone.localdate())
+        participation = hi_enroll(user=request.user, household=household, months=int(months), on=timezone.localdate(),
+                                  referred_by=referred_by)
     except (PricingError, AlreadyCovered, NoEligibleMembers) as exc:
         messages.error(request, exc.message)
         return redirect("household_detail", pk=household.pk)
@@ -258,9 +295,13 @@ def vsi_quote_save(request, pk: int):
         return redirect("household_detail", pk=household.pk)
     data = form.cleaned_data
     person = next(p for p in people if p.pk == data["person"])
+    referred_by, error = _posted_referrer(request, referrers_for(household, person)[0])
+    if error:
+        messages.error(request, error)
+        return redirect("household_detail", pk=household.pk)
     try:
         participation = vsi_enroll(user=request.user, person=person, income=data["income"], months=data["months"],
-                                   payment_mode=data["payment_mode"], on=timezone.localdate())
+                                   payment_mode=data["payment_mode"], on=timezone.localdate(), referred_by=referred_by)
     except (PricingError, AlreadyCovered, NotEligible) as exc:
         messages.error(request, exc.message)
         return redirect("household_detail", pk=household.pk)

@@ -15,3 +15,10 @@ def mask_phone(value: str | None) -> str:
     if len(value) <= 5:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 5) + value[-2:]
+
+
+def mask_name(value: str | None) -> str:
+    """Keep the first letter of each word: "Nguyễn Văn An" -> "N***** V** A*"."""
+    if not value:
+        return ""
+    return " ".join(word[:1] + "*" * (len(word) - 1) for word in value.split())

@@ -80,11 +80,14 @@ class Person(models.Model):
     )
     hamlet = models.CharField(max_length=100, blank=True)
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="residents")
+    died_on = models.DateField(null=True, blank=True)
+    moved_out_on = models.DateField(null=True, blank=True, help_text="Moved out of the province on this date.")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at", "name_folded"])
 
     class Meta:
         indexes = [models.Index(fields=["commune"])]
+        permissions = [("view_registry_history", "Xem lịch sử sổ hộ (người, hộ, thành viên)")]
 
     def __str__(self):
         return self.full_name
@@ -98,6 +101,9 @@ class Household(models.Model):
     hamlet = models.CharField(max_length=100, blank=True)
     address = models.CharField(max_length=200, blank=True)
     poverty_status = models.CharField(max_length=12, choices=PovertyStatus.choices, default=PovertyStatus.OTHER)
+    poverty_from = models.DateField(null=True, blank=True, help_text="The poverty status applies from this date.")
+    poverty_decision_number = models.CharField(max_length=50, blank=True)
+    poverty_decision_date = models.DateField(null=True, blank=True)
     agent = models.ForeignKey(
         "collection.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="households"
     )
@@ -105,6 +111,7 @@ class Household(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["commune"]), models.Index(fields=["agent"])]
+        permissions = [("change_poverty_status", "Đổi diện hộ nghèo, cận nghèo theo quyết định")]
 
     def __str__(self):
         return self.code
@@ -116,6 +123,8 @@ class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="household_membership")
     relationship = models.CharField(max_length=12, choices=Relationship.choices)
+    since = models.DateField(null=True, blank=True, help_text="In this household from this date (None: unknown).")
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -195,3 +204,35 @@ class Leadership(models.Model):
                                     name="leadership_one_current"),
         ]
         indexes = [models.Index(fields=["unit", "starts_on"])]
+
+
+class SuggestionKind(models.TextChoices):
+    UPDATE = "update", "Sửa thông tin"
+    DEATH = "death", "Đã mất"
+    MOVE_OUT = "move_out", "Chuyển đi ngoại tỉnh"
+
+
+class SuggestionState(models.TextChoices):
+    PENDING = "pending", "Chờ xác nhận"
+    CONFIRMED = "confirmed", "Đã xác nhận"
+    REJECTED = "rejected", "Không xác nhận"
+
+
+class RegistrySuggestion(models.Model):
+    """A leader's proposal about one of their unit's members (a correction, a death, a move out of the
+    province) that an officer confirms (the change is then made by the registry service, with the leader's
+    reason) or rejects. ``data``: the proposed values (dates as ISO strings)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="suggestions")
+    kind = models.CharField(max_length=10, choices=SuggestionKind.choices)
+    data = models.JSONField(default=dict)
+    reason = models.CharField(max_length=200, blank=True)
+    proposed_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=SuggestionState.choices, default=SuggestionState.PENDING)
+    decided_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "created_at"])]

@@ -175,3 +175,175 @@ def unit_form_choices(*, user) -> dict:
                                                   ("Trước 01/07/2025 (dữ liệu cũ)", old)) if items]
     branches = association_units_for_user(user=user, kind="branch", status="open")
     return {"communes": groups, "branches": branches}
+
+# --- people, history and referrers (registry edits) ---------------------------------------------------
+
+def person_get(*, user, pk: int):
+    """One person with their commune and household membership. Raises Person.DoesNotExist,
+    PermissionDenied, OutOfScope."""
+    from ansinh.accounts.services import require_person_in_scope
+
+    from .models import Person
+
+    require_permission(user, "registry.view_person")
+    person = Person.objects.select_related("commune", "household_membership__household").get(pk=pk)
+    require_person_in_scope(user, person)
+    return person
+
+
+HISTORY_LABELS = {
+    "full_name": "Họ tên", "date_of_birth": "Ngày sinh", "sex": "Giới tính", "citizen_id": "Số CCCD",
+    "si_number": "Mã số BHXH", "phone": "Số điện thoại", "ethnic_minority": "Người dân tộc thiểu số",
+    "other_coverage": "BHYT qua nhóm khác", "hamlet": "Ấp/khu vực", "commune": "Xã/phường",
+    "died_on": "Ngày mất", "moved_out_on": "Ngày chuyển đi ngoại tỉnh", "code": "Mã hộ", "address": "Địa chỉ",
+    "poverty_status": "Diện hộ", "poverty_from": "Diện hộ áp dụng từ ngày",
+    "poverty_decision_number": "Số quyết định", "poverty_decision_date": "Ngày quyết định",
+    "agent": "Nhân viên thu", "household": "Hộ", "relationship": "Quan hệ với chủ hộ", "since": "Vào hộ từ ngày",
+    "person": "Người",
+}
+"""Vietnamese labels of the fields shown in a history (others are not shown)."""
+HISTORY_KINDS = {"+": "Tạo mới", "~": "Sửa", "-": "Xóa / rời hộ"}
+_PERSONAL = {"citizen_id", "si_number", "phone"}
+
+
+def _history_value(name: str, value, model, masked: bool) -> str:
+    import datetime
+
+    from ansinh.areas.models import AdministrativeUnit
+    from ansinh.core.masking import mask_citizen_id, mask_phone
+
+    if value is None or value == "":
+        return "—"
+    if masked and name in _PERSONAL:
+        return mask_phone(value) if name == "phone" else mask_citizen_id(value)
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    field = model._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.choices).get(value, value))
+    if name == "commune":
+        return AdministrativeUnit.objects.filter(pk=value).values_list("name", flat=True).first() or str(value)
+    if name == "household":
+        return Household.objects.filter(pk=value).values_list("code", flat=True).first() or str(value)
+    if name == "person":
+        from .models import Person
+
+        return Person.objects.filter(pk=value).values_list("full_name", flat=True).first() or str(value)
+    if name == "agent":
+        from ansinh.collection.models import Agent
+
+        return Agent.objects.filter(pk=value).values_list("full_name", flat=True).first() or str(value)
+    return str(value)
+
+
+def _history_entries(records, *, model, subject, masked: bool) -> list[dict]:
+    entries = []
+    for record in records:
+        previous = record.prev_record
+        if previous is not None and record.history_type == "~":
+            changes = [(c.field, c.old, c.new) for c in record.diff_against(previous).changes]
+        else:  # created or removed: the values it had
+            changes = [(name, None, getattr(record, name if name not in ("commune", "household", "person", "agent")
+                                            else f"{name}_id")) for name in HISTORY_LABELS
+                       if hasattr(record, name) and name != "person"]
+            changes = [(n, o, v) for n, o, v in changes if v not in (None, "", False)]
+        user = record.history_user
+        entries.append({
+            "when": record.history_date, "who": (user.get_full_name() or user.username) if user else "Hệ thống",
+            "kind": HISTORY_KINDS.get(record.history_type, record.history_type), "subject": subject(record),
+            "reason": record.history_change_reason or "",
+            "changes": [{"label": HISTORY_LABELS[name], "old": _history_value(name, old, model, masked),
+                         "new": _history_value(name, new, model, masked)}
+                        for name, old, new in changes if name in HISTORY_LABELS],
+        })
+    return entries
+
+
+def _history_masked(user) -> bool:
+    """Officers read personal data in the history whole; agents masked. Raises PermissionDenied."""
+    from ansinh.accounts.models import Role
+
+    user_role = require_permission(user, "registry.view_registry_history")
+    return user_role.role not in (Role.SI_OFFICER, Role.ASSOCIATION_OFFICER, Role.PROVINCE_ADMIN)
+
+
+def person_history(*, user, person) -> list[dict]:
+    """What changed on a person and their place in households, newest first: ``[{"when", "who", "kind",
+    "subject", "reason", "changes": [{"label", "old", "new"}]}]``. Personal data is masked for agents;
+    leaders may not read it. Raises PermissionDenied, OutOfScope."""
+    from ansinh.accounts.services import require_person_in_scope
+
+    from .models import Person
+
+    masked = _history_masked(user)
+    require_person_in_scope(user, person)
+    entries = _history_entries(person.history.select_related("history_user"), model=Person,
+                               subject=lambda r: "Thông tin cá nhân", masked=masked)
+    entries += _history_entries(HouseholdMember.history.filter(person_id=person.pk).select_related("history_user"),
+                                model=HouseholdMember, subject=lambda r: "Thành viên hộ", masked=masked)
+    return sorted(entries, key=lambda entry: entry["when"], reverse=True)
+
+
+def household_history(*, user, household: Household) -> list[dict]:
+    """What changed on a household and its members (who joined, moved in or out, changed role), newest
+    first, like ``person_history``. Raises PermissionDenied, OutOfScope."""
+    from .models import Person
+
+    masked = _history_masked(user)
+    require_household_in_scope(user, household)
+    entries = _history_entries(household.history.select_related("history_user"), model=Household,
+                               subject=lambda r: "Hộ", masked=masked)
+    member_records = HouseholdMember.history.filter(
+        person_id__in=HouseholdMember.history.filter(household_id=household.pk).values("person_id")
+    ).select_related("history_user").order_by("history_date", "history_id")
+    names = dict(Person.objects.filter(pk__in={r.person_id for r in member_records}).values_list("pk", "full_name"))
+    shown, previous_household = [], {}
+    for record in member_records:
+        before = previous_household.get(record.person_id)
+        previous_household[record.person_id] = record.household_id
+        if record.household_id == household.pk or before == household.pk:
+            shown.append(record)
+    entries += _history_entries(shown, model=HouseholdMember,
+                                subject=lambda r: f"Thành viên: {names.get(r.person_id, '')}", masked=masked)
+    return sorted(entries, key=lambda entry: entry["when"], reverse=True)
+
+
+def referrer_default(*, person):
+    """Who persuaded ``person`` by default: the leader of their branch, else of their savings-and-loan
+    group (themselves when they lead it), or None."""
+    from .models import MemberRole, Membership, UnitKind
+
+    units = Membership.objects.filter(person=person, unit__closed_on__isnull=True).values("unit_id")
+    leaders = (Membership.objects.filter(unit_id__in=units, role=MemberRole.LEADER)
+               .select_related("person", "unit").order_by("unit__kind", "unit_id"))
+    ordered = sorted(leaders, key=lambda m: 0 if m.unit.kind == UnitKind.BRANCH else 1)
+    return ordered[0].person if ordered else None
+
+
+def referrer_choices(*, household: Household) -> list:
+    """People who may be named as having persuaded a member of ``household`` (người vận động): the leaders
+    of the open units of its commune and of its members' units, and the association members of the
+    household itself; by name."""
+    from .models import MemberRole, Membership, Person
+
+    member_ids = household.members.values("person_id")
+    units = Membership.objects.filter(person_id__in=member_ids, unit__closed_on__isnull=True).values("unit_id")
+    leaders = Membership.objects.filter(role=MemberRole.LEADER).filter(
+        Q(unit__commune_id=household.commune_id, unit__closed_on__isnull=True) | Q(unit_id__in=units)
+    ).values("person_id")
+    own = Membership.objects.filter(person_id__in=member_ids).values("person_id")
+    return list(Person.objects.filter(Q(pk__in=leaders) | Q(pk__in=own)).order_by("full_name", "pk"))
+
+
+def suggestions_pending(*, user) -> QuerySet:
+    """Leaders' suggestions waiting for an officer, about people in the officer's scope, oldest first.
+    Raises PermissionDenied."""
+    from ansinh.accounts.services import persons_in_scope
+
+    from .models import RegistrySuggestion, SuggestionState
+
+    require_permission(user, "registry.change_registrysuggestion")
+    return (RegistrySuggestion.objects.filter(state=SuggestionState.PENDING, person__in=persons_in_scope(user))
+            .select_related("person", "proposed_by").order_by("created_at", "pk"))

@@ -8,6 +8,7 @@ from django.utils.cache import patch_vary_headers
 
 from ansinh.accounts.views import domain_errors
 from ansinh.collection.forms import HiPaymentForm, VsiParamsForm
+from ansinh.collection.views import referrers_for
 from ansinh.core.formatting import format_number
 from ansinh.enrollment.errors import NoEligibleMembers, PricingError
 from ansinh.enrollment.selectors import household_members_status, quotes_awaiting_payment
@@ -64,7 +65,9 @@ def household_detail(request, pk: int):
     today = timezone.localdate()
     members = household_members_status(household=household, on=today)
     quotes, quote_error = hi_quotes(user=request.user, household=household, on=today)
-    hi_form = HiPaymentForm(initial={"months": 12, "amount": format_number(quotes[12]["payable"]) if quotes else ""})
+    referrers, default_referrer = referrers_for(household)
+    hi_form = HiPaymentForm(referrers=referrers, initial={
+        "months": 12, "amount": format_number(quotes[12]["payable"]) if quotes else "", "referred_by": default_referrer})
     vsi_form = VsiParamsForm(people=[row["person"] for row in members], initial={"income": format_number(vsi_income_floor(on=timezone.localdate()))})
     return render(request, "registry/household_detail.html", {
         "household": household, "members": members, "today": today, "quotes": quotes,
