@@ -213,6 +213,14 @@ class BenefitsForm(RuleErrorsMixin, forms.Form):
     average_income = forms.CharField(label="Thu nhập tháng bình quân đã đóng (đồng)", required=False,
                                      widget=_text_input(),
                                      help_text="Bình quân các mức thu nhập đã đóng, sau khi điều chỉnh theo hệ số.")
+    months_before_2014 = forms.CharField(label="Trong đó số tháng đóng trước năm 2014", required=False,
+                                         widget=_text_input("0"),
+                                         help_text="Để tính BHXH một lần: 1,5 tháng thu nhập cho mỗi năm trước 2014.")
+    state_support_received = forms.CharField(label="Số tiền Nhà nước đã hỗ trợ đóng (đồng)", required=False,
+                                             widget=_text_input("0"),
+                                             help_text="Được trừ khi nhận BHXH một lần.")
+    poor_or_near_poor = forms.BooleanField(label="Thuộc hộ nghèo hoặc cận nghèo", required=False,
+                                           help_text="Trợ cấp hưu trí xã hội từ 70 tuổi thay vì 75 tuổi.")
 
     def clean_birth_month(self):
         try:
@@ -236,6 +244,14 @@ class BenefitsForm(RuleErrorsMixin, forms.Form):
 
     def clean_average_income(self):
         return number_or_text(self.cleaned_data["average_income"])
+
+    def clean_months_before_2014(self):
+        value = number_or_text(self.cleaned_data["months_before_2014"])
+        return 0 if value is None else value
+
+    def clean_state_support_received(self):
+        value = number_or_text(self.cleaned_data["state_support_received"])
+        return 0 if value is None else value
 
     def contribution_months(self):
         """Years × 12 + odd months when the years are a number; the years as typed otherwise (the rules

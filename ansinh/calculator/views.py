@@ -58,7 +58,10 @@ def benefits(request):
         try:
             result = benefits_estimate(sex=d["sex"], birth_month=d["birth_month"],
                                        contribution_months=form.contribution_months(),
-                                       average_income=d["average_income"])
+                                       average_income=d["average_income"],
+                                       months_before_2014=d["months_before_2014"],
+                                       state_support_received=d["state_support_received"],
+                                       poor_or_near_poor=d["poor_or_near_poor"])
         except RuleError as error:
             form.add_rule_error(error)
     return _render(request, "calculator/benefits.html", "calculator/_benefits_fragment.html",

@@ -326,3 +326,63 @@ def test_no_benefits_input_gives_a_server_error(client, db, field):
         response = client.get(BENEFITS, data | {field: value})
         assert response.status_code in (200, 400), (field, value)
         assert client.get(BENEFITS, data | {field: value}, **HTMX).status_code == 200
+
+
+# ---------- BHXH một lần và trợ cấp hưu trí xã hội (issue 13) ----------
+
+def _too_few_years(**extra):
+    return {"sex": "male", "birth_month": "10/1964", "years": "10", "extra_months": "4",
+            "average_income": "5.000.000", **extra}
+
+
+def test_the_lump_sum_one_could_take_instead_is_shown_with_its_legal_trace(client, db):
+    response = client.get(BENEFITS, _too_few_years(months_before_2014="24", state_support_received="1.000.000"))
+    assert response.status_code == 200
+    start = quote({"kind": "retirement_age", "sex": "male", "birth_month": "1964-10"})["pension_start_month"]
+    expected = quote({"kind": "lump_sum", "on": f"{start}-01", "contribution_months_before_2014": 24,
+                      "contribution_months_from_2014": 100, "average_income": 5_000_000,
+                      "state_support_received": 1_000_000})
+    # 2 years × 1.5 + 8.5 years × 2 months of 5,000,000, minus the 1,000,000 of state support
+    assert expected["amount"] == 99_000_000
+    assert element_text(response, "calc-lump-sum-amount") == vnd(99_000_000)
+    page = text(response)
+    for line in expected["breakdown"]:
+        for reference in line["reference"]:
+            assert reference in page
+    assert "từ bỏ lương hưu và thẻ BHYT do quỹ BHXH đóng" in page
+
+
+def test_the_social_pension_at_75_or_at_70_when_poor_is_shown_when_the_years_are_not_reached(client, db):
+    response = client.get(BENEFITS, _too_few_years())
+    assert element_text(response, "calc-social-pension-amount") == vnd(500_000)
+    assert "từ ngày 01/11/2039 (đủ 75 tuổi)" in text(response)
+    poor = client.get(BENEFITS, _too_few_years(poor_or_near_poor="on"))
+    assert "từ ngày 01/11/2034 (đủ 70 tuổi)" in text(poor)
+    expected = quote({"kind": "social_pension", "on": "2034-11-01", "birth_date": "1964-10-01", "has_pension": False,
+                      "poor_or_near_poor": True})
+    page = text(poor)
+    for line in expected["breakdown"]:
+        for reference in line["reference"]:
+            assert reference in page
+
+
+def test_no_social_pension_advice_for_someone_who_reaches_the_years(client, db):
+    response = client.get(BENEFITS, {"sex": "female", "birth_month": "04/1969", "years": "20",
+                                     "average_income": "5.000.000"})
+    assert 'id="calc-social-pension"' not in response.content.decode()
+    assert 'id="calc-lump-sum-amount"' in response.content.decode()
+
+
+def test_lump_sum_months_that_do_not_add_up_are_said_without_hiding_the_pension_advice(client, db):
+    response = client.get(BENEFITS, _too_few_years(months_before_2014="200"))
+    assert response.status_code == 200
+    assert element_text(response, "calc-lump-sum-error") == (
+        "BHXH một lần: Số tháng đóng trước năm 2014 (200) không được lớn hơn tổng số tháng đã đóng (124).")
+    assert 'id="calc-not-eligible"' in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["months_before_2014", "state_support_received", "poor_or_near_poor"])
+def test_no_lump_sum_or_social_pension_input_gives_a_server_error(client, db, field):
+    for value in GARBAGE:
+        response = client.get(BENEFITS, _too_few_years(**{field: value}))
+        assert response.status_code in (200, 400), (field, value)
