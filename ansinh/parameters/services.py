@@ -12,11 +12,15 @@ from ansinh.accounts.services import require_permission
 from ansinh.core.formatting import format_date
 from ansinh.rules import ParameterError, default_parameters
 from ansinh.rules.breakdown import pct_text
+from ansinh.rules.errors import RuleError
+from ansinh.rules.labels import GROUP_LABELS_VI
 from ansinh.rules.parameters import CONFIDENCES, MAX_CHANGE_PCT, value_change_pct
+from ansinh.rules.vsi_support import vsi_state_support_choice
 
 from .errors import (
     ALREADY_ADDED,
     CHANGE_NEEDS_REASON,
+    LOCAL_SUPPORT_ABOVE_TOTAL,
     CONFIDENCE_INVALID,
     GROUPS_DIFFER,
     LINK_INVALID,
@@ -82,6 +86,8 @@ def parameter_value_add(
     _check_like_last(parameter, normalised)
     change_reason = (change_reason or "").strip()
     _check_change(parameter, normalised, change_reason)
+    if parameter.family == "vsi.local_support":
+        _check_local_support(params, start, normalised)
     reference_document = (reference_document or "").strip()
     if not reference_document:
         raise _refuse(REFERENCE_REQUIRED, "reference_required", "reference_document")
@@ -129,6 +135,25 @@ def _check_change(parameter, value, reason: str) -> None:
                                              share=pct_text(MAX_CHANGE_PCT),
                                              before=_shown(last), after=_shown(value)),
                   "change_needs_reason", "change_reason")
+
+
+def _check_local_support(params, start: date, value: Mapping) -> None:
+    """Local support by group, with the state support of the same group on ``start``, may not pass 100 %
+    (rules.md §1; the quote refuses it too, with invalid_request, should a later state value make it so)."""
+    try:
+        law = params.value("common.social_insurance_law", start)
+    except RuleError:
+        return
+    for group, local in value.items():
+        try:
+            state = vsi_state_support_choice(start, law, [group], params).pct
+        except RuleError:
+            continue  # a group the state table does not know: the quote takes 'other'
+        if state + local > 100:
+            raise _refuse(LOCAL_SUPPORT_ABOVE_TOTAL.format(group=GROUP_LABELS_VI.get(group, group).lower(),
+                                                           local=pct_text(local), start=format_date(start),
+                                                           state=pct_text(state)),
+                          "local_support_above_total", "value")
 
 
 def _shown(value) -> str:

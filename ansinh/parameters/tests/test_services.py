@@ -221,3 +221,21 @@ def test_a_group_moving_by_more_than_half_needs_a_reason_too(users):
             value="{" + ", ".join(f'"{k}": {v}' for k, v in value.items()) + "}")
     assert refused.value.code == "change_needs_reason"
     assert "thay đổi 75%" in refused.value.message
+
+
+@pytest.mark.parametrize(("start", "local", "accepted"), [
+    (datetime.date(2025, 6, 30), 70, True),   # poor: 30 % under Decree 134/2015 -> 100 %
+    (datetime.date(2025, 7, 1), 70, False),   # poor: 50 % under Decree 159/2025 -> 120 %
+    (datetime.date(2025, 7, 1), 50, True),
+])
+def test_local_support_above_100_percent_with_the_state_is_refused_on_the_page(users, start, local, accepted):
+    name = "vsi.local_support.92"
+    if not accepted:
+        with pytest.raises(ParameterValueRefused) as refused:
+            add(users["bhxh_tinh"], name=name, start=start, value=f'{{"poor": {local}, "other": 10}}')
+        assert refused.value.message == errors.LOCAL_SUPPORT_ABOVE_TOTAL.format(
+            group="hộ nghèo", local=f"{local}%", start=f"{start:%d/%m/%Y}", state="50%")
+        assert (refused.value.code, refused.value.field) == ("local_support_above_total", "value")
+        return
+    record = add(users["bhxh_tinh"], name=name, start=start, value=f'{{"poor": {local}, "other": 10}}')
+    assert record.name == name
