@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from ansinh.areas.models import AdministrativeUnit, Level
+from ansinh.areas.selectors import map_in_force
 from ansinh.parameters.selectors import active_parameters
 from ansinh.rules.errors import NOT_ELIGIBLE, RuleError
 from ansinh.rules.quote import hi_state_support_pct, quote
@@ -25,14 +27,22 @@ def income_floor(*, on: date) -> int | None:
         return None
 
 
+def province_code_in_force(*, on: date) -> str | None:
+    """The code of this database's province on the map in force on `on` (Hậu Giang 93 before 01/07/2025,
+    Cần Thơ 92 from that day), whose local support the estimate applies; None without a loaded map."""
+    return (AdministrativeUnit.objects.filter(map=map_in_force(on=on), level=Level.PROVINCE)
+            .order_by("code").values_list("code", flat=True).first())
+
+
 def vsi_estimate(*, on: date, income, payment_mode: str, support_group: str, months=None,
                  months_already_supported=None, reached_retirement_age: bool = False,
                  contribution_months=None) -> dict:
-    """A VSI contribution (kind ``vsi_contribution``): gross, state_support, local_support, amount_due,
-    payable and the breakdown. Numbers may arrive as typed text; the rules refuse them."""
+    """A VSI contribution (kind ``vsi_contribution``): gross, state_support, local_support (of the province
+    in force on `on`), amount_due, payable and the breakdown. Numbers may arrive as typed text; the rules refuse them."""
     request = _given({
         "kind": "vsi_contribution", "on": on.isoformat(), "income": income, "payment_mode": payment_mode,
         "months": months, "support_group": support_group, "months_already_supported": months_already_supported,
+        "province_code": province_code_in_force(on=on),
     })
     if payment_mode == "backpay":
         request |= _given({"reached_retirement_age": reached_retirement_age,

@@ -386,3 +386,19 @@ def test_no_lump_sum_or_social_pension_input_gives_a_server_error(client, db, fi
     for value in GARBAGE:
         response = client.get(BENEFITS, _too_few_years(**{field: value}))
         assert response.status_code in (200, 400), (field, value)
+
+
+def test_the_vsi_estimate_applies_the_local_support_of_the_province_in_force_that_day(client, small_province):
+    from ansinh.parameters.services import parameter_value_add
+
+    parameter_value_add(user=small_province.users["bhxh_tinh"], name="vsi.local_support.92",
+                        start=datetime.date(2026, 1, 1), value='{"other": 10}', reference_document="NQ (thử)",
+                        confidence="reported")
+    data = {"kind": "vsi", "on": "01/01/2026", "income": "1.500.000", "payment_mode": "monthly", "months": "",
+            "support_group": "other", "months_already_supported": ""}
+    response = client.get(CONTRIBUTION, data)
+    assert element_text(response, "calc-local-support") == "−" + vnd(33_000)
+    assert element_text(response, "calc-payable") == vnd(330_000 - 66_000 - 33_000)
+    before = client.get(CONTRIBUTION, data | {"on": "31/12/2025"})
+    assert 'id="calc-local-support"' not in before.content.decode()
+    assert element_text(before, "calc-payable") == vnd(330_000 - 66_000)

@@ -84,10 +84,12 @@ def test_a_paid_quote_carries_the_local_support_to_the_receipt_and_the_d05_local
 
 def test_local_support_that_makes_more_than_100_percent_with_the_state_is_refused_with_its_code(small_province):
     p = small_province
-    _local(p.users["bhxh_tinh"], "92", datetime.date(2026, 1, 1), '{"other": 85}')
+    # accepted on the page: 85 % + the 10 % of Decree 134/2015 in force on 01/06/2025; from 01/07/2025 the
+    # state gives 20 % (Decree 159/2025), so the quote of that day refuses the 105 %
+    _local(p.users["bhxh_tinh"], "92", datetime.date(2025, 6, 1), '{"other": 85}')
     with pytest.raises(PricingError) as refused:
         vsi_quote(user=p.users["thu_1"], person=_head(p), income=FLOOR_2025, months=1, payment_mode="monthly",
-                  on=datetime.date(2026, 1, 1))
+                  on=MAP_CHANGE)
     assert refused.value.code == "invalid_request"
     assert refused.value.message == (
         "Mức hỗ trợ của ngân sách địa phương (85%) cộng với hỗ trợ của Nhà nước (20%) cho nhóm «đối tượng khác» "
