@@ -119,6 +119,8 @@ class ContributionForm(RuleErrorsMixin, forms.Form):
         "members": ("members", "Số người trong hộ"),
         "ranks": ("members", "Số người trong hộ"),
         "support_pct": ("hi_group", "Mức hỗ trợ"),
+        "previous_card_end": ("previous_card_end", "Ngày hết hạn thẻ BHYT cũ"),
+        "paid_on": ("on", "Ngày đóng"),
     }
     CODE_FIELDS = {
         "income_below_floor": "income",
@@ -152,6 +154,9 @@ class ContributionForm(RuleErrorsMixin, forms.Form):
     hi_group = forms.ChoiceField(label="Đối tượng được Nhà nước hỗ trợ", choices=HI_GROUPS, initial="none",
                                  required=False,
                                  error_messages={"invalid_choice": "Đối tượng không hợp lệ."})
+    previous_card_end = forms.CharField(label="Ngày hết hạn thẻ BHYT cũ (nếu gia hạn)", required=False,
+                                        widget=_text_input("dd/mm/yyyy"),
+                                        help_text="Để trống: tham gia lần đầu.")
     months = forms.CharField(label="Số tháng đóng", required=False, widget=_text_input(),
                              help_text="BHXH: để trống thì theo phương thức đóng. BHYT: 3, 6 hoặc 12 tháng "
                                        "(để trống: 12).")
@@ -175,6 +180,12 @@ class ContributionForm(RuleErrorsMixin, forms.Form):
     def clean_on(self):
         try:
             return date_parse(self.cleaned_data["on"]) or timezone.localdate()
+        except ValueError:
+            raise forms.ValidationError(DATE_INVALID) from None
+
+    def clean_previous_card_end(self):
+        try:
+            return date_parse(self.cleaned_data["previous_card_end"])
         except ValueError:
             raise forms.ValidationError(DATE_INVALID) from None
 

@@ -50,16 +50,21 @@ def vsi_estimate(*, on: date, income, payment_mode: str, support_group: str, mon
     return quote(request, params=active_parameters())
 
 
-def hi_estimate(*, on: date, members, months=None, group: str = "none") -> dict:
+def hi_estimate(*, on: date, members, months=None, group: str = "none", previous_card_end: date | None = None) -> dict:
     """Household HI (kind ``hi_household``) for `members` ranked members of one support group:
     per_member, members, total, state_support, payable and the breakdown; plus support_group and
-    support_pct (the state minimum for the group on `on`, Decree 188/2025)."""
+    support_pct (the state minimum for the group on `on`, Decree 188/2025), and ``card``: the validity of
+    the card paid on `on` (kind ``hi_card``: valid_from, valid_to, rule_text, notes), a renewal when
+    `previous_card_end` (the old card's last day) is given, else a first participation."""
     params = active_parameters()
     support_pct = hi_state_support_pct(group=group, on=on, params=params) if group != "none" else 0
-    request = {"kind": "hi_household", "on": on.isoformat(), "members": members,
-               "months": DEFAULT_HI_MONTHS if months is None else months, "support_pct": support_pct}
+    months = DEFAULT_HI_MONTHS if months is None else months
+    request = {"kind": "hi_household", "on": on.isoformat(), "members": members, "months": months,
+               "support_pct": support_pct}
     result = quote(request, params=params)
-    return result | {"support_group": group, "support_pct": support_pct}
+    card = quote({"kind": "hi_card", "paid_on": on.isoformat(), "months": months,
+                  "previous_card_end": previous_card_end.isoformat() if previous_card_end else None}, params=params)
+    return result | {"support_group": group, "support_pct": support_pct, "card": card}
 
 
 def _month_start(text: str) -> date:

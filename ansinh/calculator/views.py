@@ -35,7 +35,8 @@ def contribution(request):
         d = form.cleaned_data
         try:
             if d["kind"] == "hi":
-                result = hi_estimate(on=d["on"], members=d["members"], months=d["months"], group=d["hi_group"])
+                result = hi_estimate(on=d["on"], members=d["members"], months=d["months"], group=d["hi_group"],
+                                     previous_card_end=d["previous_card_end"])
             else:
                 result = vsi_estimate(
                     on=d["on"], income=d["income"], payment_mode=d["payment_mode"], months=d["months"],

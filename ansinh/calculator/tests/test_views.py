@@ -222,7 +222,8 @@ GARBAGE = ["abc", "-1", "0", "61", "9" * 60, "1e9", "", " ", "<script>x</script>
 
 
 @pytest.mark.parametrize("field", ["income", "months", "members", "on", "months_already_supported",
-                                   "contribution_months", "payment_mode", "support_group", "hi_group", "kind"])
+                                   "contribution_months", "payment_mode", "support_group", "hi_group", "kind",
+                                   "previous_card_end"])
 def test_no_input_gives_a_server_error(client, db, field):
     for kind in ("vsi", "hi"):
         for value in GARBAGE:
@@ -402,3 +403,37 @@ def test_the_vsi_estimate_applies_the_local_support_of_the_province_in_force_tha
     before = client.get(CONTRIBUTION, data | {"on": "31/12/2025"})
     assert 'id="calc-local-support"' not in before.content.decode()
     assert element_text(before, "calc-payable") == vnd(330_000 - 66_000)
+
+
+def _hi_data(**extra):
+    return {"kind": "hi", "members": "1", "months": "6", "hi_group": "none", **extra}
+
+
+def test_the_hi_estimate_shows_the_card_dates_of_a_renewal_at_the_month_end(client, db):
+    response = client.get(CONTRIBUTION, _hi_data(on="20/12/2025", previous_card_end="30/12/2025"))
+    assert response.status_code == 200
+    # renewed before the old card ends: from the day after it; 31/12 + 6 months ends on 30/06 (Civil Code
+    # Art 148(3): 31/06 does not exist)
+    assert (element_text(response, "calc-card-from"), element_text(response, "calc-card-to")) == (
+        "31/12/2025", "30/06/2026")
+    expected = quote({"kind": "hi_card", "paid_on": "2025-12-20", "months": 6, "previous_card_end": "2025-12-30"})
+    assert expected["rule_text"] in text(response)
+
+
+def test_a_first_card_waits_the_days_of_the_law_of_the_payment_day(client, db):
+    for on in ("30/06/2025", "01/07/2025"):
+        iso = datetime.datetime.strptime(on, "%d/%m/%Y").date().isoformat()
+        expected = quote({"kind": "hi_card", "paid_on": iso, "months": 6, "previous_card_end": None})
+        response = client.get(CONTRIBUTION, _hi_data(on=on))
+        assert element_text(response, "calc-card-from") == ddmmyyyy(expected["valid_from"])
+        assert element_text(response, "calc-card-to") == ddmmyyyy(expected["valid_to"])
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("31/02/2026", DATE_INVALID),
+    ("01/01/2035", "«Ngày hết hạn thẻ BHYT cũ» quá xa sau ngày đóng."),
+])
+def test_a_bad_previous_card_end_shows_its_message_next_to_the_field(client, db, value, message):
+    response = client.get(CONTRIBUTION, _hi_data(on="20/12/2025", previous_card_end=value))
+    assert response.status_code == 400
+    assert field_error(response, "previous_card_end") == message
