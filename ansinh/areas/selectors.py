@@ -74,3 +74,24 @@ def with_successors(own: QuerySet[AdministrativeUnit], *, map_version: str) -> Q
     else:
         other = UnitMapping.objects.filter(new_unit__in=own, is_primary=True).values("old_unit_id")
     return AdministrativeUnit.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=other))
+
+
+def province_code_on(*, commune_id: int, on: datetime.date) -> str | None:
+    """The code of the province a commune belongs to on ``on``, on the map in force that day: an old-map
+    commune's own province before 1 July 2025 and its primary successor's (new-map) province from that
+    day; a new-map commune's own province from that day and, before it, the old province of a commune
+    whose primary successor it is. None for an unknown commune. Used to find the province's local
+    support (``vsi.local_support.<code>``) of a payment."""
+    row = AdministrativeUnit.objects.filter(pk=commune_id).values_list("map", "province__code").first()
+    if row is None:
+        return None
+    unit_map, own = row
+    if unit_map == map_in_force(on=on):
+        return own
+    if unit_map == MapVersion.OLD:
+        other = UnitMapping.objects.filter(old_unit_id=commune_id, is_primary=True).values_list(
+            "new_unit__province__code", flat=True)
+    else:
+        other = UnitMapping.objects.filter(new_unit_id=commune_id, is_primary=True).values_list(
+            "old_unit__province__code", flat=True)
+    return other.order_by("pk").first() or own

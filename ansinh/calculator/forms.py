@@ -119,6 +119,8 @@ class ContributionForm(RuleErrorsMixin, forms.Form):
         "members": ("members", "Số người trong hộ"),
         "ranks": ("members", "Số người trong hộ"),
         "support_pct": ("hi_group", "Mức hỗ trợ"),
+        "previous_card_end": ("previous_card_end", "Ngày hết hạn thẻ BHYT cũ"),
+        "paid_on": ("on", "Ngày đóng"),
     }
     CODE_FIELDS = {
         "income_below_floor": "income",
@@ -152,6 +154,9 @@ class ContributionForm(RuleErrorsMixin, forms.Form):
     hi_group = forms.ChoiceField(label="Đối tượng được Nhà nước hỗ trợ", choices=HI_GROUPS, initial="none",
                                  required=False,
                                  error_messages={"invalid_choice": "Đối tượng không hợp lệ."})
+    previous_card_end = forms.CharField(label="Ngày hết hạn thẻ BHYT cũ (nếu gia hạn)", required=False,
+                                        widget=_text_input("dd/mm/yyyy"),
+                                        help_text="Để trống: tham gia lần đầu.")
     months = forms.CharField(label="Số tháng đóng", required=False, widget=_text_input(),
                              help_text="BHXH: để trống thì theo phương thức đóng. BHYT: 3, 6 hoặc 12 tháng "
                                        "(để trống: 12).")
@@ -175,6 +180,12 @@ class ContributionForm(RuleErrorsMixin, forms.Form):
     def clean_on(self):
         try:
             return date_parse(self.cleaned_data["on"]) or timezone.localdate()
+        except ValueError:
+            raise forms.ValidationError(DATE_INVALID) from None
+
+    def clean_previous_card_end(self):
+        try:
+            return date_parse(self.cleaned_data["previous_card_end"])
         except ValueError:
             raise forms.ValidationError(DATE_INVALID) from None
 
@@ -213,6 +224,14 @@ class BenefitsForm(RuleErrorsMixin, forms.Form):
     average_income = forms.CharField(label="Thu nhập tháng bình quân đã đóng (đồng)", required=False,
                                      widget=_text_input(),
                                      help_text="Bình quân các mức thu nhập đã đóng, sau khi điều chỉnh theo hệ số.")
+    months_before_2014 = forms.CharField(label="Trong đó số tháng đóng trước năm 2014", required=False,
+                                         widget=_text_input("0"),
+                                         help_text="Để tính BHXH một lần: 1,5 tháng thu nhập cho mỗi năm trước 2014.")
+    state_support_received = forms.CharField(label="Số tiền Nhà nước đã hỗ trợ đóng (đồng)", required=False,
+                                             widget=_text_input("0"),
+                                             help_text="Được trừ khi nhận BHXH một lần.")
+    poor_or_near_poor = forms.BooleanField(label="Thuộc hộ nghèo hoặc cận nghèo", required=False,
+                                           help_text="Trợ cấp hưu trí xã hội từ 70 tuổi thay vì 75 tuổi.")
 
     def clean_birth_month(self):
         try:
@@ -236,6 +255,14 @@ class BenefitsForm(RuleErrorsMixin, forms.Form):
 
     def clean_average_income(self):
         return number_or_text(self.cleaned_data["average_income"])
+
+    def clean_months_before_2014(self):
+        value = number_or_text(self.cleaned_data["months_before_2014"])
+        return 0 if value is None else value
+
+    def clean_state_support_received(self):
+        value = number_or_text(self.cleaned_data["state_support_received"])
+        return 0 if value is None else value
 
     def contribution_months(self):
         """Years × 12 + odd months when the years are a number; the years as typed otherwise (the rules

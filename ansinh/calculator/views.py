@@ -35,7 +35,8 @@ def contribution(request):
         d = form.cleaned_data
         try:
             if d["kind"] == "hi":
-                result = hi_estimate(on=d["on"], members=d["members"], months=d["months"], group=d["hi_group"])
+                result = hi_estimate(on=d["on"], members=d["members"], months=d["months"], group=d["hi_group"],
+                                     previous_card_end=d["previous_card_end"])
             else:
                 result = vsi_estimate(
                     on=d["on"], income=d["income"], payment_mode=d["payment_mode"], months=d["months"],
@@ -58,7 +59,10 @@ def benefits(request):
         try:
             result = benefits_estimate(sex=d["sex"], birth_month=d["birth_month"],
                                        contribution_months=form.contribution_months(),
-                                       average_income=d["average_income"])
+                                       average_income=d["average_income"],
+                                       months_before_2014=d["months_before_2014"],
+                                       state_support_received=d["state_support_received"],
+                                       poor_or_near_poor=d["poor_or_near_poor"])
         except RuleError as error:
             form.add_rule_error(error)
     return _render(request, "calculator/benefits.html", "calculator/_benefits_fragment.html",

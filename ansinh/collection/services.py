@@ -263,9 +263,9 @@ def hi_enroll_and_pay(*, user, household, months: int, amount, method: str, paid
 
 def vsi_enroll_and_pay(*, user, person, income: int, months: int, payment_mode: str, amount, method: str,
                        paid_on: datetime.date, idempotency_key: str, referred_by=None) -> tuple[Receipt, bool]:
-    """Enrol a person in VSI (period from the month of ``paid_on``, priced on ``paid_on``) and record its
-    full payment, in one transaction; idempotent on ``idempotency_key`` like ``hi_enroll_and_pay``;
-    ``referred_by``: who persuaded the person (người vận động).
+    """Enrol a person in VSI (months placed by ``enrollment.services.vsi_months_place``, priced on
+    ``paid_on``) and record its full payment, in one transaction; idempotent on ``idempotency_key`` like
+    ``hi_enroll_and_pay``; ``referred_by``: who persuaded the person (người vận động).
     Raises PermissionDenied, OutOfScope, NotEligible, PricingError, AlreadyCovered, InvalidAmount,
     AmountMismatch, IdempotencyConflict; on any error nothing is written."""
     require_permission(user, "collection.add_payment")

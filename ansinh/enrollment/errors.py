@@ -38,3 +38,12 @@ class PaidBeforeQuote(AnSinhError):
 
     code = "paid_before_quote"
     message = "Ngày nộp tiền không được trước ngày lập báo giá."
+
+
+class MonthsNotMissing(AnSinhError):
+    """The months a back-payment or an advance would cover are not where they may be placed: back-paid
+    months must be missing months before the payment month (in one run), advance months come after the
+    months already paid."""
+
+    code = "invalid_months"
+    message = "Các tháng đóng không hợp lệ: trùng hoặc không liền với những tháng còn thiếu."

@@ -79,13 +79,18 @@ def hi_household_price(*, members: int, months: int, support_pcts: list[int], on
 
 
 def vsi_price(*, income: int, months: int, payment_mode: str, support_group: str, on: datetime.date,
-              months_already_supported: int = 0, reached_retirement_age: bool = False) -> dict:
-    """VSI contribution price for one person (see ``ansinh quote`` kind ``vsi_contribution``)."""
+              months_already_supported: int = 0, reached_retirement_age: bool = False,
+              province_code: str | None = None) -> dict:
+    """VSI contribution price for one person (see ``ansinh quote`` kind ``vsi_contribution``).
+    ``province_code``: the province of the person's commune on ``on`` (its local support
+    ``vsi.local_support.<code>`` applies; rules.md §1)."""
     request = {
         "kind": "vsi_contribution", "on": on.isoformat(), "income": income, "months": months,
         "payment_mode": payment_mode, "support_group": support_group,
         "months_already_supported": months_already_supported,
     }
+    if province_code:
+        request["province_code"] = province_code
     if payment_mode == "backpay":
         request["reached_retirement_age"] = reached_retirement_age
     return price(request)
@@ -117,3 +122,20 @@ def vsi_min_age(*, on: datetime.date) -> int:
         return int(active_parameters().value("vsi.participant_min_age", on))
     except RuleError as exc:
         raise PricingError(exc.message, code=exc.code) from None
+
+
+SI_LAW_TEXT_VI = {
+    "law_58_2014": "khoản 4 Điều 2 Luật Bảo hiểm xã hội số 58/2014/QH13",
+    "law_41_2024": "khoản 4 Điều 2 Luật Bảo hiểm xã hội số 41/2024/QH15",
+}
+"""Where the law says who may join VSI (not under compulsory SI, not drawing a pension), by the code of
+``common.social_insurance_law``."""
+
+
+def vsi_participant_basis(*, on: datetime.date) -> str:
+    """The legal basis, in Vietnamese, of who may join VSI on ``on``."""
+    try:
+        law = active_parameters().value("common.social_insurance_law", on)
+    except RuleError as exc:
+        raise PricingError(exc.message, code=exc.code) from None
+    return SI_LAW_TEXT_VI.get(law, str(law))

@@ -8,16 +8,19 @@ import datetime
 import functools
 
 from django.db import connection, transaction
+from django.db.models import Subquery
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
+from ansinh.areas.selectors import province_code_on
 from ansinh.core.db import (sql_cache_related, sql_columns, sql_date, sql_id, sql_instance, sql_lock_suffix,
                             sql_table, sql_update)
 from ansinh.core.money import format_vnd
+from ansinh.parameters.models import ParameterValue
 from ansinh.registry.models import Household, HouseholdMember, OtherCoverage, Person, Relationship
 
 from . import pricing
-from .errors import AlreadyCovered, NoEligibleMembers, NotEligible, PaidBeforeQuote, QuoteOutdated
+from .errors import AlreadyCovered, MonthsNotMissing, NoEligibleMembers, NotEligible, PaidBeforeQuote, QuoteOutdated
 from .models import HiMemberCoverage, HiParticipation, Status, VsiParticipation
 from .selectors import PAID_STATUSES, hi_eligible_members, hi_last_card_ends, vsi_months_supported
 
@@ -210,7 +213,8 @@ def participation_check_payable(*, participation, paid_on: datetime.date,
                                 lines: list[HiMemberCoverage] | None = None) -> None:
     """Before a quote made earlier is paid on ``paid_on``: nobody on it is covered already for the
     period, and the law of ``paid_on`` gives the same amount as the frozen quote (a quote priced on
-    ``paid_on`` itself is not priced again). Raises AlreadyCovered, QuoteOutdated (``due``: the amount on
+    ``paid_on`` itself is not priced again, unless a parameter value in force on ``paid_on`` was added
+    after the quote was made: a value taking effect that very day re-prices it). Raises AlreadyCovered, QuoteOutdated (``due``: the amount on
     ``paid_on``), NotEligible, PricingError, PaidBeforeQuote (a payment cannot precede its quote: the
     HI waiting days would start before the quote), NoEligibleMembers (HI: nobody left to enrol). An HI
     quote whose household changed since (members on the list, or its support) is out of date too,
@@ -223,7 +227,7 @@ def participation_check_payable(*, participation, paid_on: datetime.date,
         lines = lines if lines is not None else hi_lines_for_payment(participation=participation)
         _hi_require_renewable(cards=[(line.person, line.previous_end) for line in lines], on=paid_on)
         _hi_require_same_household(participation=participation, lines=lines, paid_on=paid_on)
-        if participation.priced_on == paid_on:
+        if participation.priced_on == paid_on and not _parameters_added_since(participation, paid_on):
             return
         pct = pricing.hi_support_pct(poverty_status=participation.household.poverty_status, on=paid_on)
         due = pricing.hi_household_price(members=len(lines), months=participation.months,
@@ -232,7 +236,7 @@ def participation_check_payable(*, participation, paid_on: datetime.date,
         person = participation.person
         _vsi_check_eligible(person=person, on=paid_on)  # e.g. drawing a pension since the quote
         _vsi_require_uncovered(person=person, from_month=participation.from_month, months=participation.months)
-        if participation.priced_on == paid_on:
+        if participation.priced_on == paid_on and not _parameters_added_since(participation, paid_on):
             return
         due = _vsi_price(person=person, income=participation.income, months=participation.months,
                          payment_mode=participation.payment_mode, on=paid_on,
@@ -243,6 +247,14 @@ def participation_check_payable(*, participation, paid_on: datetime.date,
             f"theo quy định ngày {paid_on:%d/%m/%Y} số phải đóng là {format_vnd(due)}. Hãy lập báo giá mới.",
             due=due,
         )
+
+
+def _parameters_added_since(participation, paid_on: datetime.date) -> bool:
+    """Whether a dated parameter value in force on ``paid_on`` was added (on the parameter page) after
+    ``participation`` was quoted: then a quote of the payment's own day may carry an old price. One query;
+    the quote's creation time is read inside it (the payment path does not load it)."""
+    quoted_at = type(participation).objects.filter(pk=participation.pk).values("created_at")[:1]
+    return ParameterValue.objects.filter(start__lte=paid_on, created_at__gte=Subquery(quoted_at)).exists()
 
 
 def _hi_require_same_household(*, participation: HiParticipation, lines: list[HiMemberCoverage],
@@ -310,8 +322,9 @@ def _vsi_support_group(person: Person) -> str:
 
 
 def _vsi_check_eligible(*, person: Person, on: datetime.date) -> None:
-    """Refuse a person who may not join VSI on ``on``: younger than the minimum age, or drawing a pension
-    (Law 41/2024 Art 2(4); Law 58/2014 Art 2(4)). Raises NotEligible."""
+    """Refuse a person who may not join VSI on ``on``: younger than the minimum age, drawing a pension, or
+    under compulsory SI through an employer (Law 41/2024 Art 2(4); Law 58/2014 Art 2(4)); the message
+    names the law of ``on``. Raises NotEligible (code ``not_eligible``)."""
     min_age = pricing.vsi_min_age(on=on)
     born = person.date_of_birth
     age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
@@ -319,8 +332,13 @@ def _vsi_check_eligible(*, person: Person, on: datetime.date) -> None:
         raise NotEligible(f"{person.full_name} chưa đủ {min_age} tuổi nên chưa được tham gia BHXH tự nguyện.",
                           person_id=person.pk)
     if person.other_coverage == OtherCoverage.PENSIONER:
-        raise NotEligible(f"{person.full_name} đang hưởng lương hưu/trợ cấp nên không tham gia BHXH tự nguyện.",
-                          person_id=person.pk)
+        raise NotEligible(
+            f"{person.full_name} đang hưởng lương hưu/trợ cấp bảo hiểm xã hội hằng tháng nên không tham gia "
+            f"BHXH tự nguyện ({pricing.vsi_participant_basis(on=on)}).", person_id=person.pk)
+    if person.other_coverage == OtherCoverage.EMPLOYEE:
+        raise NotEligible(
+            f"{person.full_name} đang tham gia BHXH bắt buộc (người lao động có đơn vị đóng) nên không tham gia "
+            f"BHXH tự nguyện cho cùng thời gian ({pricing.vsi_participant_basis(on=on)}).", person_id=person.pk)
 
 
 def _vsi_price(*, person, income, months, payment_mode, on, support_group):
@@ -331,6 +349,7 @@ def _vsi_price(*, person, income, months, payment_mode, on, support_group):
         months_already_supported=vsi_months_supported(person_id=person.pk),
         reached_retirement_age=payment_mode == "backpay"
         and pricing.has_reached_retirement_age(sex=person.sex, born=person.date_of_birth, on=on),
+        province_code=province_code_on(commune_id=person.commune_id, on=on),
     )
 
 
@@ -340,13 +359,17 @@ def vsi_enroll(*, user, person: Person, income: int, months: int, payment_mode: 
                referred_by: Person | None = None) -> VsiParticipation:
     """Record a VSI participation period priced on ``on`` (status ``quoted`` until paid).
 
-    ``from_month`` defaults to the month of ``on``. Raises PermissionDenied, OutOfScope, PricingError,
-    AlreadyCovered (a paid period already covers one of these months).
+    ``from_month`` defaults to where the months belong (``vsi_months_place``, rules.md §2): the month of
+    ``on`` for a periodic mode; for ``backpay`` the missing months just before the payment month, skipping
+    months already paid; for ``advance`` the months after those already paid. Raises PermissionDenied,
+    OutOfScope, PricingError, NotEligible, AlreadyCovered (a paid period already covers one of these
+    months), MonthsNotMissing (back-paid months not before the payment or not in one run).
     """
     user_role = require_permission(user, "enrollment.add_vsiparticipation")
     require_person_in_scope(user, person)
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one enrolment at a time
-    from_month = (from_month or on).replace(day=1)
+    from_month = vsi_months_place(person=person, payment_mode=payment_mode, months=months, on=on,
+                                  from_month=from_month)
     result = _vsi_price(person=person, income=income, months=months, payment_mode=payment_mode, on=on,
                         support_group=support_group)
     _vsi_require_uncovered(person=person, from_month=from_month, months=months)
@@ -358,6 +381,64 @@ def vsi_enroll(*, user, person: Person, income: int, months: int, payment_mode: 
         local_support=result.get("local_support", 0), payable=result["payable"], quote=result,
         referred_by=referred_by, agent=_agent_of(user_role), created_by=user,
     )
+
+
+def _paid_months(person: Person) -> set[int]:
+    """Month indexes (year × 12 + month − 1) of the person's paid VSI periods."""
+    months: set[int] = set()
+    for start, count in VsiParticipation.objects.filter(person=person, status__in=PAID_STATUSES).values_list(
+            "from_month", "months"):
+        first = start.year * 12 + start.month - 1
+        months.update(range(first, first + count))
+    return months
+
+
+def _month_of(index: int) -> datetime.date:
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def vsi_months_place(*, person: Person, payment_mode: str, months: int, on: datetime.date,
+                     from_month: datetime.date | None = None) -> datetime.date:
+    """The first month of a VSI period paid on ``on`` (rules.md §2; Decree 159/2025 Art 6–7).
+
+    backpay: the missing months before the payment month, where they were missing: counted back from the
+    month before the payment, skipping months already paid (a paid current quarter is not back-paid); they
+    must form one run, else MonthsNotMissing says how many may be back-paid at once. A given
+    ``from_month`` must end before the payment month. advance: from the month after the last month already
+    paid, or the payment month when nothing later is paid. Periodic modes: the payment month. A given
+    ``from_month`` is kept (the overlap check comes after). Raises MonthsNotMissing."""
+    if months is None or months < 1:
+        return (from_month or on).replace(day=1)
+    payment_index = on.year * 12 + on.month - 1
+    if payment_mode == "backpay":
+        if from_month is not None:
+            start = from_month.year * 12 + from_month.month - 1
+            if start + months > payment_index:
+                raise MonthsNotMissing(
+                    f"Đóng bù chỉ cho những tháng trước tháng nộp tiền {on:%m/%Y}: {months} tháng từ "
+                    f"{from_month:%m/%Y} kéo dài đến {_month_of(start + months - 1):%m/%Y}.")
+            return from_month.replace(day=1)
+        paid = _paid_months(person)
+        index = payment_index - 1
+        while index in paid:
+            index -= 1
+        last = index
+        while index > last - months and index not in paid:
+            index -= 1
+        run = last - index
+        if run < months:
+            raise MonthsNotMissing(
+                f"Những tháng còn thiếu liền nhau ngay trước kỳ đã đóng chỉ có {run} tháng (từ "
+                f"{_month_of(index + 1):%m/%Y} đến {_month_of(last):%m/%Y}); tháng {_month_of(index):%m/%Y} đã "
+                f"đóng. Hãy đóng bù {run} tháng này trước, rồi đóng bù các tháng thiếu trước đó trong lần khác.",
+                months=run)
+        return _month_of(last - months + 1)
+    if from_month is not None:
+        return from_month.replace(day=1)
+    if payment_mode == "advance":
+        later = [m for m in _paid_months(person) if m >= payment_index]
+        return _month_of(max(later) + 1 if later else payment_index)
+    return on.replace(day=1)
 
 
 def _vsi_require_uncovered(*, person: Person, from_month: datetime.date, months: int) -> None:

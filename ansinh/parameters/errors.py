@@ -15,6 +15,10 @@ CONFIDENCE_INVALID = "Độ tin cậy phải là «Đã công bố», «Nguồn 
 REFUSED_BY_LOADER = "Bộ kiểm tra tham số từ chối giá trị này ({detail})."
 GROUPS_DIFFER = "Giá trị mới phải có đúng các nhóm của giá trị hiện hành: {groups}."
 VALUE_ZERO = "Giá trị mới không được bằng 0 (giá trị hiện hành khác 0)."
+CHANGE_NEEDS_REASON = ("Giá trị mới thay đổi {pct} so với giá trị gần nhất ({before} → {after}), quá mức {share} cho "
+                       "phép. Hãy kiểm tra lại; nếu đúng, ghi lý do vào ô «Lý do thay đổi lớn» và bấm xác nhận.")
+LOCAL_SUPPORT_ABOVE_TOTAL = ("Hỗ trợ của địa phương cho nhóm «{group}» ({local}) cộng với hỗ trợ của Nhà nước "
+                             "từ ngày {start} ({state}) vượt quá 100% mức đóng tính trên chuẩn hộ nghèo.")
 ALREADY_ADDED = "Tham số này vừa có một giá trị khác cùng ngày áp dụng; vui lòng tải lại trang."
 
 

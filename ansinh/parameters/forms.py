@@ -31,6 +31,11 @@ class ParameterValueForm(forms.Form):
     note = forms.CharField(label="Ghi chú", max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
+    change_reason = forms.CharField(
+        label="Lý do thay đổi lớn", max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Chỉ cần khi giá trị mới thay đổi quá nhiều so với giá trị gần nhất: ghi lý do để xác nhận.")
+
     def __init__(self, *args, unit: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["value"].help_text = f"Nhập {UNIT_HINTS_VI.get(unit, unit)}."

@@ -31,6 +31,8 @@ class ParameterValue(models.Model):
     reference_note = models.TextField("ghi chú về căn cứ", blank=True)
     confidence = models.CharField("độ tin cậy", max_length=20, choices=Confidence.choices)
     note = models.TextField("ghi chú", blank=True)
+    change_reason = models.TextField("lý do thay đổi lớn", blank=True,
+                                     help_text="Why a change of more than the allowed share is right (confirmed)")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name="người thêm")
     created_at = models.DateTimeField("thời điểm thêm", auto_now_add=True)

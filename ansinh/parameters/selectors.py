@@ -68,6 +68,8 @@ def runtime_item(row: ParameterValue) -> dict:
             "confidence": row.confidence}
     if row.note.strip():
         item["note"] = row.note
+    if row.change_reason.strip():
+        item["change_reason"] = row.change_reason
     return item
 
 

@@ -11,10 +11,16 @@ from django.db import IntegrityError, transaction
 from ansinh.accounts.services import require_permission
 from ansinh.core.formatting import format_date
 from ansinh.rules import ParameterError, default_parameters
-from ansinh.rules.parameters import CONFIDENCES
+from ansinh.rules.breakdown import pct_text
+from ansinh.rules.errors import RuleError
+from ansinh.rules.labels import GROUP_LABELS_VI
+from ansinh.rules.parameters import CONFIDENCES, MAX_CHANGE_PCT, value_change_pct
+from ansinh.rules.vsi_support import vsi_state_support_choice
 
 from .errors import (
     ALREADY_ADDED,
+    CHANGE_NEEDS_REASON,
+    LOCAL_SUPPORT_ABOVE_TOTAL,
     CONFIDENCE_INVALID,
     GROUPS_DIFFER,
     LINK_INVALID,
@@ -51,6 +57,7 @@ def parameter_value_add(
     reference_link: str = "",
     reference_note: str = "",
     note: str = "",
+    change_reason: str = "",
 ) -> ParameterValue:
     """Add a dated value to parameter `name` (e.g. the next base salary), recorded with who and when.
 
@@ -58,7 +65,9 @@ def parameter_value_add(
     mappings and lists; see ``values.value_parse``). The new value must start after the parameter's
     last value (files and earlier additions), and the whole set must pass the rules loader's strict
     checks (``ParameterSet.with_extra_values``). Values are never edited or deleted: a correction is a
-    later value.
+    later value. A value that moves the number (or a group) by more than ``MAX_CHANGE_PCT`` % from the
+    value in force before it needs ``change_reason``: the page asks the person to confirm, and the
+    reason is recorded with the value.
 
     Raises PermissionDenied (without ``parameters.add_parametervalue``: the si_officer role has it),
     UnknownParameter, ParameterValueRefused (Vietnamese message; ``field`` names the input concerned).
@@ -75,6 +84,10 @@ def parameter_value_add(
         raise _refuse(START_TOO_FAR.format(year=LAST_YEAR), "start_too_far", "start")
     normalised = value_parse(parameter.unit, value)
     _check_like_last(parameter, normalised)
+    change_reason = (change_reason or "").strip()
+    _check_change(parameter, normalised, change_reason)
+    if parameter.family == "vsi.local_support":
+        _check_local_support(params, start, normalised)
     reference_document = (reference_document or "").strip()
     if not reference_document:
         raise _refuse(REFERENCE_REQUIRED, "reference_required", "reference_document")
@@ -87,7 +100,7 @@ def parameter_value_add(
         name=parameter.name, start=start, value_json=value_json(normalised),
         reference_document=reference_document, reference_article=(reference_article or "").strip(),
         reference_link=reference_link, reference_note=(reference_note or "").strip(),
-        confidence=confidence, note=(note or "").strip(), created_by=user,
+        confidence=confidence, note=(note or "").strip(), change_reason=change_reason, created_by=user,
     )
     _strict_check(record)
     try:
@@ -110,6 +123,48 @@ def _check_like_last(parameter, value) -> None:
         raise _refuse(GROUPS_DIFFER.format(groups=", ".join(sorted(last))), "groups_differ", "value")
     if isinstance(last, (int, Decimal)) and not isinstance(last, bool) and last != 0 and value == 0:
         raise _refuse(VALUE_ZERO, "value_zero", "value")
+
+
+def _check_change(parameter, value, reason: str) -> None:
+    """A change of more than MAX_CHANGE_PCT % from the last value needs a reason (the confirmation)."""
+    last = next((v.value for v in reversed(parameter.values) if v.value is not None), None)
+    change = value_change_pct(last, value) if last is not None else None
+    if change is None or change <= MAX_CHANGE_PCT or reason:
+        return
+    raise _refuse(CHANGE_NEEDS_REASON.format(pct=pct_text(change.quantize(Decimal("0.1")).normalize()),
+                                             share=pct_text(MAX_CHANGE_PCT),
+                                             before=_shown(last), after=_shown(value)),
+                  "change_needs_reason", "change_reason")
+
+
+def _check_local_support(params, start: date, value: Mapping) -> None:
+    """Local support by group, with the state support of the same group on ``start``, may not pass 100 %
+    (rules.md §1; the quote refuses it too, with invalid_request, should a later state value make it so)."""
+    try:
+        law = params.value("common.social_insurance_law", start)
+    except RuleError:
+        return
+    for group, local in value.items():
+        try:
+            state = vsi_state_support_choice(start, law, [group], params).pct
+        except RuleError:
+            continue  # a group the state table does not know: the quote takes 'other'
+        if state + local > 100:
+            raise _refuse(LOCAL_SUPPORT_ABOVE_TOTAL.format(group=GROUP_LABELS_VI.get(group, group).lower(),
+                                                           local=pct_text(local), start=format_date(start),
+                                                           state=pct_text(state)),
+                          "local_support_above_total", "value")
+
+
+def _shown(value) -> str:
+    """A value as the message shows it: 2.340.000 for a number, the groups for a mapping."""
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key}: {_shown(v)}" for key, v in value.items())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", ".")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f").replace(".", ",")
+    return str(value)
 
 
 def _strict_check(record: ParameterValue) -> None:

@@ -28,6 +28,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -47,7 +48,7 @@ FILE_KEYS = FILE_KEYS_REQUIRED | {"notes"}
 FAMILY_KEYS_REQUIRED = frozenset({"label", "description", "unit", "family_key"})
 FAMILY_KEYS = FAMILY_KEYS_REQUIRED | {"notes"}
 VALUE_KEYS_REQUIRED = frozenset({"value", "reference", "confidence"})
-VALUE_KEYS = VALUE_KEYS_REQUIRED | {"note"}
+VALUE_KEYS = VALUE_KEYS_REQUIRED | {"note", "change_reason"}
 REFERENCE_KEYS = frozenset({"document", "article", "link", "note"})
 
 
@@ -83,6 +84,8 @@ class DatedValue:
     confidence: str
     note: str | None = None
     origin: str = "file"
+    change_reason: str | None = None
+    """Why a change larger than MAX_CHANGE_PCT from the value before is right (the confirmation)."""
 
     def to_dict(self) -> dict:
         data = {
@@ -94,6 +97,8 @@ class DatedValue:
         }
         if self.note:
             data["note"] = self.note
+        if self.change_reason:
+            data["change_reason"] = self.change_reason
         return data
 
 
@@ -316,6 +321,7 @@ class ParameterSet:
             values = tuple(merged[start] for start in sorted(merged))
             if values and values[0].value is None:
                 raise ParameterError(f"{where}: the first value cannot be null")
+            check_history(parameter.unit, values, where)
             parameters[name] = replace(parameter, values=values)
         return ParameterSet(parameters, self._families)
 
@@ -378,7 +384,50 @@ def _dated_value(start, raw, unit: str, where: str, origin: str) -> DatedValue:
         except ValueError as error:
             raise ParameterError(f"{where}: {error}") from None
     note = _text(raw["note"], f"{where} note") if raw.get("note") is not None else None
-    return DatedValue(start, value, _reference(raw["reference"], where), confidence, note, origin)
+    reason = raw.get("change_reason")
+    reason = _text(reason, f"{where} change_reason") if reason is not None and reason != "" else None
+    return DatedValue(start, value, _reference(raw["reference"], where), confidence, note, origin, reason)
+
+
+ZERO_REFUSED_UNITS = frozenset({"VND", "percent", "percent_per_month", "multiplier", "years", "months"})
+"""Units where a value of 0 is a typing mistake (it would make every price or period zero); a parameter
+ends with a null value, not with 0."""
+
+MAX_CHANGE_PCT = Decimal(50)
+"""A new value that moves a number by more than this share (%) of the value before it must say why
+(``change_reason``); the parameter page asks the person to confirm and records the reason."""
+
+
+def value_change_pct(before, after) -> Decimal | None:
+    """The largest relative change (%, positive) from `before` to `after`: of the number, or of the
+    groups both mappings have; None when they are not numbers (codes, lists, bands) or `before` is 0."""
+    if isinstance(before, Mapping) and isinstance(after, Mapping):
+        changes = [value_change_pct(before[k], after[k]) for k in before if k in after]
+        changes = [c for c in changes if c is not None]
+        return max(changes, default=None)
+    numbers = (int, Decimal)
+    if (not isinstance(before, numbers) or not isinstance(after, numbers) or isinstance(before, bool)
+            or isinstance(after, bool) or before == 0):
+        return None
+    return abs(Decimal(after) - Decimal(before)) * 100 / Decimal(before)
+
+
+def check_history(unit: str, values: tuple[DatedValue, ...], where: str,
+                  max_change_pct: Decimal = MAX_CHANGE_PCT) -> None:
+    """Refuse a 0 where the unit forbids it, and a change of more than `max_change_pct` % from the value
+    before without a `change_reason`. Raises ParameterError."""
+    previous = None
+    for dated in values:
+        if dated.value is None:
+            continue
+        if unit in ZERO_REFUSED_UNITS and dated.value == 0:
+            raise ParameterError(f"{where} {dated.start}: a value of 0 is refused (end a parameter with null)")
+        change = value_change_pct(previous, dated.value) if previous is not None else None
+        if change is not None and change > max_change_pct and not dated.change_reason:
+            raise ParameterError(
+                f"{where} {dated.start}: the value changes by {change.quantize(Decimal('0.1'))}% from the one "
+                f"before (more than {max_change_pct}%); confirm it with a change_reason")
+        previous = dated.value
 
 
 def _runtime_dated_value(item, unit: str, where: str) -> DatedValue:
@@ -410,6 +459,7 @@ def _parameter_from_file(name: str, data, where: str, family: Family | None) -> 
         values.append(_dated_value(start, raw, unit, where, origin="file"))
     if values[0].value is None:
         raise ParameterError(f"{where}: the first value cannot be null")
+    check_history(unit, tuple(values), where)
     notes = _text(data["notes"], f"{where} notes") if data.get("notes") is not None else None
     return Parameter(
         name=name,

@@ -175,6 +175,9 @@ def vsi_result_dict(q: VsiContribution) -> dict:
         "local_support": a.local_support,
         "payable": a.payable,
     }
+    if q.province_code is not None:
+        result["province_code"] = q.province_code
+        result["local_support_pct"] = plain_number(q.local.pct)
     if q.fund_rate is not None:
         result["fund_rate_monthly"] = str(q.fund_rate)
     result["breakdown"] = breakdown_dicts(vsi_breakdown(q))

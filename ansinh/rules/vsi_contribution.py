@@ -26,7 +26,8 @@ from .vsi_payment_modes import (
 )
 from .vsi_breakdown import vsi_breakdown, vsi_result_dict
 from .vsi_rates import VsiRates, vsi_rates_on
-from .vsi_support import SupportChoice, vsi_local_support_choice, vsi_state_support_choice, vsi_supported_months
+from .vsi_support import (SupportChoice, vsi_check_support_total, vsi_local_support_choice, vsi_state_support_choice,
+                          vsi_supported_months)
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ def vsi_contribution(
             fund_rate = ratio(fund_rate_parameter.value) if fund_rate_parameter else None
     state = vsi_state_support_choice(on, rates.law, groups, params)
     local = vsi_local_support_choice(on, province_code, groups, params)
+    vsi_check_support_total(on, rates.law, groups, province_code, params)
     amounts = vsi_amounts(
         rates,
         income=income,

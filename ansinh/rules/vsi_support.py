@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .breakdown import pct_text
 from .errors import INVALID_REQUEST, ParameterError, RuleError
+from .labels import GROUP_LABELS_VI
 from .parameters import ParameterSet, Resolved
 
 SUPPORT_GROUPS = ("poor", "near_poor", "ethnic_minority", "island_commune", "other", "none")
@@ -92,6 +94,41 @@ def vsi_local_support_choice(
         return SupportChoice(ZERO, "none", None)
     pct, group = _highest(table.value, ((g, g if g in table.value else "other") for g in groups if g != "none"))
     return SupportChoice(pct, group, table)
+
+
+SUPPORT_ABOVE_TOTAL_VI = (
+    "Mức hỗ trợ của ngân sách địa phương ({local}) cộng với hỗ trợ của Nhà nước ({state}) cho nhóm «{group}» "
+    "vượt quá 100% mức đóng tính trên chuẩn hộ nghèo; hãy sửa tham số hỗ trợ địa phương của tỉnh {province}."
+)
+
+
+def vsi_check_support_total(on: date, law: str, groups: Sequence[str], province_code: str | None,
+                             params: ParameterSet) -> None:
+    """For each of the person's groups, the state's and the province's support together may not exceed
+    100 % of the support base (rules.md §1: local support comes on top of the state's; it never pays the
+    person). Checked group by group, as the parameters are set. Raises RuleError invalid_request (field
+    local_support) naming the group, both percentages and the province."""
+    if province_code is None:
+        return
+    for group in groups:
+        if group == "none":
+            continue
+        local = vsi_local_support_choice(on, province_code, (group,), params)
+        if not local.pct:
+            continue
+        state = vsi_state_support_choice(on, law, (group,), params)
+        if state.pct + local.pct > 100:
+            raise RuleError(
+                INVALID_REQUEST,
+                SUPPORT_ABOVE_TOTAL_VI.format(local=pct_text(local.pct), state=pct_text(state.pct),
+                                              group=GROUP_LABELS_VI.get(group, group).lower(),
+                                              province=province_code),
+                field="local_support",
+                group=group,
+                state_support_pct=state.pct,
+                local_support_pct=local.pct,
+                province_code=province_code,
+            )
 
 
 def vsi_supported_months(months: int, cap: int, months_already_supported: int) -> int:

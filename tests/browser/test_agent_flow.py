@@ -36,23 +36,28 @@ def province(transactional_db):
 
 @pytest.fixture
 def campaign(province):
-    """A campaign whose launch day is today, the day the agent's payment is made."""
+    """A campaign of the merged city whose launch day is today, the day the agent's payment is made, with
+    launch-day goals for the two households' (new-map) communes."""
     from django.utils import timezone
 
     from ansinh.areas.models import AdministrativeUnit, Level
     from ansinh.campaigns.models import Campaign, GoalKind, Indicator, Target
 
+    from ansinh.areas.models import MapVersion
+    from ansinh.areas.selectors import new_unit_of
+
     today = timezone.localdate()
+    city = AdministrativeUnit.objects.get(map=MapVersion.NEW, level=Level.PROVINCE, code="92")
     campaign = Campaign.objects.create(
-        code="RA-QUAN", name="Tháng vận động BHXH tự nguyện, BHYT hộ gia đình", province=province.province,
+        code="RA-QUAN", name="Tháng vận động BHXH tự nguyện, BHYT hộ gia đình", province=city,
         launch_day=today, starts_on=today, ends_on=today + datetime.timedelta(days=30),
     )
-    for district in AdministrativeUnit.objects.filter(parent=province.province, level=Level.DISTRICT):
+    for commune in (new_unit_of(old_commune=province.commune), new_unit_of(old_commune=province.other_commune)):
         for indicator, goal in [(Indicator.VSI_NEW, 50), (Indicator.HI_NEW, 100)]:
-            Target.objects.create(campaign=campaign, indicator=indicator, area=district, period_start=today,
+            Target.objects.create(campaign=campaign, indicator=indicator, area=commune, period_start=today,
                                   period_end=today, goal=goal, goal_kind=GoalKind.COUNT)
     for indicator, goal in [(Indicator.LEADERS_VSI, 50), (Indicator.LEADERS_HI, 100)]:
-        Target.objects.create(campaign=campaign, indicator=indicator, area=province.province, period_start=today,
+        Target.objects.create(campaign=campaign, indicator=indicator, area=city, period_start=today,
                               period_end=campaign.ends_on, goal=goal, goal_kind=GoalKind.PERCENT)
     return campaign
 

@@ -222,7 +222,8 @@ GARBAGE = ["abc", "-1", "0", "61", "9" * 60, "1e9", "", " ", "<script>x</script>
 
 
 @pytest.mark.parametrize("field", ["income", "months", "members", "on", "months_already_supported",
-                                   "contribution_months", "payment_mode", "support_group", "hi_group", "kind"])
+                                   "contribution_months", "payment_mode", "support_group", "hi_group", "kind",
+                                   "previous_card_end"])
 def test_no_input_gives_a_server_error(client, db, field):
     for kind in ("vsi", "hi"):
         for value in GARBAGE:
@@ -326,3 +327,113 @@ def test_no_benefits_input_gives_a_server_error(client, db, field):
         response = client.get(BENEFITS, data | {field: value})
         assert response.status_code in (200, 400), (field, value)
         assert client.get(BENEFITS, data | {field: value}, **HTMX).status_code == 200
+
+
+# ---------- BHXH một lần và trợ cấp hưu trí xã hội (issue 13) ----------
+
+def _too_few_years(**extra):
+    return {"sex": "male", "birth_month": "10/1964", "years": "10", "extra_months": "4",
+            "average_income": "5.000.000", **extra}
+
+
+def test_the_lump_sum_one_could_take_instead_is_shown_with_its_legal_trace(client, db):
+    response = client.get(BENEFITS, _too_few_years(months_before_2014="24", state_support_received="1.000.000"))
+    assert response.status_code == 200
+    start = quote({"kind": "retirement_age", "sex": "male", "birth_month": "1964-10"})["pension_start_month"]
+    expected = quote({"kind": "lump_sum", "on": f"{start}-01", "contribution_months_before_2014": 24,
+                      "contribution_months_from_2014": 100, "average_income": 5_000_000,
+                      "state_support_received": 1_000_000})
+    # 2 years × 1.5 + 8.5 years × 2 months of 5,000,000, minus the 1,000,000 of state support
+    assert expected["amount"] == 99_000_000
+    assert element_text(response, "calc-lump-sum-amount") == vnd(99_000_000)
+    page = text(response)
+    for line in expected["breakdown"]:
+        for reference in line["reference"]:
+            assert reference in page
+    assert "từ bỏ lương hưu và thẻ BHYT do quỹ BHXH đóng" in page
+
+
+def test_the_social_pension_at_75_or_at_70_when_poor_is_shown_when_the_years_are_not_reached(client, db):
+    response = client.get(BENEFITS, _too_few_years())
+    assert element_text(response, "calc-social-pension-amount") == vnd(500_000)
+    assert "từ ngày 01/11/2039 (đủ 75 tuổi)" in text(response)
+    poor = client.get(BENEFITS, _too_few_years(poor_or_near_poor="on"))
+    assert "từ ngày 01/11/2034 (đủ 70 tuổi)" in text(poor)
+    expected = quote({"kind": "social_pension", "on": "2034-11-01", "birth_date": "1964-10-01", "has_pension": False,
+                      "poor_or_near_poor": True})
+    page = text(poor)
+    for line in expected["breakdown"]:
+        for reference in line["reference"]:
+            assert reference in page
+
+
+def test_no_social_pension_advice_for_someone_who_reaches_the_years(client, db):
+    response = client.get(BENEFITS, {"sex": "female", "birth_month": "04/1969", "years": "20",
+                                     "average_income": "5.000.000"})
+    assert 'id="calc-social-pension"' not in response.content.decode()
+    assert 'id="calc-lump-sum-amount"' in response.content.decode()
+
+
+def test_lump_sum_months_that_do_not_add_up_are_said_without_hiding_the_pension_advice(client, db):
+    response = client.get(BENEFITS, _too_few_years(months_before_2014="200"))
+    assert response.status_code == 200
+    assert element_text(response, "calc-lump-sum-error") == (
+        "BHXH một lần: Số tháng đóng trước năm 2014 (200) không được lớn hơn tổng số tháng đã đóng (124).")
+    assert 'id="calc-not-eligible"' in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["months_before_2014", "state_support_received", "poor_or_near_poor"])
+def test_no_lump_sum_or_social_pension_input_gives_a_server_error(client, db, field):
+    for value in GARBAGE:
+        response = client.get(BENEFITS, _too_few_years(**{field: value}))
+        assert response.status_code in (200, 400), (field, value)
+
+
+def test_the_vsi_estimate_applies_the_local_support_of_the_province_in_force_that_day(client, small_province):
+    from ansinh.parameters.services import parameter_value_add
+
+    parameter_value_add(user=small_province.users["bhxh_tinh"], name="vsi.local_support.92",
+                        start=datetime.date(2026, 1, 1), value='{"other": 10}', reference_document="NQ (thử)",
+                        confidence="reported")
+    data = {"kind": "vsi", "on": "01/01/2026", "income": "1.500.000", "payment_mode": "monthly", "months": "",
+            "support_group": "other", "months_already_supported": ""}
+    response = client.get(CONTRIBUTION, data)
+    assert element_text(response, "calc-local-support") == "−" + vnd(33_000)
+    assert element_text(response, "calc-payable") == vnd(330_000 - 66_000 - 33_000)
+    before = client.get(CONTRIBUTION, data | {"on": "31/12/2025"})
+    assert 'id="calc-local-support"' not in before.content.decode()
+    assert element_text(before, "calc-payable") == vnd(330_000 - 66_000)
+
+
+def _hi_data(**extra):
+    return {"kind": "hi", "members": "1", "months": "6", "hi_group": "none", **extra}
+
+
+def test_the_hi_estimate_shows_the_card_dates_of_a_renewal_at_the_month_end(client, db):
+    response = client.get(CONTRIBUTION, _hi_data(on="20/12/2025", previous_card_end="30/12/2025"))
+    assert response.status_code == 200
+    # renewed before the old card ends: from the day after it; 31/12 + 6 months ends on 30/06 (Civil Code
+    # Art 148(3): 31/06 does not exist)
+    assert (element_text(response, "calc-card-from"), element_text(response, "calc-card-to")) == (
+        "31/12/2025", "30/06/2026")
+    expected = quote({"kind": "hi_card", "paid_on": "2025-12-20", "months": 6, "previous_card_end": "2025-12-30"})
+    assert expected["rule_text"] in text(response)
+
+
+def test_a_first_card_waits_the_days_of_the_law_of_the_payment_day(client, db):
+    for on in ("30/06/2025", "01/07/2025"):
+        iso = datetime.datetime.strptime(on, "%d/%m/%Y").date().isoformat()
+        expected = quote({"kind": "hi_card", "paid_on": iso, "months": 6, "previous_card_end": None})
+        response = client.get(CONTRIBUTION, _hi_data(on=on))
+        assert element_text(response, "calc-card-from") == ddmmyyyy(expected["valid_from"])
+        assert element_text(response, "calc-card-to") == ddmmyyyy(expected["valid_to"])
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("31/02/2026", DATE_INVALID),
+    ("01/01/2035", "«Ngày hết hạn thẻ BHYT cũ» quá xa sau ngày đóng."),
+])
+def test_a_bad_previous_card_end_shows_its_message_next_to_the_field(client, db, value, message):
+    response = client.get(CONTRIBUTION, _hi_data(on="20/12/2025", previous_card_end=value))
+    assert response.status_code == 400
+    assert field_error(response, "previous_card_end") == message

@@ -321,7 +321,8 @@ def test_a_vsi_quote_of_someone_drawing_a_pension_since_is_refused(small_provinc
     with pytest.raises(NotEligible) as err:
         payment_record(user=p.users["thu_1"], participation=quote, amount=quote.payable, method="cash", paid_on=on,
                        idempotency_key="pensioner")
-    assert err.value.message == "Nguyễn Văn An đang hưởng lương hưu/trợ cấp nên không tham gia BHXH tự nguyện."
+    assert err.value.message == ("Nguyễn Văn An đang hưởng lương hưu/trợ cấp bảo hiểm xã hội hằng tháng nên không "
+                                 "tham gia BHXH tự nguyện (khoản 4 Điều 2 Luật Bảo hiểm xã hội số 58/2014/QH13).")
     assert Payment.objects.count() == 0
 
 

@@ -189,3 +189,53 @@ def test_an_officer_adds_a_provinces_social_pension_top_up_and_the_quote_uses_it
     before = quote(request | {"on": "2026-12-31"}, params=active_parameters())
     after = quote(request | {"on": "2027-01-01"}, params=active_parameters())
     assert (before["local_amount"], after["local_amount"], after["total_monthly"]) == (0, 100000, 600000)
+
+
+def test_a_change_of_more_than_half_needs_a_reason_and_the_reason_is_recorded(users):
+    last = last_base_salary()
+    with pytest.raises(ParameterValueRefused) as refused:
+        add(users["bhxh_tinh"], value=str(last.value // 10))
+    assert refused.value.message == errors.CHANGE_NEEDS_REASON.format(
+        pct="90%", share="50%", before=f"{last.value:,}".replace(",", "."),
+        after=f"{last.value // 10:,}".replace(",", "."))
+    assert (refused.value.code, refused.value.field) == ("change_needs_reason", "change_reason")
+    assert not ParameterValue.objects.exists()
+    record = add(users["bhxh_tinh"], value=str(last.value // 10), change_reason="  Nghị định mới giảm lương cơ sở  ")
+    assert record.change_reason == "Nghị định mới giảm lương cơ sở"
+    dated = active_parameters().parameter(BASE).values[-1]
+    assert (dated.value, dated.change_reason) == (last.value // 10, "Nghị định mới giảm lương cơ sở")
+
+
+def test_a_change_of_exactly_half_needs_no_reason(users):
+    last = last_base_salary()
+    record = add(users["bhxh_tinh"], value=str(last.value * 3 // 2))
+    assert record.change_reason == ""
+
+
+def test_a_group_moving_by_more_than_half_needs_a_reason_too(users):
+    name = "vsi.state_support_2025"
+    last = default_parameters().parameter(name).values[-1]
+    value = dict(last.value) | {"other": 5}
+    with pytest.raises(ParameterValueRefused) as refused:
+        add(users["bhxh_tinh"], name=name, start=next_year(last.start),
+            value="{" + ", ".join(f'"{k}": {v}' for k, v in value.items()) + "}")
+    assert refused.value.code == "change_needs_reason"
+    assert "thay đổi 75%" in refused.value.message
+
+
+@pytest.mark.parametrize(("start", "local", "accepted"), [
+    (datetime.date(2025, 6, 30), 70, True),   # poor: 30 % under Decree 134/2015 -> 100 %
+    (datetime.date(2025, 7, 1), 70, False),   # poor: 50 % under Decree 159/2025 -> 120 %
+    (datetime.date(2025, 7, 1), 50, True),
+])
+def test_local_support_above_100_percent_with_the_state_is_refused_on_the_page(users, start, local, accepted):
+    name = "vsi.local_support.92"
+    if not accepted:
+        with pytest.raises(ParameterValueRefused) as refused:
+            add(users["bhxh_tinh"], name=name, start=start, value=f'{{"poor": {local}, "other": 10}}')
+        assert refused.value.message == errors.LOCAL_SUPPORT_ABOVE_TOTAL.format(
+            group="hộ nghèo", local=f"{local}%", start=f"{start:%d/%m/%Y}", state="50%")
+        assert (refused.value.code, refused.value.field) == ("local_support_above_total", "value")
+        return
+    record = add(users["bhxh_tinh"], name=name, start=start, value=f'{{"poor": {local}, "other": 10}}')
+    assert record.name == name

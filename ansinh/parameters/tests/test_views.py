@@ -171,3 +171,23 @@ def test_there_is_no_way_to_edit_or_delete_a_value(client, users):
     for url in (f"/tham-so/{BASE}/{record.pk}/", f"/tham-so/{BASE}/sua/", f"/tham-so/{BASE}/xoa/"):
         assert client.post(url, {"value": "1"}).status_code in (404, 405)
     assert ParameterValue.objects.get().value_json == "2800000"
+
+
+def test_a_large_change_is_confirmed_on_the_page_with_its_reason(client, users):
+    client.force_login(users["bhxh_tinh"])
+    last = base_values()[-1].value
+    response = client.post(ADD_URL, post_data(value=str(last // 10)))
+    assert response.status_code == 400
+    page = text(response)
+    assert "Giá trị mới thay đổi 90% so với giá trị gần nhất" in page
+    assert "Lý do thay đổi lớn" in page and "Xác nhận thay đổi và thêm giá trị" in page
+    assert not ParameterValue.objects.exists()
+    response = client.post(ADD_URL, post_data(value=str(last // 10), change_reason="Nghị định mới (thử)"))
+    assert response.status_code == 302
+    assert ParameterValue.objects.get().change_reason == "Nghị định mới (thử)"
+    assert "Lý do thay đổi lớn: Nghị định mới (thử)" in text(client.get(f"/tham-so/{BASE}/"))
+
+
+def test_the_reason_field_is_not_shown_for_an_ordinary_value(client, users):
+    client.force_login(users["bhxh_tinh"])
+    assert "Lý do thay đổi lớn" not in text(client.get(ADD_URL))

@@ -174,7 +174,8 @@ def test_a_runtime_value_adds_a_dated_base_salary_that_quotes_then_use():
 def test_a_runtime_value_on_an_existing_date_replaces_it_and_the_files_stay_untouched():
     base = default_parameters()
     params = base.with_extra_values(
-        {"common.rural_poverty_line": [{"start": "2022-01-01", "value": 1600000, "reference": "X", "confidence": "reported"}]}
+        {"common.rural_poverty_line": [{"start": "2022-01-01", "value": 1600000, "reference": "X", "confidence": "reported",
+                                        "change_reason": "thử thay giá trị (tăng hơn 50 %)"}]}
     )
     assert params.value("common.rural_poverty_line", date(2022, 1, 1)) == 1600000
     assert base.value("common.rural_poverty_line", date(2022, 1, 1)) != 1600000

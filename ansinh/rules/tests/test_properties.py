@@ -13,7 +13,7 @@ from ansinh.rules.vsi_rates import vsi_rates_on
 from ansinh.rules.vsi_support import SUPPORT_GROUPS
 
 WITH_LOCAL_SUPPORT = default_parameters().with_extra_values(
-    {"vsi.local_support.92": [(date(2016, 1, 1), {"poor": 100, "near_poor": 60, "other": 15}, "test", "reported")]}
+    {"vsi.local_support.92": [(date(2016, 1, 1), {"poor": 50, "near_poor": 60, "other": 15}, "test", "reported")]}
 )
 
 dates = st.dates(min_value=date(2016, 1, 1), max_value=date(2027, 12, 31))
