@@ -102,7 +102,7 @@ class Household(models.Model):
     address = models.CharField(max_length=200, blank=True)
     poverty_status = models.CharField(max_length=12, choices=PovertyStatus.choices, default=PovertyStatus.OTHER)
     poverty_from = models.DateField(null=True, blank=True, help_text="The poverty status applies from this date.")
-    poverty_decision_number = models.CharField(max_length=50, blank=True)
+    poverty_decision_number = models.CharField(max_length=50, blank=True, default="", db_default="")
     poverty_decision_date = models.DateField(null=True, blank=True)
     agent = models.ForeignKey(
         "collection.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="households"
