@@ -80,11 +80,21 @@ class Person(models.Model):
     )
     hamlet = models.CharField(max_length=100, blank=True)
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="residents")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        help_text="When this record was found to be a duplicate and merged: the record that was kept.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at", "name_folded"])
 
     class Meta:
-        indexes = [models.Index(fields=["commune"])]
+        indexes = [
+            models.Index(fields=["commune"]),
+            # probable-duplicate search (registry.duplicates): the same date of birth anywhere nearby,
+            # the same year of birth in one place
+            models.Index(fields=["date_of_birth", "commune"], name="person_dob_commune"),
+            models.Index(fields=["commune", "date_of_birth"], name="person_commune_dob"),
+        ]
 
     def __str__(self):
         return self.full_name
