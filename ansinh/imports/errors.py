@@ -115,5 +115,7 @@ ROW_MESSAGES = {
     "duplicate_in_file": "Trùng với dòng {other} trong cùng tệp ({value}).",
     "id_conflict": "{value} đã thuộc về người khác trong hệ thống ({other}).",
     "ambiguous_person": "Có {other} người cùng họ tên, ngày sinh và xã trong hệ thống: hãy ghi số CCCD.",
+    "identity_conflict": ("{value} đã có trong sổ với {registry}; dòng này ghi {other}. Không ghi đè: cán bộ xem "
+                          "và quyết định ở trang Hồ sơ nghi trùng."),
     "out_of_scope": "Người này đã có trong hệ thống ở địa bàn ngoài phạm vi bạn phụ trách.",
 }
