@@ -766,7 +766,7 @@ class MemberImport:
                               other=side(d.full_name, d.date_of_birth, d.sex, d.year_only))
         self.conflicts.append({"person_id": person.pk, "row": d.row, "fields": fields, "message": message,
                                "proposed": {"full_name": d.full_name, "date_of_birth": d.date_of_birth.isoformat(),
-                                            "year_only": d.year_only, "sex": d.sex}})
+                                            "year_only": d.year_only, "sex": str(d.sex)}})
         name_label = self._label("full_name" if self.mapping.has("full_name") else "given_name")
         column = {"full_name": name_label, "date_of_birth": self._label("date_of_birth"),
                   "sex": self._label("sex")}[fields[0]]

@@ -124,6 +124,23 @@ class DuplicateCandidate(models.Model):
         constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_unique")]
         indexes = [models.Index(fields=["status"])]
 
+    @property
+    def is_identity_conflict(self) -> bool:
+        return self.kind == CandidateKind.IDENTITY_CONFLICT
+
+    @property
+    def proposed_date_of_birth(self):
+        import datetime
+
+        value = self.proposed.get("date_of_birth")
+        return datetime.date.fromisoformat(value) if value else None
+
+    @property
+    def proposed_sex_display(self) -> str:
+        from ansinh.registry.models import Sex
+
+        return dict(Sex.choices).get(self.proposed.get("sex", ""), "")
+
 
 class PersonMerge(models.Model):
     """A merge of two records of one person: ``merged_person_id`` was folded into ``kept``.

@@ -23,7 +23,9 @@ from ansinh.registry.models import Household, HouseholdMember, MemberRole, Membe
 
 from . import errors
 from .engine import BatchWriteFailed, MemberImport, file_sha256, write_rejected_file
-from .models import BatchStatus, DuplicateCandidate, DuplicateStatus, ImportBatch, ImportRowError, PersonMerge
+from .models import (
+    BatchStatus, CandidateKind, DuplicateCandidate, DuplicateStatus, ImportBatch, ImportRowError, PersonMerge,
+)
 
 log = logging.getLogger("ansinh.imports")
 
@@ -256,6 +258,39 @@ def duplicate_keep_apart(*, user, candidate: DuplicateCandidate) -> DuplicateCan
         if person is not None:
             require_person_in_scope(user, person)
     candidate.status = DuplicateStatus.KEPT_APART
+    candidate.decided_by = user
+    candidate.decided_at = timezone.now()
+    candidate.save(update_fields=["status", "decided_by", "decided_at"])
+    return candidate
+
+
+@transaction.atomic
+def identity_decide(*, user, candidate: DuplicateCandidate, apply: bool) -> DuplicateCandidate:
+    """Decide an identity conflict found by an import: ``apply`` writes the row's name, date of birth and
+    sex on the person (the history names the file, the row and the officer); otherwise the registry's
+    version stays. Raises PermissionDenied, OutOfScope, MergeError."""
+    require_permission(user, MERGE_PERMISSION)
+    candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.kind != CandidateKind.IDENTITY_CONFLICT:
+        raise errors.MergeError("Thao tác không hợp lệ.")
+    if candidate.status != DuplicateStatus.OPEN:
+        raise errors.MergeError("Cặp hồ sơ này đã được xử lý.")
+    if candidate.person_a_id is None:
+        raise errors.MergeError("Hồ sơ không còn.")
+    person = Person.objects.select_for_update().get(pk=candidate.person_a_id)
+    require_person_in_scope(user, person)
+    if apply:
+        import datetime
+
+        proposed = candidate.proposed
+        person.full_name = proposed["full_name"]
+        person.date_of_birth = datetime.date.fromisoformat(proposed["date_of_birth"])
+        person.sex = proposed["sex"]
+        source = f"tệp {candidate.batch.file_name}, dòng {candidate.row}" if candidate.batch_id else "tệp nhập"
+        person._change_reason = f"Sửa thông tin định danh theo {source}; cán bộ {user.get_username()} duyệt"
+        person._history_user = user
+        person.save(update_fields=["full_name", "name_folded", "date_of_birth", "sex"])
+    candidate.status = DuplicateStatus.APPLIED if apply else DuplicateStatus.KEPT
     candidate.decided_by = user
     candidate.decided_at = timezone.now()
     candidate.save(update_fields=["status", "decided_by", "decided_at"])
