@@ -86,6 +86,18 @@ class MergeError(AnSinhError):
     message = "Không gộp được hai hồ sơ này."
 
 
+class MergeCoverOverlap(MergeError):
+    """Both records have cover for the same months: merging would put one person twice on D03-TS/D05-TS."""
+
+    code = "merge_cover_overlap"
+    message = "Không gộp được: cả hai hồ sơ đều có kỳ đóng cho cùng những tháng."
+
+
+class MergeAlreadyDecided(MergeError):
+    code = "merge_already_decided"
+    message = "Cặp hồ sơ này đã được xử lý (có thể một cán bộ khác vừa gộp hoặc tách)."
+
+
 # Row-level problems: code -> Vietnamese message template (formatted with the row's details).
 ROW_MESSAGES = {
     "required": "Thiếu {label}.",
