@@ -60,6 +60,7 @@ from .readers import PendingFormula, column_letter, open_book
 BATCH_SIZE = 1000
 HEADER_SEARCH_ROWS = 30
 MAX_BLANK_RUN = 10_000
+PROBABLE_DUPLICATES = True  # look for alike people (registry.duplicates) for each new person; off only to benchmark
 CACHE_ROWS = 60_000  # a file up to this many rows is read once and kept in memory; a longer one is read twice
 PERSON_FIELDS = ("full_name", "date_of_birth", "sex", "citizen_id", "si_number", "phone", "hamlet", "commune_id",
                  "ethnic_minority")
@@ -670,7 +671,7 @@ class MemberImport:
                 if code in household_info:
                     household_info[code]["head"] = (person_id, name)
         self.units.load(places)
-        nearby_born = self._nearby_born(rows)
+        nearby_born = self._nearby_born(rows) if PROBABLE_DUPLICATES else {}
         scope_people = set()
         if self.scope is not None and people:
             scope_people = {pk for pk, p in people.items() if p.commune_id in self.scope}
@@ -840,7 +841,8 @@ class MemberImport:
             d.duplicate_of_persons = [p.pk for p in same_key
                                       if (p.citizen_id or None) != d.citizen_id or (p.si_number or None) != d.si_number]
             d.duplicate_of_rows = [r for r, ids in earlier if ids]
-            self._probable(d, lookup)
+            if PROBABLE_DUPLICATES:
+                self._probable(d, lookup)
         else:
             d.changes = self._changes(person, d)
             d.action = "update" if (d.changes or d.new_memberships or d.promote or d.household) else "unchanged"

@@ -124,17 +124,23 @@ def probable_duplicates(*, full_name: str, date_of_birth: datetime.date, commune
             for person in live.filter(**{field: value}):
                 found.setdefault(person.pk, (person, 100, []))[2].append(label)
     folded = fold(full_name)
-    # the union of two index scans, one query per branch (an OR of two ranges defeats some planners)
-    rows = []
+    # the union of two index scans, one query per branch (an OR of two ranges defeats some planners);
+    # only the few columns compared, the people themselves fetched for the hits alone
     year = (datetime.date(date_of_birth.year, 1, 1), datetime.date(date_of_birth.year, 12, 31))
-    rows += list(live.filter(date_of_birth=date_of_birth, commune_id__in=places.nearby))
-    rows += list(live.filter(commune_id__in=places.same, date_of_birth__range=year).exclude(
-        date_of_birth=date_of_birth))
-    for person in rows:
-        if person.pk in found:
+    columns = ("pk", "name_folded", "full_name", "date_of_birth", "commune_id")
+    rows = [*live.filter(date_of_birth=date_of_birth, commune_id__in=places.nearby).values_list(*columns),
+            *live.filter(commune_id__in=places.same, date_of_birth__range=year).exclude(
+                date_of_birth=date_of_birth).values_list(*columns)]
+    hits: dict[int, tuple[int, list[str]]] = {}
+    for pk, name_folded, name, born, commune_id in rows:
+        if pk in found:
             continue
-        hit = match(folded, date_of_birth, places, other_folded=person.name_folded or fold(person.full_name),
-                    other_dob=person.date_of_birth, other_commune_id=person.commune_id)
+        hit = match(folded, date_of_birth, places, other_folded=name_folded or fold(name), other_dob=born,
+                    other_commune_id=commune_id)
         if hit is not None:
-            found[person.pk] = (person, *hit)
+            hits[pk] = hit
+    best = sorted(hits.items(), key=lambda t: (-t[1][0], t[0]))[:limit]
+    people = live.in_bulk([pk for pk, _ in best])
+    for pk, (score, reasons) in best:
+        found[pk] = (people[pk], score, reasons)
     return sorted(found.values(), key=lambda t: (-t[1], t[0].pk))[:limit]
