@@ -230,7 +230,8 @@ class MemberImport:
         self.key_index: dict[tuple, list[int]] = {}
         # the registry's people of the loaded places by (place, year of birth): (pk, folded, born, commune id)
         self.year_index: dict[tuple, list[tuple]] = {}
-        self.places_cache: dict[int, dup.Places] = {}
+        self.dob_index: dict[tuple, list[tuple]] = {}  # the same by (place, date of birth)
+        self.places_cache: dict[int, tuple[dup.Places, set[int], set[int]]] = {}
         self.conflicts: list[dict] = []  # identity conflicts of the current batch (review items of a real run)
         self.key_index_loaded: set = set()
         self.commune_cache: dict[tuple, tuple[int | None, FieldProblem | None]] = {}
@@ -623,7 +624,9 @@ class MemberImport:
             folded = fold(name)
             place = canonical(commune_id)
             index.setdefault((folded, born, place), []).append(pk)
-            years.setdefault((place, born.year), []).append((pk, folded, born, commune_id))
+            entry = (pk, folded, born, commune_id)
+            years.setdefault((place, born.year), []).append(entry)
+            self.dob_index.setdefault((place, born), []).append(entry)
         self.key_index_loaded |= missing
 
     def _prefetch(self, rows: list[RowData]) -> dict:
@@ -671,50 +674,37 @@ class MemberImport:
                 if code in household_info:
                     household_info[code]["head"] = (person_id, name)
         self.units.load(places)
-        nearby_born = self._nearby_born(rows) if PROBABLE_DUPLICATES else {}
+        if PROBABLE_DUPLICATES:  # the neighbouring places too, read once as they were before this import
+            self._load_places(set().union(*(self._places(p)[2] for p in places)))
         scope_people = set()
         if self.scope is not None and people:
             scope_people = {pk for pk, p in people.items() if p.commune_id in self.scope}
         return {"by_cid": by_cid, "by_si": by_si, "by_key": by_key, "memberships": memberships,
                 "households": households, "household_info": household_info, "scope_people": scope_people,
-                "nearby_born": nearby_born}
+                }
 
-    def _places(self, place: int) -> dup.Places:
+    def _places(self, place: int) -> tuple[dup.Places, set[int], set[int]]:
+        """The place's ``registry.duplicates`` neighbourhood, and the canonical places of its same place
+        and of its neighbourhood (keys of ``year_index`` and ``dob_index``)."""
         found = self.places_cache.get(place)
         if found is None:
-            found = self.places_cache[place] = dup.places_of(place)
-        return found
-
-    def _nearby_born(self, rows: list[RowData]) -> dict:
-        """People born on the rows' dates of birth in the rows' neighbouring communes outside the loaded
-        places (those are in ``year_index``): date of birth -> [(pk, folded, born, commune id)]."""
-        loaded = set().union(*(self.communes.group(p) for p in self.key_index_loaded)) if self.key_index_loaded \
-            else set()
-        communes: set[int] = set()
-        for r in rows:
-            communes |= self._places(r.place).nearby
-        communes -= loaded
-        dobs = {r.date_of_birth for r in rows if not r.year_only}
-        found: dict = {}
-        if not communes or not dobs:
-            return found
-        for pk, name, born, commune_id in Person.objects.filter(
-                date_of_birth__in=dobs, commune_id__in=communes, merged_into__isnull=True).values_list(
-                "pk", "full_name", "date_of_birth", "commune_id"):
-            found.setdefault(born, []).append((pk, fold(name), born, commune_id))
+            places = dup.places_of(place)
+            canonical = self.communes.canonical
+            found = self.places_cache[place] = (places, {canonical(c) for c in places.same},
+                                                {canonical(c) for c in places.nearby})
         return found
 
     def _probable(self, d: RowData, lookup: dict) -> None:
         """Alike people (``registry.duplicates`` rules) in the registry and earlier in the file."""
-        places = self._places(d.place)
+        places, same, nearby = self._places(d.place)
         folded = d.key[0]
-        exact = set(d.duplicate_of_persons)
-        seen = set(exact)
+        seen = set(d.duplicate_of_persons)
+        candidates = [c for p in same for c in self.year_index.get((p, d.date_of_birth.year), ())]
+        if not d.year_only:
+            candidates += [c for p in nearby - same for c in self.dob_index.get((p, d.date_of_birth), ())]
+        candidates = _alike(folded, candidates)
         registry = []
-        for pk, other, born, commune_id in (
-                *(c for p in {self.communes.canonical(c) for c in places.same}
-                  for c in self.year_index.get((p, d.date_of_birth.year), ())),
-                *lookup["nearby_born"].get(d.date_of_birth, ())):
+        for pk, other, born, commune_id in candidates:
             if pk in seen:
                 continue
             seen.add(pk)
@@ -725,7 +715,8 @@ class MemberImport:
         d.probable_persons = sorted(registry, key=lambda t: -t[1])[:5]
         exact_rows = set(d.duplicate_of_rows)
         in_file = []
-        for row, other, born, commune_id in self.state.born_rows.get((d.place, d.date_of_birth.year), ()):
+        for row, other, born, commune_id in _alike(folded, self.state.born_rows.get(
+                (d.place, d.date_of_birth.year), ())):
             if row in exact_rows:
                 continue
             hit = dup.match(folded, d.date_of_birth, places, other_folded=other, other_dob=born,
@@ -1059,6 +1050,22 @@ class MemberImport:
                                           batch=self.batch, row=c["row"], reason=c["message"][:400],
                                           proposed=c["proposed"]))
         DuplicateCandidate.objects.bulk_create(new)
+
+
+def _alike(folded: str, candidates) -> list:
+    """The candidates (tuples whose second item is a folded name) whose names may pass
+    ``registry.duplicates.name_similarity``: one C loop of ``rapidfuzz`` per measure, so the few left are
+    compared in full."""
+    if len(candidates) < 8:
+        return list(candidates)
+    from rapidfuzz import fuzz, process
+
+    names = [c[1] for c in candidates]
+    keep = {i for _, _, i in process.extract(folded, names, scorer=fuzz.ratio, score_cutoff=dup.NAME_THRESHOLD,
+                                             limit=None)}
+    keep |= {i for _, _, i in process.extract(folded, names, scorer=fuzz.token_sort_ratio,
+                                              score_cutoff=dup.NAME_THRESHOLD, limit=None)}
+    return [candidates[i] for i in sorted(keep)]
 
 
 def _adapter(field, connection):
