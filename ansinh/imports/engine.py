@@ -24,6 +24,14 @@ Rules (see also the ``ansinh import`` help):
   with nothing new; ``rejected``: rows with problems; ``duplicates``: probable duplicate pairs recorded
   (a new person with the same name without diacritics, date of birth and commune as someone in the
   registry or earlier in the file, with other or missing IDs); they are not merged automatically.
+- Identity is never overwritten: a row of a known person with another name (beyond diacritics and case),
+  date of birth or sex is rejected ("identity_conflict", both versions in the message) and, on a real run,
+  becomes a review item (``DuplicateCandidate`` of kind ``identity``) an officer applies or dismisses. A
+  name without diacritics never replaces one with them; a registry name without diacritics takes the
+  row's (``fields.name_reconcile``).
+- A new person alike to someone in the registry or earlier in the file (``registry.duplicates`` rules:
+  alike folded names, same birth date nearby or birth year in the same place) is created and flagged as a
+  probable duplicate with its score and reasons.
 - The same citizen ID or SI number twice in a file, or the same name, date of birth and commune
   twice when one of the rows has no ID, rejects the later row ("duplicate_in_file").
 """
