@@ -24,6 +24,14 @@ Rules (see also the ``ansinh import`` help):
   with nothing new; ``rejected``: rows with problems; ``duplicates``: probable duplicate pairs recorded
   (a new person with the same name without diacritics, date of birth and commune as someone in the
   registry or earlier in the file, with other or missing IDs); they are not merged automatically.
+- Identity is never overwritten: a row of a known person with another name (beyond diacritics and case),
+  date of birth or sex is rejected ("identity_conflict", both versions in the message) and, on a real run,
+  becomes a review item (``DuplicateCandidate`` of kind ``identity``) an officer applies or dismisses. A
+  name without diacritics never replaces one with them; a registry name without diacritics takes the
+  row's (``fields.name_reconcile``).
+- A new person alike to someone in the registry or earlier in the file (``registry.duplicates`` rules:
+  alike folded names, same birth date nearby or birth year in the same place) is created and flagged as a
+  probable duplicate with its score and reasons.
 - The same citizen ID or SI number twice in a file, or the same name, date of birth and commune
   twice when one of the rows has no ID, rejects the later row ("duplicate_in_file").
 """
@@ -47,9 +55,12 @@ from ansinh.registry.models import (
 
 from . import errors
 from .columns import FIELDS, Mapping, detect_header, is_numbering_row
+from ansinh.registry import duplicates as dup
+
 from .fields import (
-    FieldProblem, check_citizen_id, clean_text, display, is_ethnic_minority, is_head_marker, parse_citizen_id,
-    parse_date, parse_name, parse_phone, parse_relationship, parse_role, parse_sex, parse_si_number,
+    FieldProblem, check_citizen_id, clean_text, display, is_ethnic_minority, is_head_marker, name_reconcile,
+    parse_citizen_id, parse_date, parse_name, parse_phone, parse_relationship, parse_role, parse_sex,
+    parse_si_number,
 )
 from .places import CommuneIndex, UnitIndex
 from .readers import PendingFormula, column_letter, open_book
@@ -57,6 +68,7 @@ from .readers import PendingFormula, column_letter, open_book
 BATCH_SIZE = 1000
 HEADER_SEARCH_ROWS = 30
 MAX_BLANK_RUN = 10_000
+PROBABLE_DUPLICATES = True  # look for alike people (registry.duplicates) for each new person; off only to benchmark
 CACHE_ROWS = 60_000  # a file up to this many rows is read once and kept in memory; a longer one is read twice
 PERSON_FIELDS = ("full_name", "date_of_birth", "sex", "citizen_id", "si_number", "phone", "hamlet", "commune_id",
                  "ethnic_minority")
@@ -117,6 +129,8 @@ class RowData:
     household_new: bool = False
     duplicate_of_persons: list = field(default_factory=list)
     duplicate_of_rows: list = field(default_factory=list)
+    probable_persons: list = field(default_factory=list)  # (person id, score, reasons): alike, not the same key
+    probable_rows: list = field(default_factory=list)  # (row, score, reasons)
 
 
 @dataclass
@@ -149,6 +163,8 @@ class _FileState:
     household_heads: dict[str, int] = field(default_factory=dict)  # existing code -> row that made its head
     unit_leaders: dict[int, int] = field(default_factory=dict)  # unit id -> row
     row_person: array = field(default_factory=lambda: array("q"))  # row -> person id (real runs)
+    # new people of accepted rows by (place, year of birth): (row, folded name, date of birth, commune id)
+    born_rows: dict[tuple, list] = field(default_factory=dict)
 
     def earlier(self, key: tuple) -> list[tuple[int, bool]]:
         h = hash(key)
@@ -220,6 +236,11 @@ class MemberImport:
         self.mapping: Mapping | None = None
         self.rows_total = 0
         self.key_index: dict[tuple, list[int]] = {}
+        # the registry's people of the loaded places by (place, year of birth): (pk, folded, born, commune id)
+        self.year_index: dict[tuple, list[tuple]] = {}
+        self.dob_index: dict[tuple, list[tuple]] = {}  # the same by (place, date of birth)
+        self.places_cache: dict[int, tuple[dup.Places, set[int], set[int]]] = {}
+        self.conflicts: list[dict] = []  # identity conflicts of the current batch (review items of a real run)
         self.key_index_loaded: set = set()
         self.commune_cache: dict[tuple, tuple[int | None, FieldProblem | None]] = {}
 
@@ -359,6 +380,7 @@ class MemberImport:
 
     def _batch(self, pending: list[tuple[int, list]]) -> None:
         parsed: list[RowData] = []
+        self.conflicts = []
         for row_number, values in pending:
             self.summary.rows += 1
             data, problems = self._parse(row_number, values)
@@ -379,6 +401,7 @@ class MemberImport:
             try:
                 with transaction.atomic():
                     self._write(good)
+                    self._write_conflicts()
             except DatabaseError as exc:
                 raise BatchWriteFailed(
                     f"Ghi dữ liệu thất bại ở nhóm dòng {pending[0][0]}–{pending[-1][0]}: các dòng trước đó đã được "
@@ -391,7 +414,8 @@ class MemberImport:
                 self.summary.updated += 1
             else:
                 self.summary.unchanged += 1
-            self.summary.duplicates += len(data.duplicate_of_persons) + len(data.duplicate_of_rows)
+            self.summary.duplicates += (len(data.duplicate_of_persons) + len(data.duplicate_of_rows)
+                                        + len(data.probable_persons) + len(data.probable_rows))
         if self._batch_rejected:
             if self.rejected_file is None:
                 id_columns = {i for i, f in self.mapping.fields.items() if f in ("citizen_id", "si_number", "phone")}
@@ -601,9 +625,16 @@ class MemberImport:
         commune_ids = set().union(*(self.communes.group(p) for p in missing))
         canonical = self.communes.canonical
         index = self.key_index
-        for pk, name, born, commune_id in Person.objects.filter(commune_id__in=commune_ids).values_list(
+        years = self.year_index
+        for pk, name, born, commune_id in Person.objects.filter(
+                commune_id__in=commune_ids, merged_into__isnull=True).values_list(
                 "pk", "full_name", "date_of_birth", "commune_id").iterator(chunk_size=5000):
-            index.setdefault((fold(name), born, canonical(commune_id)), []).append(pk)
+            folded = fold(name)
+            place = canonical(commune_id)
+            index.setdefault((folded, born, place), []).append(pk)
+            entry = (pk, folded, born, commune_id)
+            years.setdefault((place, born.year), []).append(entry)
+            self.dob_index.setdefault((place, born), []).append(entry)
         self.key_index_loaded |= missing
 
     def _prefetch(self, rows: list[RowData]) -> dict:
@@ -651,11 +682,95 @@ class MemberImport:
                 if code in household_info:
                     household_info[code]["head"] = (person_id, name)
         self.units.load(places)
+        if PROBABLE_DUPLICATES:  # the neighbouring places too, read once as they were before this import
+            self._load_places(set().union(*(self._places(p)[2] for p in places)))
         scope_people = set()
         if self.scope is not None and people:
             scope_people = {pk for pk, p in people.items() if p.commune_id in self.scope}
         return {"by_cid": by_cid, "by_si": by_si, "by_key": by_key, "memberships": memberships,
-                "households": households, "household_info": household_info, "scope_people": scope_people}
+                "households": households, "household_info": household_info, "scope_people": scope_people,
+                }
+
+    def _places(self, place: int) -> tuple[dup.Places, set[int], set[int]]:
+        """The place's ``registry.duplicates`` neighbourhood, and the canonical places of its same place
+        and of its neighbourhood (keys of ``year_index`` and ``dob_index``)."""
+        found = self.places_cache.get(place)
+        if found is None:
+            places = dup.places_of(place)
+            canonical = self.communes.canonical
+            found = self.places_cache[place] = (places, {canonical(c) for c in places.same},
+                                                {canonical(c) for c in places.nearby})
+        return found
+
+    def _probable(self, d: RowData, lookup: dict) -> None:
+        """Alike people (``registry.duplicates`` rules) in the registry and earlier in the file."""
+        places, same, nearby = self._places(d.place)
+        folded = d.key[0]
+        seen = set(d.duplicate_of_persons)
+        candidates = [c for p in same for c in self.year_index.get((p, d.date_of_birth.year), ())]
+        if not d.year_only:
+            candidates += [c for p in nearby - same for c in self.dob_index.get((p, d.date_of_birth), ())]
+        candidates = _alike(folded, candidates)
+        registry = []
+        for pk, other, born, commune_id in candidates:
+            if pk in seen:
+                continue
+            seen.add(pk)
+            hit = dup.match(folded, d.date_of_birth, places, other_folded=other, other_dob=born,
+                            other_commune_id=commune_id)
+            if hit is not None:
+                registry.append((pk, *hit))
+        d.probable_persons = sorted(registry, key=lambda t: -t[1])[:5]
+        exact_rows = set(d.duplicate_of_rows)
+        in_file = []
+        for row, other, born, commune_id in _alike(folded, self.state.born_rows.get(
+                (d.place, d.date_of_birth.year), ())):
+            if row in exact_rows:
+                continue
+            hit = dup.match(folded, d.date_of_birth, places, other_folded=other, other_dob=born,
+                            other_commune_id=commune_id)
+            if hit is not None:
+                in_file.append((row, *hit))
+        d.probable_rows = sorted(in_file, key=lambda t: -t[1])[:5]
+
+    def _identity_conflict(self, person: Person, d: RowData, matched_by: str) -> RowError | None:
+        """A row of a known person that changes who they are (name beyond diacritics and case, date of
+        birth, sex) is not applied: a row error, and a review item of a real run."""
+        fields = []
+        _, name_conflict = name_reconcile(person.full_name, d.full_name)
+        if name_conflict:
+            fields.append("full_name")
+        if (person.date_of_birth.year != d.date_of_birth.year if d.year_only
+                else person.date_of_birth != d.date_of_birth):
+            fields.append("date_of_birth")
+        if person.sex != d.sex:
+            fields.append("sex")
+        if not fields:
+            return None
+        sexes = dict(Sex.choices)
+
+        def side(name, born, sex, year_only=False):
+            parts = []
+            if "full_name" in fields:
+                parts.append(f"họ tên «{name}»")
+            if "date_of_birth" in fields:
+                parts.append(f"năm sinh {born.year}" if year_only else f"ngày sinh {born:%d/%m/%Y}")
+            if "sex" in fields:
+                parts.append(f"giới tính {sexes.get(sex, sex)}")
+            return ", ".join(parts)
+
+        value = {"citizen_id": f"Số CCCD {d.citizen_id}", "si_number": f"Mã số BHXH {d.si_number}"}.get(
+            matched_by, "Người cùng họ tên, ngày sinh và xã")
+        message = row_message("identity_conflict", value=value,
+                              registry=side(person.full_name, person.date_of_birth, person.sex),
+                              other=side(d.full_name, d.date_of_birth, d.sex, d.year_only))
+        self.conflicts.append({"person_id": person.pk, "row": d.row, "fields": fields, "message": message,
+                               "proposed": {"full_name": d.full_name, "date_of_birth": d.date_of_birth.isoformat(),
+                                            "year_only": d.year_only, "sex": str(d.sex)}})
+        name_label = self._label("full_name" if self.mapping.has("full_name") else "given_name")
+        column = {"full_name": name_label, "date_of_birth": self._label("date_of_birth"),
+                  "sex": self._label("sex")}[fields[0]]
+        return RowError(d.row, column, "identity_conflict", message)
 
     def _identify(self, d: RowData, lookup: dict) -> list[RowError]:
         problems: list[RowError] = []
@@ -703,6 +818,12 @@ class MemberImport:
                        value=f"cùng người {person.full_name}")
         if person is not None and self.scope is not None and person.pk not in lookup["scope_people"]:
             return err(name_label, "out_of_scope")
+        if person is not None:
+            conflict = self._identity_conflict(
+                person, d, "citizen_id" if by_cid else "si_number" if by_si else "key")
+            if conflict is not None:
+                problems.append(conflict)
+                return problems
         d.person = person
         # household
         if d.household_code:
@@ -719,6 +840,8 @@ class MemberImport:
             d.duplicate_of_persons = [p.pk for p in same_key
                                       if (p.citizen_id or None) != d.citizen_id or (p.si_number or None) != d.si_number]
             d.duplicate_of_rows = [r for r, ids in earlier if ids]
+            if PROBABLE_DUPLICATES:
+                self._probable(d, lookup)
         else:
             d.changes = self._changes(person, d)
             d.action = "update" if (d.changes or d.new_memberships or d.promote or d.household) else "unchanged"
@@ -798,15 +921,10 @@ class MemberImport:
 
     def _changes(self, person: Person, d: RowData) -> dict:
         changes = {}
-        if name_key(person.full_name) != name_key(d.full_name):
-            changes["full_name"] = d.full_name
-        if d.year_only:
-            if person.date_of_birth.year != d.date_of_birth.year:
-                changes["date_of_birth"] = d.date_of_birth
-        elif person.date_of_birth != d.date_of_birth:
-            changes["date_of_birth"] = d.date_of_birth
-        if person.sex != d.sex:
-            changes["sex"] = d.sex
+        # identity: a conflict never gets here (``_identity_conflict``); diacritics only improve a name
+        name, _ = name_reconcile(person.full_name, d.full_name)
+        if name != person.full_name:
+            changes["full_name"] = name
         if d.citizen_id and not person.citizen_id:
             changes["citizen_id"] = d.citizen_id
         if d.si_number and not person.si_number:
@@ -830,6 +948,9 @@ class MemberImport:
         st.add_key(d.key, d.row, bool(d.citizen_id or d.si_number))
         if d.person is not None:
             st.person_rows[d.person.pk] = d.row
+        elif d.action == "create":
+            st.born_rows.setdefault((d.place, d.date_of_birth.year), []).append(
+                (d.row, d.key[0], d.date_of_birth, d.commune_id))
         if d.household_new:
             st.households[d.household_code] = d.row
         elif d.household and d.is_head:
@@ -899,15 +1020,60 @@ class MemberImport:
         candidates = []
         for d in creates:
             for other in d.duplicate_of_persons:
-                candidates.append((other, d.person.pk, d.row, "Trùng họ tên, ngày sinh và xã với người đã có"))
+                candidates.append((other, d.person.pk, d.row, "Trùng họ tên, ngày sinh và xã với người đã có", 100))
             for other_row in d.duplicate_of_rows:
                 other = st.person_of(other_row)
                 if other is not None:
-                    candidates.append((other, d.person.pk, d.row, f"Trùng họ tên, ngày sinh và xã với dòng {other_row}"))
+                    candidates.append((other, d.person.pk, d.row,
+                                       f"Trùng họ tên, ngày sinh và xã với dòng {other_row}", 100))
+            for other, score, reasons in d.probable_persons:
+                candidates.append((other, d.person.pk, d.row, "; ".join(reasons), score))
+            for other_row, score, reasons in d.probable_rows:
+                other = st.person_of(other_row)
+                if other is not None:
+                    candidates.append((other, d.person.pk, d.row, "; ".join([*reasons, f"dòng {other_row}"]),
+                                       score))
         if candidates:
             DuplicateCandidate.objects.bulk_create([
                 DuplicateCandidate(person_a_id=min(a, b), person_b_id=max(a, b), batch=self.batch, row=row,
-                                   reason=reason) for a, b, row, reason in candidates], ignore_conflicts=True)
+                                   reason=reason[:400], score=score) for a, b, row, reason, score in candidates],
+                ignore_conflicts=True)
+
+    def _write_conflicts(self) -> None:
+        """One open review item per identity conflict (not again for the same person and version)."""
+        from .models import CandidateKind, DuplicateCandidate, DuplicateStatus
+
+        if not self.conflicts:
+            return
+        open_items = {(c.person_a_id, repr(sorted(c.proposed.items()))) for c in DuplicateCandidate.objects.filter(
+            kind=CandidateKind.IDENTITY_CONFLICT, status=DuplicateStatus.OPEN,
+            person_a_id__in={c["person_id"] for c in self.conflicts})}
+        new = []
+        for c in self.conflicts:
+            key = (c["person_id"], repr(sorted(c["proposed"].items())))
+            if key in open_items:
+                continue
+            open_items.add(key)
+            new.append(DuplicateCandidate(kind=CandidateKind.IDENTITY_CONFLICT, person_a_id=c["person_id"],
+                                          batch=self.batch, row=c["row"], reason=c["message"][:400],
+                                          proposed=c["proposed"]))
+        DuplicateCandidate.objects.bulk_create(new)
+
+
+def _alike(folded: str, candidates) -> list:
+    """The candidates (tuples whose second item is a folded name) whose names may pass
+    ``registry.duplicates.name_similarity``: one C loop of ``rapidfuzz`` per measure, so the few left are
+    compared in full."""
+    if len(candidates) < 8:
+        return list(candidates)
+    from rapidfuzz import fuzz, process
+
+    names = [c[1] for c in candidates]
+    keep = {i for _, _, i in process.extract(folded, names, scorer=fuzz.ratio, score_cutoff=dup.NAME_THRESHOLD,
+                                             limit=None)}
+    keep |= {i for _, _, i in process.extract(folded, names, scorer=fuzz.token_sort_ratio,
+                                              score_cutoff=dup.NAME_THRESHOLD, limit=None)}
+    return [candidates[i] for i in sorted(keep)]
 
 
 def _adapter(field, connection):

@@ -86,6 +86,18 @@ class MergeError(AnSinhError):
     message = "Không gộp được hai hồ sơ này."
 
 
+class MergeCoverOverlap(MergeError):
+    """Both records have cover for the same months: merging would put one person twice on D03-TS/D05-TS."""
+
+    code = "merge_cover_overlap"
+    message = "Không gộp được: cả hai hồ sơ đều có kỳ đóng cho cùng những tháng."
+
+
+class MergeAlreadyDecided(MergeError):
+    code = "merge_already_decided"
+    message = "Cặp hồ sơ này đã được xử lý (có thể một cán bộ khác vừa gộp hoặc tách)."
+
+
 # Row-level problems: code -> Vietnamese message template (formatted with the row's details).
 ROW_MESSAGES = {
     "required": "Thiếu {label}.",
@@ -115,5 +127,7 @@ ROW_MESSAGES = {
     "duplicate_in_file": "Trùng với dòng {other} trong cùng tệp ({value}).",
     "id_conflict": "{value} đã thuộc về người khác trong hệ thống ({other}).",
     "ambiguous_person": "Có {other} người cùng họ tên, ngày sinh và xã trong hệ thống: hãy ghi số CCCD.",
+    "identity_conflict": ("{value} đã có trong sổ với {registry}; dòng này ghi {other}. Không ghi đè: cán bộ xem "
+                          "và quyết định ở trang Hồ sơ nghi trùng."),
     "out_of_scope": "Người này đã có trong hệ thống ở địa bàn ngoài phạm vi bạn phụ trách.",
 }

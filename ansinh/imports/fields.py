@@ -348,3 +348,31 @@ def is_ethnic_minority(value) -> bool | None:
     if not text:
         return None
     return text not in ("kinh", "viet", "nguoi kinh", "dan toc kinh")
+
+
+def name_reconcile(registry: str, row: str) -> tuple[str, bool]:
+    """Compare a registry name with the name on a row of the same person: ``(name to keep, conflict)``.
+
+    Word by word, when the names are the same without diacritics and case: a word the row writes without
+    diacritics never replaces the registry's ("Pham Van Hung" leaves "Phạm Văn Hùng" as it is); a word the
+    registry has without diacritics takes the row's ("Pham Van Hung" in the registry becomes "Phạm Văn Hùng":
+    an improvement); two different sets of diacritics ("Hùng" and "Hưng") are a conflict, as is any name
+    that differs beyond diacritics and case. Tone placement and case alone are not a change."""
+    from ansinh.core.text import strip_diacritics
+
+    if name_key(registry) == name_key(row):
+        return registry, False
+    if fold(registry) != fold(row):
+        return registry, True
+    words_registry, words_row = registry.split(" "), row.split(" ")
+    if len(words_registry) != len(words_row):
+        return registry, True
+    kept = []
+    for old, new in zip(words_registry, words_row, strict=True):
+        if name_key(old) == name_key(new) or strip_diacritics(new) == new:
+            kept.append(old)
+        elif strip_diacritics(old) == old:
+            kept.append(new)
+        else:
+            return registry, True
+    return " ".join(kept), False

@@ -85,19 +85,34 @@ class DuplicateStatus(models.TextChoices):
     OPEN = "open", "Chờ xem xét"
     MERGED = "merged", "Đã gộp"
     KEPT_APART = "kept_apart", "Không trùng (để riêng)"
+    APPLIED = "applied", "Đã sửa theo tệp"
+    KEPT = "kept", "Giữ như trong sổ"
+
+
+class CandidateKind(models.TextChoices):
+    PROBABLE_DUPLICATE = "duplicate", "Nghi trùng"
+    IDENTITY_CONFLICT = "identity", "Khác thông tin định danh"
 
 
 class DuplicateCandidate(models.Model):
-    """Two people who are probably the same (same name without diacritics, date of birth and commune,
-    different or missing IDs), waiting for an officer to merge them or keep them apart.
-    ``person_a`` has the smaller id."""
+    """A review item an officer decides.
+
+    ``duplicate``: two people who are probably the same (``registry.duplicates`` rules: alike names without
+    diacritics, the same date or year of birth, the same or a neighbouring commune; ``score`` 0–100), to
+    merge or keep apart; ``person_a`` has the smaller id.
+    ``identity``: an import row matched ``person_a`` by citizen ID, SI number or name but wrote another
+    name, date of birth or sex; the row's version is in ``proposed`` (``person_b`` is empty). The officer
+    applies it (with the reason in the history) or keeps the registry's version."""
 
     person_a = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
     person_b = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="duplicate_candidates")
     row = models.IntegerField(null=True, blank=True)
-    reason = models.CharField(max_length=200)
+    reason = models.CharField(max_length=400)
+    kind = models.CharField(max_length=10, choices=CandidateKind.choices, default=CandidateKind.PROBABLE_DUPLICATE)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    proposed = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
@@ -108,6 +123,23 @@ class DuplicateCandidate(models.Model):
         ordering = ["-created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_unique")]
         indexes = [models.Index(fields=["status"])]
+
+    @property
+    def is_identity_conflict(self) -> bool:
+        return self.kind == CandidateKind.IDENTITY_CONFLICT
+
+    @property
+    def proposed_date_of_birth(self):
+        import datetime
+
+        value = self.proposed.get("date_of_birth")
+        return datetime.date.fromisoformat(value) if value else None
+
+    @property
+    def proposed_sex_display(self) -> str:
+        from ansinh.registry.models import Sex
+
+        return dict(Sex.choices).get(self.proposed.get("sex", ""), "")
 
 
 class PersonMerge(models.Model):

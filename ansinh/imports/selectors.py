@@ -1,12 +1,12 @@
 """Reads for the import pages: a user's recent batches, probable duplicates in scope, a person's
 history across merges."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ansinh.accounts.services import persons_in_scope, require_permission
 from ansinh.registry.models import Person
 
-from .models import DuplicateCandidate, DuplicateStatus, ImportBatch, PersonMerge
+from .models import CandidateKind, DuplicateCandidate, DuplicateStatus, ImportBatch, PersonMerge
 
 
 def batches_recent(*, user, limit: int = 10) -> QuerySet[ImportBatch]:
@@ -15,10 +15,12 @@ def batches_recent(*, user, limit: int = 10) -> QuerySet[ImportBatch]:
 
 
 def duplicates_open(*, user) -> QuerySet[DuplicateCandidate]:
-    """Open probable duplicates whose two people are both in the user's scope."""
+    """Open review items whose people are in the user's scope: probable duplicates (both people) and
+    identity conflicts of an import (the person)."""
     require_permission(user, "imports.merge_persons")
     people = persons_in_scope(user).values("pk")
-    return (DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN, person_a__in=people, person_b__in=people)
+    return (DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN, person_a__in=people)
+            .filter(Q(person_b__in=people) | Q(kind=CandidateKind.IDENTITY_CONFLICT, person_b__isnull=True))
             .select_related("person_a__commune", "person_b__commune", "batch").order_by("created_at", "pk"))
 
 

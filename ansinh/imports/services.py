@@ -5,6 +5,7 @@ Permission and scope are checked at the top of each service: ``imports.import_me
 (an officer imports only into communes of their area), ``imports.merge_persons`` to merge.
 """
 
+import datetime
 import logging
 import os
 import tempfile
@@ -23,7 +24,9 @@ from ansinh.registry.models import Household, HouseholdMember, MemberRole, Membe
 
 from . import errors
 from .engine import BatchWriteFailed, MemberImport, file_sha256, write_rejected_file
-from .models import BatchStatus, DuplicateCandidate, DuplicateStatus, ImportBatch, ImportRowError, PersonMerge
+from .models import (
+    BatchStatus, CandidateKind, DuplicateCandidate, DuplicateStatus, ImportBatch, ImportRowError, PersonMerge,
+)
 
 log = logging.getLogger("ansinh.imports")
 
@@ -262,29 +265,117 @@ def duplicate_keep_apart(*, user, candidate: DuplicateCandidate) -> DuplicateCan
     return candidate
 
 
+@transaction.atomic
+def identity_decide(*, user, candidate: DuplicateCandidate, apply: bool) -> DuplicateCandidate:
+    """Decide an identity conflict found by an import: ``apply`` writes the row's name, date of birth and
+    sex on the person (the history names the file, the row and the officer); otherwise the registry's
+    version stays. Raises PermissionDenied, OutOfScope, MergeError."""
+    require_permission(user, MERGE_PERMISSION)
+    candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.kind != CandidateKind.IDENTITY_CONFLICT:
+        raise errors.MergeError("Thao tác không hợp lệ.")
+    if candidate.status != DuplicateStatus.OPEN:
+        raise errors.MergeError("Cặp hồ sơ này đã được xử lý.")
+    if candidate.person_a_id is None:
+        raise errors.MergeError("Hồ sơ không còn.")
+    person = Person.objects.select_for_update().get(pk=candidate.person_a_id)
+    require_person_in_scope(user, person)
+    if apply:
+        import datetime
+
+        proposed = candidate.proposed
+        person.full_name = proposed["full_name"]
+        person.date_of_birth = datetime.date.fromisoformat(proposed["date_of_birth"])
+        person.sex = proposed["sex"]
+        source = f"tệp {candidate.batch.file_name}, dòng {candidate.row}" if candidate.batch_id else "tệp nhập"
+        person._change_reason = f"Sửa thông tin định danh theo {source}; cán bộ {user.get_username()} duyệt"
+        person._history_user = user
+        person.save(update_fields=["full_name", "name_folded", "date_of_birth", "sex"])
+    candidate.status = DuplicateStatus.APPLIED if apply else DuplicateStatus.KEPT
+    candidate.decided_by = user
+    candidate.decided_at = timezone.now()
+    candidate.save(update_fields=["status", "decided_by", "decided_at"])
+    return candidate
+
+
 def _snapshot(person: Person) -> dict:
     return {f: (str(v) if v is not None else None) for f, v in (
         (f.attname, getattr(person, f.attname)) for f in Person._meta.concrete_fields)}
+
+
+def _month_end(first: datetime.date, months: int) -> datetime.date:
+    """The last day of the ``months``-th month counted from ``first``'s month."""
+    index = first.year * 12 + first.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
+def _cover_periods(person_id: int) -> list[tuple[str, datetime.date, datetime.date]]:
+    """A person's cover that is not cancelled: HI lines (card validity; a quote not yet paid: from its
+    pricing date for its months) and VSI periods (from the first month for its months)."""
+    from ansinh.enrollment.models import HiMemberCoverage, Status, VsiParticipation
+
+    periods = []
+    for valid_from, valid_to, priced_on, months in HiMemberCoverage.objects.filter(person_id=person_id).exclude(
+            participation__status=Status.CANCELLED).values_list(
+            "valid_from", "valid_to", "participation__priced_on", "participation__months"):
+        start = valid_from or priced_on
+        periods.append(("BHYT", start, valid_to or _month_end(start, months)))
+    for from_month, months in VsiParticipation.objects.filter(person_id=person_id).exclude(
+            status=Status.CANCELLED).values_list("from_month", "months"):
+        periods.append(("BHXH tự nguyện", from_month, _month_end(from_month, months)))
+    return periods
+
+
+def cover_overlaps(*, keep: Person, merged: Person) -> list[str]:
+    """The overlapping cover of two records of one person, in words ("BHYT: 01/01/2025–31/12/2025 (hồ sơ
+    #1) và 01/07/2025–30/06/2026 (hồ sơ #2)"); empty when a merge leaves one line per month."""
+    found = []
+    theirs = _cover_periods(merged.pk)
+    for scheme, start, end in _cover_periods(keep.pk):
+        for other_scheme, other_start, other_end in theirs:
+            if scheme == other_scheme and start <= other_end and other_start <= end:
+                found.append(f"{scheme}: {start:%d/%m/%Y}–{end:%d/%m/%Y} (hồ sơ #{keep.pk}) và "
+                             f"{other_start:%d/%m/%Y}–{other_end:%d/%m/%Y} (hồ sơ #{merged.pk})")
+    return found
 
 
 @transaction.atomic
 def person_merge(*, user, candidate: DuplicateCandidate, keep: Person) -> PersonMerge:
     """Merge the two people of ``candidate`` into ``keep``: the other record's memberships, household
     place, participations, coverages and referrals move to ``keep``; ``keep``'s empty fields (IDs,
-    phone, hamlet) are filled from it; then the other record is deleted. The history of both stays
-    (``Person.history`` holds every version of both, the deletion included; ``PersonMerge`` links them).
-    Raises PermissionDenied, OutOfScope, MergeError."""
+    phone, hamlet) are filled from it; the other record stays, without IDs, pointing at ``keep``
+    (``Person.merged_into``), so receipts and history that name it stay readable (``Person.history`` holds
+    every version of both; ``PersonMerge`` links them).
+
+    Safe for money: refused (``MergeCoverOverlap``, the overlapping periods named) when both records have
+    cover (HI lines or VSI periods, not cancelled) for the same months, since the merged person would be
+    two lines of D03-TS/D05-TS; cancel one period first (with its refund noted). Two officers merging the
+    same pair at once: the candidate and both people are locked (people in id order), the second gets
+    ``MergeAlreadyDecided``. Raises PermissionDenied, OutOfScope, MergeError."""
     require_permission(user, MERGE_PERMISSION)
+    candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.status != DuplicateStatus.OPEN:
-        raise errors.MergeError("Cặp hồ sơ này đã được xử lý.")
-    people = {p.pk: p for p in (candidate.person_a, candidate.person_b) if p is not None}
-    if keep.pk not in people or len(people) != 2:
+        raise errors.MergeAlreadyDecided()
+    if candidate.kind != CandidateKind.PROBABLE_DUPLICATE:
+        raise errors.MergeError("Thao tác không hợp lệ.")
+    pair = sorted(pk for pk in (candidate.person_a_id, candidate.person_b_id) if pk is not None)
+    if keep.pk not in pair or len(pair) != 2:
         raise errors.MergeError()
-    merged = next(p for pk, p in people.items() if pk != keep.pk)
+    locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=pair).order_by("pk")}
+    if len(locked) != 2:
+        raise errors.MergeError("Hồ sơ không còn.")
+    keep = locked[keep.pk]
+    merged = next(p for pk, p in locked.items() if pk != keep.pk)
     for person in (keep, merged):
         require_person_in_scope(user, person)
-    keep = Person.objects.select_for_update().get(pk=keep.pk)
-    merged = Person.objects.select_for_update().get(pk=merged.pk)
+        if person.merged_into_id is not None:
+            raise errors.MergeAlreadyDecided(f"Hồ sơ #{person.pk} đã được gộp vào hồ sơ #{person.merged_into_id}.")
+    overlaps = cover_overlaps(keep=keep, merged=merged)
+    if overlaps:
+        raise errors.MergeCoverOverlap(
+            "Không gộp được: cả hai hồ sơ đều có kỳ đóng cho cùng những tháng — " + "; ".join(overlaps)
+            + ". Gộp lại sẽ thành hai dòng cho một người trên danh sách D03-TS/D05-TS. Hãy hủy một kỳ (ghi "
+            "nhận hoàn tiền) rồi gộp.", field="keep", overlaps=overlaps)
     moved: dict[str, int] = {}
     # household place
     merged_place = HouseholdMember.objects.filter(person=merged).select_related("household").first()
@@ -298,10 +389,11 @@ def person_merge(*, user, candidate: DuplicateCandidate, keep: Person) -> Person
             raise errors.MergeError(
                 f"Hai hồ sơ thuộc hai hộ khác nhau ({merged_place.household.code} và {kept_place.household.code}): "
                 "hãy chuyển hộ trước khi gộp.")
-        elif merged_place.relationship == Relationship.HEAD:
+        else:
             merged_place.delete()
-            kept_place.relationship = Relationship.HEAD
-            kept_place.save(update_fields=["relationship"])
+            if merged_place.relationship == Relationship.HEAD:
+                kept_place.relationship = Relationship.HEAD
+                kept_place.save(update_fields=["relationship"])
             moved["household"] = 1
     # memberships
     kept_units = dict(Membership.objects.filter(person=keep).values_list("unit_id", "pk"))
@@ -329,30 +421,38 @@ def person_merge(*, user, candidate: DuplicateCandidate, keep: Person) -> Person
             **{relation.field.name: keep})
         if count:
             moved[relation.related_model._meta.label] = count
+    # records merged into the merged one earlier now point at the kept one
+    Person.objects.filter(merged_into=merged).update(merged_into=keep)
     # fill the kept record's empty fields
     snapshot = _snapshot(merged)
     fill = {}
     for name in ("citizen_id", "si_number", "phone", "hamlet"):
         if not getattr(keep, name) and getattr(merged, name):
             fill[name] = getattr(merged, name)
-    if fill.get("citizen_id") or fill.get("si_number"):
-        Person.objects.filter(pk=merged.pk).update(citizen_id=None, si_number=None)
     merged_id = merged.pk
     # other open candidates of the merged record now concern the kept one
     for other in DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).exclude(pk=candidate.pk).filter(
             models.Q(person_a=merged) | models.Q(person_b=merged)):
+        if other.kind == CandidateKind.IDENTITY_CONFLICT:
+            DuplicateCandidate.objects.filter(pk=other.pk).update(person_a_id=keep.pk)
+            continue
         partner = other.person_b_id if other.person_a_id == merged.pk else other.person_a_id
         pair = (min(partner, keep.pk), max(partner, keep.pk))
         if partner == keep.pk or DuplicateCandidate.objects.filter(person_a_id=pair[0], person_b_id=pair[1]).exists():
             other.delete()
         else:
             DuplicateCandidate.objects.filter(pk=other.pk).update(person_a_id=pair[0], person_b_id=pair[1])
+    # the merged record stays, without its IDs (kept in the snapshot and the history), pointing at the kept one
+    merged.citizen_id = merged.si_number = None
+    merged.merged_into = keep
     merged._change_reason = f"Gộp vào hồ sơ #{keep.pk}"
-    merged.delete()
+    merged._history_user = user
+    merged.save(update_fields=["citizen_id", "si_number", "merged_into"])
     if fill:
         for name, value in fill.items():
             setattr(keep, name, value)
         keep._change_reason = f"Gộp hồ sơ #{merged_id}"
+        keep._history_user = user
         keep.save(update_fields=list(fill))
     DuplicateCandidate.objects.filter(pk=candidate.pk).update(
         status=DuplicateStatus.MERGED, decided_by=user, decided_at=timezone.now())

@@ -135,11 +135,16 @@ def duplicate_list(request):
 @domain_errors
 @require_POST
 def duplicate_decide(request, pk: int):
-    """Merge (keeping one of the two records) or keep apart."""
+    """Merge (keeping one of the two records) or keep apart; for an identity conflict, apply the row's
+    version or keep the registry's."""
     candidate = duplicate_get(user=request.user, pk=pk)
     action = request.POST.get("action", "")
     try:
-        if action == "keep_apart":
+        if action in ("apply_row", "keep_registry"):
+            services.identity_decide(user=request.user, candidate=candidate, apply=action == "apply_row")
+            messages.success(request, "Đã sửa thông tin định danh theo tệp." if action == "apply_row"
+                             else "Đã giữ thông tin như trong sổ.")
+        elif action == "keep_apart":
             services.duplicate_keep_apart(user=request.user, candidate=candidate)
             messages.success(request, "Đã ghi nhận: hai hồ sơ là hai người khác nhau.")
         elif action in ("keep_a", "keep_b"):

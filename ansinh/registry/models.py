@@ -82,11 +82,21 @@ class Person(models.Model):
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="residents")
     died_on = models.DateField(null=True, blank=True)
     moved_out_on = models.DateField(null=True, blank=True, help_text="Moved out of the province on this date.")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        help_text="When this record was found to be a duplicate and merged: the record that was kept.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at", "name_folded"])
 
     class Meta:
-        indexes = [models.Index(fields=["commune"])]
+        indexes = [
+            models.Index(fields=["commune"]),
+            # probable-duplicate search (registry.duplicates): the same date of birth anywhere nearby,
+            # the same year of birth in one place
+            models.Index(fields=["date_of_birth", "commune"], name="person_dob_commune"),
+            models.Index(fields=["commune", "date_of_birth"], name="person_commune_dob"),
+        ]
         permissions = [("view_registry_history", "Xem lịch sử sổ hộ (người, hộ, thành viên)")]
 
     def __str__(self):

@@ -29,13 +29,15 @@ def test_merge_moves_memberships_fills_ids_and_keeps_both_histories(small_provin
     merge = person_merge(user=user, candidate=candidate, keep=an)
     an.refresh_from_db()
     assert (an.si_number, an.phone, an.citizen_id) == ("9312345678", "0912345678", "093070000001")
-    assert not Person.objects.filter(pk=other.pk).exists()
+    other.refresh_from_db()  # the merged-away record stays, without IDs, pointing at the kept one
+    assert (other.merged_into_id, other.citizen_id, other.si_number) == (an.pk, None, None)
     assert list(Membership.objects.filter(unit=small_province.branch, person=an).values_list("role", flat=True)) == [
         "leader"]
     assert merge.merged_person_id == other.pk and merge.merged_snapshot["si_number"] == "9312345678"
     history = list(person_history(person=an))
     merged_versions = [h for h in history if h.id == other.pk]
-    assert [h.history_type for h in merged_versions] == ["-", "~", "+"]
+    assert [h.history_type for h in merged_versions] == ["~", "~", "+"]
+    assert (merged_versions[0].merged_into_id, merged_versions[1].si_number) == (an.pk, "9312345678")
     assert merged_versions[0].history_change_reason == f"Gộp vào hồ sơ #{an.pk}"
     assert {h.id for h in history} == {an.pk, other.pk}
     candidate.refresh_from_db()
