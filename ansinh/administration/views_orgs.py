@@ -12,6 +12,7 @@ from ansinh.areas.selectors_offices import commune_offices, office_get, office_l
 from ansinh.areas.services_offices import si_office_close, si_office_create, si_office_update
 from ansinh.collection import selectors_structure as sel
 from ansinh.collection import services_structure as svc
+from ansinh.collection.errors import ALREADY_ASSIGNED
 from ansinh.collection.models import CollectionOrg
 from ansinh.core.errors import OutOfScope
 from ansinh.core.formatting import format_date, format_number
@@ -239,16 +240,19 @@ def agent_assign(request, pk: int):
     if form is not None and form.is_valid():
         try:
             if mode == "area":
-                count = svc.households_assign_by_area(user=request.user, agent=agent, **form.cleaned_data)
+                result = svc.households_assign_by_area(user=request.user, agent=agent, **form.cleaned_data)
             else:
-                count = svc.households_assign_by_code(user=request.user, agent=agent, **form.cleaned_data)
+                result = svc.households_assign_by_code(user=request.user, agent=agent, **form.cleaned_data)
         except StructureError as exc:
             _refused(form, exc)
         except OutOfScope as exc:
             form.add_error("codes" if mode == "codes" else "commune", exc.message)
         else:
-            messages.success(request, f"Đã giao {format_number(count)} hộ cho nhân viên thu {agent.code} từ ngày "
-                                      f"{format_date(form.cleaned_data['starts_on'])}.")
+            text = (f"Đã giao {format_number(result.assigned)} hộ cho nhân viên thu {agent.code} từ ngày "
+                    f"{format_date(form.cleaned_data['starts_on'])}")
+            if result.already:
+                text += f"; {format_number(result.already)} hộ {ALREADY_ASSIGNED}"
+            messages.success(request, text + ".")
             return redirect("admin_agent_detail", pk=agent.pk)
     hamlets = sorted({h for row in sel.catchment_of(agent=agent) for h in row["hamlets"]}
                      | {h for c in communes for h in sel.hamlets_of(commune=c)})

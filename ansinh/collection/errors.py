@@ -53,6 +53,9 @@ HAMLET_TOO_LONG = "Tên ấp dài tối đa 100 ký tự: «{hamlet}»."
 STARTS_ON_FUTURE = "Ngày hiệu lực không được sau hôm nay."
 STARTS_ON_BEFORE_LAST = ("Ngày hiệu lực không được trước ngày giao gần nhất của hộ {code} ({last}); "
                          "{count} hộ có lần giao sau ngày này.")
+ASSIGNED_SAME_DAY = ("{count} hộ đã được giao cho nhân viên thu khác trong ngày {starts_on} (đầu tiên: {code}); "
+                     "mỗi hộ chỉ giao một lần trong ngày — hãy chọn ngày hiệu lực khác.")
+ALREADY_ASSIGNED = "đã giao từ trước"
 NO_HOUSEHOLDS = "Không có hộ nào ở địa bàn đã chọn."
 CODES_REQUIRED = "Vui lòng nhập mã hộ."
 UNKNOWN_HOUSEHOLDS = "Không tìm thấy hộ có mã: {codes}."

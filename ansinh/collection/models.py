@@ -74,6 +74,8 @@ class HouseholdAssignment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["household", "starts_on"])]
+        constraints = [models.UniqueConstraint(fields=["household", "starts_on"],
+                                               name="assignment_one_per_household_day")]
 
 
 class PaymentMethod(models.TextChoices):

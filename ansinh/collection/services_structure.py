@@ -9,9 +9,11 @@ pointing to them and their history stays. A household's assignments are an appen
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max, QuerySet
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from ansinh.accounts.services import require_permission
@@ -238,17 +240,34 @@ def _new_communes(commune_ids: set[int]) -> dict[int, AdministrativeUnit | None]
     return result
 
 
+@dataclass(frozen=True)
+class AssignResult:
+    """``assigned`` households got a new assignment; ``already`` were already this agent's (no row)."""
+
+    assigned: int
+    already: int
+
+
 def _assign(*, user, agent: Agent, households: QuerySet[Household], starts_on: datetime.date,
-            province: AdministrativeUnit, field: str) -> int:
+            province: AdministrativeUnit, field: str) -> AssignResult:
     """Assign every household of ``households`` (a plain filter) to ``agent`` from ``starts_on``: checks,
     then one ``bulk_create`` of the log rows and one ``update()`` of ``Household.agent``. ``field`` names the
-    form field that chose the households (for a refusal about them)."""
+    form field that chose the households (for a refusal about them). The households are locked (in id
+    order) first, so parallel posts run one after the other; households already this agent's are skipped
+    (counted as ``already``)."""
     _require_open_agent(agent, error=AssignmentRefused)
     if starts_on > timezone.localdate():
         raise AssignmentRefused(errors.STARTS_ON_FUTURE, field="starts_on")
-    rows = list(households.order_by("code").values_list("pk", "code", "commune_id", "hamlet"))
-    if not rows:
+    locked = list(households.order_by("pk").select_for_update()
+                  .values_list("pk", "code", "commune_id", "hamlet", "agent_id"))
+    if not locked:
         raise AssignmentRefused(errors.NO_HOUSEHOLDS, field=field)
+    already = sum(1 for row in locked if row[4] == agent.pk)
+    rows = sorted(((pk, code, commune_id, hamlet) for pk, code, commune_id, hamlet, agent_id in locked
+                   if agent_id != agent.pk), key=lambda row: row[1])
+    if not rows:
+        return AssignResult(assigned=0, already=already)
+    households = households.exclude(agent_id=agent.pk)
     new_of = _new_communes({commune_id for _, _, commune_id, _ in rows})
     foreign = [code for _, code, commune_id, _ in rows
                if new_of[commune_id] is None or new_of[commune_id].province_id != province.pk]
@@ -268,23 +287,29 @@ def _assign(*, user, agent: Agent, households: QuerySet[Household], starts_on: d
         first = later[0]
         raise AssignmentRefused(errors.STARTS_ON_BEFORE_LAST.format(
             code=first["household__code"], last=format_date(first["last"]), count=later_count), field="starts_on")
+    same_day = list(HouseholdAssignment.objects.filter(household__in=households.values("pk"), starts_on=starts_on)
+                    .order_by("household__code").values_list("household__code", flat=True))
+    if same_day:
+        raise AssignmentRefused(errors.ASSIGNED_SAME_DAY.format(
+            count=len(same_day), code=same_day[0], starts_on=format_date(starts_on)), field="starts_on")
     # Ids rather than instances: setting a related instance costs more than the row itself at 10,000 rows.
     agent_id, user_id = agent.pk, user.pk
     HouseholdAssignment.objects.bulk_create(
         [HouseholdAssignment(household_id=pk, agent_id=agent_id, starts_on=starts_on, assigned_by_id=user_id)
          for pk, _, _, _ in rows], batch_size=2000)
     households.update(agent=agent)
-    return len(rows)
+    return AssignResult(assigned=len(rows), already=already)
 
 
 @transaction.atomic
 def households_assign_by_area(*, user, agent: Agent, commune: AdministrativeUnit, hamlet: str = "",
-                              starts_on: datetime.date) -> int:
+                              starts_on: datetime.date) -> AssignResult:
     """Assign to ``agent`` from ``starts_on`` every household of a hamlet of ``commune`` (a new-map commune
     of the province), or of the whole commune when ``hamlet`` is blank; households recorded under an
     old-map commune count for its primary successor. ``starts_on`` may not be after today nor before a
-    household's latest assignment. Every household must lie in the agent's catchment. Returns the number
-    of households. Raises PermissionDenied, OutOfScope, OutsideProvince, AssignmentRefused."""
+    household's latest assignment, nor on a day a household was already assigned to another agent. Every
+    household must lie in the agent's catchment. Returns an ``AssignResult`` (households already this
+    agent's are skipped). Raises PermissionDenied, OutOfScope, OutsideProvince, AssignmentRefused."""
     require_permission(user, "collection.add_householdassignment")
     province = admin_province(user)
     agent = agent_get(user=user, pk=agent.pk)
@@ -299,19 +324,22 @@ def households_assign_by_area(*, user, agent: Agent, commune: AdministrativeUnit
 
 
 @transaction.atomic
-def households_assign_by_code(*, user, agent: Agent, codes: list[str], starts_on: datetime.date) -> int:
+def households_assign_by_code(*, user, agent: Agent, codes: list[str],
+                              starts_on: datetime.date) -> AssignResult:
     """Assign the households named by ``codes`` to ``agent`` from ``starts_on`` (same checks as
-    ``households_assign_by_area``). Returns the number of households. Raises PermissionDenied, OutOfScope
+    ``households_assign_by_area``); codes match whatever their case and spaces. Returns an ``AssignResult``.
+    Raises PermissionDenied, OutOfScope
     (a household of another province), AssignmentRefused (field ``codes`` for an unknown code)."""
     require_permission(user, "collection.add_householdassignment")
     province = admin_province(user)
     agent = agent_get(user=user, pk=agent.pk)
-    codes = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
+    codes = list(dict.fromkeys(re.sub(r"\s+", "", c).upper() for c in codes if c and c.strip()))
     if not codes:
         raise AssignmentRefused(errors.CODES_REQUIRED, field="codes")
-    households = Household.objects.filter(code__in=codes)
-    known = set(households.values_list("code", flat=True))
-    unknown = [c for c in codes if c not in known]
+    by_upper = {code.upper(): pk for pk, code in Household.objects.annotate(code_upper=Upper("code"))
+                .filter(code_upper__in=codes).values_list("pk", "code")}
+    households = Household.objects.filter(pk__in=by_upper.values())
+    unknown = [c for c in codes if c not in by_upper]
     if unknown:
         raise AssignmentRefused(errors.UNKNOWN_HOUSEHOLDS.format(codes=", ".join(unknown[:5])), field="codes")
     return _assign(user=user, agent=agent, households=households, starts_on=starts_on, province=province,

@@ -224,3 +224,16 @@ def test_history_link_only_when_the_history_page_is_mounted(settings):
     settings.ROOT_URLCONF = __name__
     clear_url_caches()
     assert admin_history_url("agent", 7) == ""
+
+
+def test_posting_the_same_codes_twice_writes_one_row_and_says_already_assigned(admin, agent, communes):
+    Household.objects.create(code="HO005", commune=communes[0], hamlet="Ấp 9")
+    url = f"/quan-tri/nhan-vien-thu/{agent.pk}/giao-ho/"
+    data = {"mode": "codes", "codes-codes": "ho005", "codes-starts_on": d(TODAY)}
+    first = admin.post(url, data, follow=True)
+    again = admin.post(url, data, follow=True)
+    assert [str(m) for m in first.context["messages"]][-1:] == [
+        f"Đã giao 1 hộ cho nhân viên thu CT001 từ ngày {d(TODAY)}."]
+    assert [str(m) for m in again.context["messages"]][-1:] == [
+        f"Đã giao 0 hộ cho nhân viên thu CT001 từ ngày {d(TODAY)}; 1 hộ đã giao từ trước."]
+    assert HouseholdAssignment.objects.filter(household__code="HO005").count() == 1

@@ -17,7 +17,7 @@ from ansinh.collection.selectors_structure import org_list
 from ansinh.collection.services_structure import (agent_catchment_set, agent_close, agent_create, agent_update,
                                                   collection_org_close, collection_org_create,
                                                   collection_org_update, households_assign_by_area,
-                                                  households_assign_by_code)
+                                                  households_assign_by_code, AssignResult)
 from ansinh.core.errors import OutOfScope, PermissionDenied
 from ansinh.registry.models import Household
 from ansinh.testing.admin import new_communes, new_province, province_admin_make
@@ -214,7 +214,7 @@ def test_assign_a_hamlet_writes_the_log_and_the_agent_in_force(admin, agent, com
     households(communes[0], "Ấp 2", 2, prefix="X")
     count = households_assign_by_area(user=admin, agent=agent, commune=communes[0], hamlet="Ấp 1",
                                       starts_on=YESTERDAY)
-    assert count == 4
+    assert count == AssignResult(assigned=4, already=0)
     assert set(Household.objects.filter(agent=agent).values_list("code", flat=True)) == {h.code for h in inside}
     log = HouseholdAssignment.objects.filter(agent=agent)
     assert log.count() == 4
@@ -240,18 +240,20 @@ def test_assign_in_the_future_is_refused(admin, agent, communes):
     assert HouseholdAssignment.objects.count() == 0
 
 
-def test_assign_before_the_latest_assignment_is_refused(admin, agent, communes):
+def test_assign_before_the_latest_assignment_is_refused(admin, org, agent, communes):
     households(communes[0], "Ấp 1", 2)
     households_assign_by_code(user=admin, agent=agent, codes=["CT-0001"], starts_on=YESTERDAY)
+    other = agent_create(user=admin, org=org, code="CT008", full_name="Trần Văn Tám")
+    agent_catchment_set(user=admin, agent=other, communes=[communes[0]])
     with pytest.raises(AssignmentRefused) as exc:
-        households_assign_by_area(user=admin, agent=agent, commune=communes[0], hamlet="Ấp 1",
+        households_assign_by_area(user=admin, agent=other, commune=communes[0], hamlet="Ấp 1",
                                   starts_on=YESTERDAY - datetime.timedelta(days=1))
     assert exc.value.field == "starts_on"
     assert exc.value.message == errors.STARTS_ON_BEFORE_LAST.format(
         code="CT-0001", last=f"{YESTERDAY:%d/%m/%Y}", count=1)
     assert HouseholdAssignment.objects.count() == 1
     assert households_assign_by_area(user=admin, agent=agent, commune=communes[0], hamlet="Ấp 1",
-                                     starts_on=YESTERDAY) == 2
+                                     starts_on=YESTERDAY) == AssignResult(assigned=1, already=1)
 
 
 def test_an_old_map_household_counts_in_its_primary_successor(admin, org, small_province):
@@ -259,10 +261,11 @@ def test_an_old_map_household_counts_in_its_primary_successor(admin, org, small_
     successor = new_unit_of(old_commune=household.commune)
     agent = agent_create(user=admin, org=org, code="CT002", full_name="Lâm Văn Tư")
     agent_catchment_set(user=admin, agent=agent, communes=[successor])
-    assert households_assign_by_code(user=admin, agent=agent, codes=[household.code], starts_on=TODAY) == 1
+    assert households_assign_by_code(user=admin, agent=agent, codes=[household.code], starts_on=TODAY) == AssignResult(1, 0)
     household.refresh_from_db()
     assert household.agent == agent
-    assert households_assign_by_area(user=admin, agent=agent, commune=successor, starts_on=TODAY) >= 1
+    again = households_assign_by_area(user=admin, agent=agent, commune=successor, starts_on=TODAY)
+    assert again.already == 1
 
 
 def test_assign_unknown_or_foreign_households(admin, agent, communes):
@@ -279,3 +282,46 @@ def test_assign_unknown_or_foreign_households(admin, agent, communes):
     with pytest.raises(OutsideProvince):
         households_assign_by_area(user=admin, agent=agent, commune=commune, starts_on=TODAY)
     assert HouseholdAssignment.objects.count() == 0
+
+
+# --- Repeated assignments (bad-input pass) -----------------------------------------------------------------
+
+def test_assigning_the_same_households_twice_writes_no_second_row(admin, agent, communes):
+    households(communes[0], "Ấp 1", 3)
+    first = households_assign_by_code(user=admin, agent=agent, codes=["CT-0000", "CT-0001"], starts_on=TODAY)
+    again = households_assign_by_code(user=admin, agent=agent, codes=["CT-0000", "CT-0001"], starts_on=TODAY)
+    area = households_assign_by_area(user=admin, agent=agent, commune=communes[0], hamlet="Ấp 1", starts_on=TODAY)
+    assert (first, again, area) == (AssignResult(2, 0), AssignResult(0, 2), AssignResult(1, 2))
+    assert sorted(HouseholdAssignment.objects.values_list("household__code", "agent", "starts_on")) == [
+        ("CT-0000", agent.pk, TODAY), ("CT-0001", agent.pk, TODAY), ("CT-0002", agent.pk, TODAY)]
+
+
+def test_a_second_agent_the_same_day_is_refused_and_nothing_written(admin, org, agent, communes):
+    households(communes[0], "Ấp 1", 2)
+    households_assign_by_code(user=admin, agent=agent, codes=["CT-0001"], starts_on=TODAY)
+    other = agent_create(user=admin, org=org, code="CT009", full_name="Trần Văn Bảy")
+    agent_catchment_set(user=admin, agent=other, communes=[communes[0]])
+    with pytest.raises(AssignmentRefused) as exc:
+        households_assign_by_area(user=admin, agent=other, commune=communes[0], hamlet="Ấp 1", starts_on=TODAY)
+    assert exc.value.field == "starts_on"
+    assert exc.value.message == (f"1 hộ đã được giao cho nhân viên thu khác trong ngày {TODAY:%d/%m/%Y} (đầu tiên: "
+                                 "CT-0001); mỗi hộ chỉ giao một lần trong ngày — hãy chọn ngày hiệu lực khác.")
+    assert HouseholdAssignment.objects.count() == 1
+    assert Household.objects.filter(agent=other).count() == 0
+
+
+def test_the_database_refuses_a_second_assignment_the_same_day(admin, agent, communes):
+    from django.db import IntegrityError, transaction
+
+    (household,) = households(communes[0], "Ấp 1", 1)
+    HouseholdAssignment.objects.create(household=household, agent=agent, starts_on=TODAY)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HouseholdAssignment.objects.create(household=household, agent=agent, starts_on=TODAY)
+
+
+def test_codes_match_whatever_their_case_and_spaces(admin, agent, communes):
+    households(communes[0], "Ấp 1", 2)
+    result = households_assign_by_code(user=admin, agent=agent, codes=[" ct-0000 ", "Ct - 0001", "ct-0000"],
+                                       starts_on=TODAY)
+    assert result == AssignResult(2, 0)
+    assert sorted(Household.objects.filter(agent=agent).values_list("code", flat=True)) == ["CT-0000", "CT-0001"]
