@@ -14,6 +14,11 @@ UNIT_OUT_OF_SCOPE = "Chi hội, tổ này nằm ngoài tỉnh bạn phụ trách
 UNIT_BRANCH_FOR_BRANCH = "Chi hội không trực thuộc một chi hội khác: để trống ô chi hội."
 UNIT_BRANCH_NOT_BRANCH = "Tổ TK&VV phải gắn với một chi hội nông dân (không phải một tổ)."
 UNIT_BRANCH_CLOSED = "Chi hội được chọn đã đóng ngày {day}."
+UNIT_COMMUNE_OLD_MAP = "Đơn vị mới phải ở một xã, phường theo bản đồ hành chính từ 01/07/2025."
+UNIT_COMMUNE_HAS_MEMBERS = ("Đơn vị còn {count} hội viên, thành viên nên không chuyển sang xã, phường khác được: "
+                            "hãy lập đơn vị mới ở xã, phường đó rồi sáp nhập đơn vị này vào.")
+UNIT_HAS_ACCOUNTS = ("Còn {count} tài khoản đang dùng đơn vị này — hãy khóa hoặc đổi phạm vi các tài khoản đó "
+                     "trước.")
 UNIT_CLOSED = "Đơn vị này đã đóng ngày {day}: không sửa, đổi người đứng đầu hay sáp nhập được nữa."
 UNIT_DATE_IN_FUTURE = "Ngày không được sau hôm nay ({today})."
 UNIT_HAS_MEMBERS = ("Đơn vị còn {count} hội viên, thành viên nên không đóng được: hãy sáp nhập vào một đơn vị "

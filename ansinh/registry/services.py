@@ -20,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ansinh.accounts.services import record_commune_ids_in_scope, require_permission
-from ansinh.areas.models import AdministrativeUnit, Level
+from ansinh.accounts.models import UserRole
+from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, UnitMapping
 
 from . import errors
 from .models import AssociationUnit, Leadership, MemberRole, Membership, Person, UnitKind
@@ -45,6 +46,18 @@ def _check_commune(user, commune: AdministrativeUnit) -> None:
         raise errors.UnitCommuneInvalid()
     if commune.pk not in record_commune_ids_in_scope(user):
         raise errors.UnitOutOfScope(errors.UNIT_COMMUNE_OUT_OF_SCOPE, field="commune")
+
+
+def _check_new_map(commune: AdministrativeUnit) -> None:
+    if commune is None or commune.level != Level.COMMUNE or commune.map != MapVersion.NEW:
+        raise errors.UnitCommuneInvalid(errors.UNIT_COMMUNE_OLD_MAP)
+
+
+def _require_no_accounts(unit: AssociationUnit, field: str) -> None:
+    """Refused while active user accounts are scoped to ``unit`` (group leaders)."""
+    accounts = UserRole.objects.filter(association_unit=unit, user__is_active=True).count()
+    if accounts:
+        raise errors.UnitHasMembers(errors.UNIT_HAS_ACCOUNTS.format(count=accounts), field=field)
 
 
 def _check_branch(user, *, kind: str, branch: AssociationUnit | None, unit: AssociationUnit | None = None) -> None:
@@ -83,12 +96,13 @@ def _save(instance, user) -> None:
 @transaction.atomic
 def association_unit_create(*, user, kind: str, code: str, name: str, commune: AdministrativeUnit,
                             branch: AssociationUnit | None = None) -> AssociationUnit:
-    """A new branch or savings-and-loan group in a commune of the user's province (a new-map commune, or
-    an old-map one for old data); a group may name the branch it works with. Raises PermissionDenied,
+    """A new branch or savings-and-loan group in a commune of the user's province (a new-map commune,
+    not an old-map one); a group may name the branch it works with. Raises PermissionDenied,
     UnitOutOfScope (commune or branch of another province), UnitRefused (empty code or name, unknown kind),
     UnitCodeTaken, UnitCommuneInvalid, UnitBranchInvalid."""
     require_permission(user, "registry.add_associationunit")
     _check_commune(user, commune)
+    _check_new_map(commune)
     code, name = (code or "").strip(), " ".join((name or "").split())
     if kind not in UnitKind.values:
         raise errors.UnitRefused(errors.UNIT_KIND_INVALID, field="kind")
@@ -108,14 +122,22 @@ def association_unit_create(*, user, kind: str, code: str, name: str, commune: A
 def association_unit_update(*, user, unit: AssociationUnit, name: str | None = None,
                             commune: AdministrativeUnit | None = None, branch=_UNSET) -> AssociationUnit:
     """Change an open unit's name, commune or (a group's) branch; arguments left out keep their value.
-    The kind and the code stay (imports and targets name units by code). Raises PermissionDenied,
+    The kind and the code stay (imports and targets name units by code). A unit with members keeps its
+    commune (its members live there: make a new unit and merge) but for the new-map commune that took its
+    old-map one over; a new commune is on the new map. A unit
+    that active accounts use (group leaders) is neither closed nor merged away. Raises PermissionDenied,
     UnitOutOfScope, UnitClosed, UnitRefused, UnitCommuneInvalid, UnitBranchInvalid."""
     require_permission(user, "registry.change_associationunit")
     unit = _locked(unit)
     _require_unit_in_scope(user, unit)
     _require_open(unit)
-    if commune is not None:
+    if commune is not None and commune.pk != unit.commune_id:
         _check_commune(user, commune)
+        _check_new_map(commune)
+        members = Membership.objects.filter(unit=unit).count()
+        same_place = UnitMapping.objects.filter(old_unit_id=unit.commune_id, new_unit=commune, is_primary=True).exists()
+        if members and not same_place:
+            raise errors.UnitRefused(errors.UNIT_COMMUNE_HAS_MEMBERS.format(count=members), field="commune")
         unit.commune = commune
     if name is not None:
         name = " ".join(name.split())
@@ -170,6 +192,7 @@ def association_unit_close(*, user, unit: AssociationUnit, closed_on: datetime.d
     groups = AssociationUnit.objects.filter(branch=unit, closed_on__isnull=True).count()
     if groups:
         raise errors.UnitHasMembers(errors.UNIT_HAS_GROUPS.format(count=groups))
+    _require_no_accounts(unit, "closed_on")
     _end_leadership(unit, user, last_day=closed_on - ONE_DAY, before_error=lambda day: errors.UnitDateInvalid(
         errors.UNIT_CLOSE_BEFORE_LEADER.format(day=_day(day)), field="closed_on"))
     unit.closed_on = closed_on
@@ -206,6 +229,7 @@ def association_unit_merge(*, user, source: AssociationUnit, target: Association
     if source.kind != target.kind:
         raise errors.MergeTargetInvalid(errors.MERGE_KIND_DIFFERS)
     _not_after_today(merged_on, "merged_on")
+    _require_no_accounts(source, "merged_on")
     _end_leadership(source, user, last_day=merged_on - ONE_DAY, before_error=lambda day: errors.UnitDateInvalid(
         errors.MERGE_BEFORE_LEADER.format(day=_day(day)), field="merged_on"))
     _demote_leader(source, user)

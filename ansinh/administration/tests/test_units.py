@@ -145,7 +145,11 @@ def test_merge_through_the_page_and_refusals_on_the_target_field(client_admin, s
     response = client_admin.post(url, {"target": closed.pk, "merged_on": "01/07/2026"})
     assert response.context["form"].errors == {"target": [
         "Đơn vị nhận đã đóng ngày 31/01/2026: hãy chọn một đơn vị đang hoạt động."]}
+    response = client_admin.post(url, {"target": target.pk, "merged_on": "01/07/2026"})
+    assert response.context["form"].errors == {"merged_on": [
+        "Còn 1 tài khoản đang dùng đơn vị này — hãy khóa hoặc đổi phạm vi các tài khoản đó trước."]}
     assert counts() == before
+    small_province.users["chi_hoi"].__class__.objects.filter(username="chi_hoi").update(is_active=False)
     response = client_admin.post(url, {"target": target.pk, "merged_on": "01/07/2026"})
     assert response.status_code == 302
     assert Membership.objects.filter(unit=target).count() == 2

@@ -53,10 +53,54 @@ def test_an_administrator_creates_a_branch_on_the_new_map_and_a_group_working_wi
     assert branch.history.get().history_user == admin
 
 
-def test_an_old_map_commune_is_accepted_for_old_data(admin, small_province):
-    unit = association_unit_create(user=admin, kind=UnitKind.BRANCH, code="CH-OLD", name="Chi hội cũ",
-                                   commune=small_province.commune)
-    assert unit.commune == small_province.commune
+def test_a_new_unit_on_an_old_map_commune_is_refused_on_the_commune_field(admin, small_province):
+    before = counts()
+    with pytest.raises(errors.UnitCommuneInvalid) as exc:
+        association_unit_create(user=admin, kind=UnitKind.BRANCH, code="CH-OLD", name="Chi hội cũ",
+                                commune=small_province.commune)
+    assert (exc.value.field, exc.value.message) == (
+        "commune", "Đơn vị mới phải ở một xã, phường theo bản đồ hành chính từ 01/07/2025.")
+    assert counts() == before
+
+
+def test_a_unit_with_members_is_not_moved_to_another_commune(admin, small_province, new_commune):
+    from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
+
+    other = (AdministrativeUnit.objects.filter(map=MapVersion.NEW, level=Level.COMMUNE,
+                                               province=new_commune.province).exclude(pk=new_commune.pk).first())
+    before = counts()
+    with pytest.raises(errors.UnitRefused) as exc:
+        association_unit_update(user=admin, unit=small_province.branch, commune=other)
+    assert (exc.value.field, exc.value.message) == (
+        "commune", "Đơn vị còn 2 hội viên, thành viên nên không chuyển sang xã, phường khác được: hãy lập đơn vị "
+                   "mới ở xã, phường đó rồi sáp nhập đơn vị này vào.")
+    assert counts() == before
+    assert AssociationUnit.objects.get(pk=small_province.branch.pk).commune == small_province.commune
+
+
+def test_a_unit_used_by_an_active_account_is_neither_closed_nor_merged(admin, new_commune):
+    from django.contrib.auth.models import User
+
+    from ansinh.accounts.models import Role
+    from ansinh.accounts.services import user_role_assign
+
+    unit = association_unit_create(user=admin, kind=UnitKind.SAVINGS_GROUP, code="TK-9", name="Tổ 9", commune=new_commune)
+    target = association_unit_create(user=admin, kind=UnitKind.SAVINGS_GROUP, code="TK-10", name="Tổ 10",
+                                     commune=new_commune)
+    leader = User.objects.create_user(username="to_truong_9", password="x-pass-123")
+    user_role_assign(user=leader, role=Role.GROUP_LEADER, association_unit=unit)
+    before = counts()
+    message = "Còn 1 tài khoản đang dùng đơn vị này — hãy khóa hoặc đổi phạm vi các tài khoản đó trước."
+    with pytest.raises(errors.UnitHasMembers) as exc:
+        association_unit_close(user=admin, unit=unit, closed_on=D(2026, 6, 30))
+    assert (exc.value.field, exc.value.message) == ("closed_on", message)
+    with pytest.raises(errors.UnitHasMembers) as exc:
+        association_unit_merge(user=admin, source=unit, target=target, merged_on=D(2026, 6, 30))
+    assert (exc.value.field, exc.value.message) == ("merged_on", message)
+    assert counts() == before
+    leader.is_active = False
+    leader.save()
+    assert association_unit_close(user=admin, unit=unit, closed_on=D(2026, 6, 30)).closed_on == D(2026, 6, 30)
 
 
 def test_a_duplicate_code_is_refused_on_the_code_field_whatever_its_case(admin, new_commune):
@@ -222,6 +266,8 @@ def test_a_merge_moves_members_closes_the_source_and_ends_its_leadership(admin, 
     Membership.objects.create(person=m["spouse"], unit=target, joined_on=D(2025, 1, 1))
     group = association_unit_create(user=admin, kind=UnitKind.SAVINGS_GROUP, code="TK-1", name="Tổ 1",
                                     commune=new_commune, branch=small_province.branch)
+    small_province.users["chi_hoi"].__class__.objects.filter(pk=small_province.users["chi_hoi"].pk).update(
+        is_active=False)  # the branch leader's account is locked first
     result = association_unit_merge(user=admin, source=small_province.branch, target=target, merged_on=D(2026, 7, 1))
     assert (result["moved"], result["already"]) == (1, 1)
     source = AssociationUnit.objects.get(pk=small_province.branch.pk)
