@@ -45,6 +45,9 @@ SUCCESSOR_CYCLE = "Tổ chức kế thừa không được là tổ chức đã 
 VALID_FROM_AFTER_CLOSE = "Ngày bắt đầu hoạt động không được sau ngày đóng ({closed_on})."
 AGENT_HAS_HOUSEHOLDS = ("Còn {count} hộ đang giao cho nhân viên thu này; hãy giao các hộ đó cho nhân viên "
                         "khác trước khi cho nghỉ.")
+AGENT_HAS_ACCOUNTS = ("Còn {count} tài khoản đang dùng nhân viên thu này — hãy khóa hoặc đổi phạm vi các tài "
+                      "khoản đó trước.")
+CATCHMENT_LEAVES_HOUSEHOLDS = "Còn {count} hộ ngoài địa bàn mới (đầu tiên: {code}) — hãy giao lại trước."
 AGENT_PAID_AFTER = "Nhân viên thu này có khoản thu ngày {paid_on}; ngày nghỉ không được trước ngày đó."
 AGENT_CLOSED = "Nhân viên thu «{name}» đã nghỉ từ ngày {closed_on}; không thể giao hộ hay sửa địa bàn."
 PHONE_INVALID = "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0."

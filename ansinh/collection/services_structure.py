@@ -16,6 +16,7 @@ from django.db.models import Max, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from ansinh.accounts.models import UserRole
 from ansinh.accounts.services import require_permission
 from ansinh.areas.errors_structure import (ALREADY_CLOSED, CLOSED_BEFORE_START, COMMUNE_OUTSIDE, AlreadyClosed,
                                            InvalidDate, OutsideProvince, StillInUse, StructureError)
@@ -172,7 +173,8 @@ def agent_update(*, user, agent: Agent, full_name: str, phone: str = "") -> Agen
 def agent_close(*, user, agent: Agent, closed_on: datetime.date) -> Agent:
     """An agent stops work from ``closed_on`` (not after today, not before their last payment). Refused
     while households are still assigned to them (reassign first). Their payments and receipts keep
-    pointing to them. Raises PermissionDenied, OutOfScope, AlreadyClosed, InvalidDate, StillInUse."""
+    pointing to them. Refused too while an active user account is the agent's. Raises PermissionDenied,
+    OutOfScope, AlreadyClosed, InvalidDate, StillInUse."""
     require_permission(user, "collection.change_agent")
     agent = agent_get(user=user, pk=agent.pk)
     _require_open_agent(agent)
@@ -183,6 +185,9 @@ def agent_close(*, user, agent: Agent, closed_on: datetime.date) -> Agent:
     households = Household.objects.filter(agent=agent).count()
     if households:
         raise StillInUse(errors.AGENT_HAS_HOUSEHOLDS.format(count=households), field="closed_on")
+    accounts = UserRole.objects.filter(agent=agent, user__is_active=True).count()
+    if accounts:
+        raise StillInUse(errors.AGENT_HAS_ACCOUNTS.format(count=accounts), field="closed_on")
     agent.closed_on = closed_on
     agent._history_user = user
     agent.save()
@@ -194,8 +199,9 @@ def agent_catchment_set(*, user, agent: Agent, communes: list[AdministrativeUnit
                         hamlets: dict[int, list[str]] | None = None) -> list[AgentCatchment]:
     """Set a working agent's catchment: communes of the administrator's province (new map), each whole
     or, when ``hamlets[commune.pk]`` lists some, only those hamlets. Rows no longer wanted are removed
-    (their history stays), new ones added. Raises PermissionDenied, OutOfScope, AlreadyClosed,
-    StructureError, OutsideProvince (field ``communes``)."""
+    (their history stays), new ones added. Refused (StillInUse) while households assigned to the agent
+    would lie outside the new catchment. Raises PermissionDenied, OutOfScope, AlreadyClosed,
+    StructureError, OutsideProvince, StillInUse (field ``communes``)."""
     require_permission(user, "collection.change_agent")
     province = admin_province(user)
     agent = agent_get(user=user, pk=agent.pk)
@@ -213,6 +219,10 @@ def agent_catchment_set(*, user, agent: Agent, communes: list[AdministrativeUnit
             if len(name) > 100:
                 raise StructureError(errors.HAMLET_TOO_LONG.format(hamlet=name[:30] + "…"), field="communes")
         wanted.update((commune.pk, name) for name in names) if names else wanted.add((commune.pk, ""))
+    outside = _households_outside(agent=agent, wanted=wanted)
+    if outside:
+        raise StillInUse(errors.CATCHMENT_LEAVES_HOUSEHOLDS.format(count=len(outside), code=outside[0]),
+                         field="communes")
     current = {(row.commune_id, row.hamlet): row for row in AgentCatchment.objects.filter(agent=agent)}
     for key, row in current.items():
         if key not in wanted:
@@ -223,6 +233,19 @@ def agent_catchment_set(*, user, agent: Agent, communes: list[AdministrativeUnit
         row._history_user = user
         row.save()
     return list(AgentCatchment.objects.filter(agent=agent).order_by("commune__name", "hamlet"))
+
+
+def _households_outside(*, agent: Agent, wanted: set[tuple[int, str]]) -> list[str]:
+    """Codes (in order) of the households assigned to ``agent`` today that lie outside the catchment
+    ``wanted`` ((new-map commune id, hamlet or "" for the whole commune) pairs)."""
+    rows = list(Household.objects.filter(agent=agent).order_by("code").values_list("code", "commune_id", "hamlet"))
+    if not rows:
+        return []
+    new_of = _new_communes({commune_id for _, commune_id, _ in rows})
+    whole = {commune_id for commune_id, hamlet in wanted if not hamlet}
+    return [code for code, commune_id, hamlet in rows
+            if new_of[commune_id] is None or (new_of[commune_id].pk not in whole
+                                              and (new_of[commune_id].pk, hamlet.strip()) not in wanted)]
 
 
 # --- Assigning households ----------------------------------------------------------------------------

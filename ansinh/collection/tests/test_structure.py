@@ -4,6 +4,7 @@ administrator (services): scope, bad input refused with its message on the field
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from ansinh.areas.errors_structure import (AlreadyClosed, DuplicateCode, InvalidDate, OutsideProvince,
@@ -83,6 +84,7 @@ def test_old_provinces_org_gets_its_successor_and_closes_after_its_agents(admin,
     old.refresh_from_db()
     assert (old.closed_on, old.successor_id) == (None, None)
     Household.objects.update(agent=None)
+    User.objects.filter(ansinh_role__agent__isnull=False).update(is_active=False)  # their accounts locked first
     for a in (small_province.agent, small_province.other_agent):
         agent_close(user=admin, agent=a, closed_on=datetime.date(2025, 6, 30))
     closed = collection_org_close(user=admin, org=old, closed_on=datetime.date(2025, 6, 30), successor=org)
@@ -198,6 +200,7 @@ def test_agent_close_before_their_last_payment_is_refused_and_payments_keep_the_
     payment = Payment.objects.create(idempotency_key="k1", hi=hi, amount=1, method="cash",
                                      paid_on=datetime.date(2024, 7, 1), agent=agent)
     Household.objects.filter(agent=agent).update(agent=None)
+    User.objects.filter(ansinh_role__agent=agent).update(is_active=False)
     with pytest.raises(InvalidDate) as exc:
         agent_close(user=admin, agent=agent, closed_on=datetime.date(2024, 6, 30))
     assert exc.value.message == "Nhân viên thu này có khoản thu ngày 01/07/2024; ngày nghỉ không được trước ngày đó."
@@ -325,3 +328,39 @@ def test_codes_match_whatever_their_case_and_spaces(admin, agent, communes):
                                        starts_on=TODAY)
     assert result == AssignResult(2, 0)
     assert sorted(Household.objects.filter(agent=agent).values_list("code", flat=True)) == ["CT-0000", "CT-0001"]
+
+
+def test_closing_an_agent_with_an_active_account_is_refused(admin, agent):
+    from django.contrib.auth.models import User
+
+    from ansinh.accounts.models import Role
+    from ansinh.accounts.services import user_role_assign
+
+    account = User.objects.create_user(username="thu_ct001", password="x-pass-123")
+    user_role_assign(user=account, role=Role.COLLECTION_AGENT, agent=agent)
+    with pytest.raises(StillInUse) as exc:
+        agent_close(user=admin, agent=agent, closed_on=TODAY)
+    assert (exc.value.field, exc.value.message) == (
+        "closed_on", "Còn 1 tài khoản đang dùng nhân viên thu này — hãy khóa hoặc đổi phạm vi các tài khoản đó trước.")
+    agent.refresh_from_db()
+    assert agent.closed_on is None
+    User.objects.filter(pk=account.pk).update(is_active=False)
+    assert agent_close(user=admin, agent=agent, closed_on=TODAY).closed_on == TODAY
+
+
+def test_shrinking_a_catchment_under_assigned_households_is_refused(admin, agent, communes):
+    agent_catchment_set(user=admin, agent=agent, communes=[communes[0]])
+    households(communes[0], "Ấp 1", 2)
+    households(communes[0], "Ấp 2", 1, prefix="HO")
+    households_assign_by_area(user=admin, agent=agent, commune=communes[0], starts_on=TODAY)
+    with pytest.raises(StillInUse) as exc:
+        agent_catchment_set(user=admin, agent=agent, communes=[communes[0]], hamlets={communes[0].pk: ["Ấp 1"]})
+    assert (exc.value.field, exc.value.message) == (
+        "communes", "Còn 1 hộ ngoài địa bàn mới (đầu tiên: HO-0000) — hãy giao lại trước.")
+    with pytest.raises(StillInUse) as exc:
+        agent_catchment_set(user=admin, agent=agent, communes=[communes[1]])
+    assert exc.value.message == "Còn 3 hộ ngoài địa bàn mới (đầu tiên: CT-0000) — hãy giao lại trước."
+    assert list(AgentCatchment.objects.filter(agent=agent).values_list("commune", "hamlet")) == [(communes[0].pk, "")]
+    rows = agent_catchment_set(user=admin, agent=agent, communes=[communes[0]],
+                               hamlets={communes[0].pk: ["Ấp 1", "Ấp 2"]})
+    assert [(r.commune_id, r.hamlet) for r in rows] == [(communes[0].pk, "Ấp 1"), (communes[0].pk, "Ấp 2")]
