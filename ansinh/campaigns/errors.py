@@ -13,6 +13,7 @@ UNIT_MISSING = "Phải chọn đúng một đơn vị nhận chỉ tiêu: địa
 UNIT_OUT_OF_SCOPE = "Đơn vị nhận chỉ tiêu nằm ngoài địa bàn bạn phụ trách."
 GOAL_KIND_MISMATCH = "Chỉ tiêu «{indicator}» phải giao theo {kind}."
 INDICATOR_UNKNOWN = "Chỉ tiêu không hợp lệ."
+UNIT_CLOSED = "Đơn vị đã đóng từ {closed_on}."
 TARGET_DUPLICATE = "Đơn vị này đã có chỉ tiêu cùng loại cho cùng kỳ."
 CAMPAIGN_PERIOD_ORDER = "Ngày kết thúc chiến dịch không được trước ngày bắt đầu."
 CAMPAIGN_LAUNCH_OUTSIDE = "Ngày ra quân phải nằm trong thời gian chiến dịch."
@@ -56,6 +57,12 @@ class TargetGoalKindMismatch(TargetInvalid):
 class TargetUnitInvalid(TargetInvalid):
     code = "unit_invalid"
     message = UNIT_MISSING
+
+
+class TargetUnitClosed(TargetInvalid):
+    """The target's association unit or agent closed on or before the end of its period."""
+
+    code = "target_unit_closed"
 
 
 class TargetDuplicate(TargetInvalid):

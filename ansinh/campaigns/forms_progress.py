@@ -6,11 +6,11 @@ from django import forms
 from django.db.models import Q
 
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
-from ansinh.areas.services import MAP_CHANGE_DATE
 from ansinh.collection.models import Agent
 from ansinh.registry.models import AssociationUnit
 
 from .models import Indicator
+from .selectors import campaign_map
 from .progress import GOAL_KIND, LEVEL_LABELS, LEVELS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,7 +50,7 @@ class TargetForm(forms.Form):
         its communes from that day (no district)."""
         super().__init__(*args, **kwargs)
         if communes is not None:
-            new_map = campaign is not None and campaign.starts_on >= MAP_CHANGE_DATE
+            new_map = campaign is not None and campaign_map(campaign) == MapVersion.NEW
             own = communes.filter(map=MapVersion.NEW if new_map else MapVersion.OLD)
             districts = AdministrativeUnit.objects.filter(pk__in=own.values("parent_id"), level=Level.DISTRICT)
             provinces = AdministrativeUnit.objects.filter(pk__in=own.values("province_id"))

@@ -15,7 +15,6 @@ from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_communes_in_scope, require_permission
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
 from ansinh.areas.selectors import record_communes_of
-from ansinh.areas.services import MAP_CHANGE_DATE
 from ansinh.collection.models import Agent
 from ansinh.core.errors import PermissionDenied
 from ansinh.registry.models import AssociationUnit
@@ -23,6 +22,7 @@ from ansinh.registry.models import AssociationUnit
 from . import errors
 from .models import Campaign, GoalKind, Indicator, Target
 from .progress import GOAL_KIND
+from .selectors import campaign_map
 
 GOAL_LIMIT = Decimal(10) ** (Target._meta.get_field("goal").max_digits - Target._meta.get_field("goal").decimal_places)
 """A goal must fit the goal column (16 digits, 2 after the point)."""
@@ -90,6 +90,14 @@ def _one_unit(area, association_unit, agent) -> None:
         raise errors.TargetUnitInvalid(field="unit_kind")
 
 
+def _require_open_unit(*, association_unit, agent, period_end: datetime.date) -> None:
+    """A unit or agent closed on or before the period's last day cannot work the whole period."""
+    for name, unit in (("association_unit", association_unit), ("agent", agent)):
+        if unit is not None and unit.closed_on is not None and unit.closed_on <= period_end:
+            raise errors.TargetUnitClosed(errors.UNIT_CLOSED.format(closed_on=f"{unit.closed_on:%d/%m/%Y}"),
+                                          field=name)
+
+
 def _duplicate(*, campaign, indicator, area, association_unit, agent, period_start, period_end, exclude=None) -> bool:
     qs = Target.objects.filter(campaign=campaign, indicator=indicator, area=area, association_unit=association_unit,
                                agent=agent, period_start=period_start, period_end=period_end)
@@ -105,12 +113,13 @@ def target_create(*, user, campaign: Campaign, indicator: str, period_start: dat
     """Give a unit (exactly one of ``area``, ``association_unit``, ``agent``) a goal for an indicator and
     a period of the campaign. Raises PermissionDenied, TargetOutOfScope, TargetUnitInvalid,
     TargetGoalNegative, TargetPercentTooHigh, TargetPeriodInvalid, TargetGoalKindMismatch,
-    TargetInvalid, TargetDuplicate."""
+    TargetInvalid, TargetUnitClosed (a unit or agent closed on or before ``period_end``), TargetDuplicate."""
     require_permission(user, "campaigns.add_target")
     _one_unit(area, association_unit, agent)
     _require_unit_in_scope(user, area=area, association_unit=association_unit, agent=agent)
     goal = _check_values(campaign=campaign, indicator=indicator, period_start=period_start, period_end=period_end,
                          goal=goal, goal_kind=goal_kind)
+    _require_open_unit(association_unit=association_unit, agent=agent, period_end=period_end)
     if _duplicate(campaign=campaign, indicator=indicator, area=area, association_unit=association_unit, agent=agent,
                   period_start=period_start, period_end=period_end):
         raise errors.TargetDuplicate(field="indicator")
@@ -148,6 +157,7 @@ def target_update(*, user, target: Target, indicator: str | None = None, period_
     target.goal = _check_values(
         campaign=target.campaign, indicator=target.indicator, period_start=target.period_start,
         period_end=target.period_end, goal=target.goal if goal is None else goal, goal_kind=target.goal_kind)
+    _require_open_unit(association_unit=target.association_unit, agent=target.agent, period_end=target.period_end)
     if _duplicate(campaign=target.campaign, indicator=target.indicator, area=target.area,
                   association_unit=target.association_unit, agent=target.agent, period_start=target.period_start,
                   period_end=target.period_end, exclude=target):
@@ -311,7 +321,7 @@ def campaign_targets_copy(*, user, source: Campaign, target_campaign: Campaign) 
     _require_campaign_of(user_role, target_campaign)
     if source.pk == target_campaign.pk:
         raise errors.CampaignInvalid(errors.COPY_SAME_CAMPAIGN, field="source")
-    new_map = target_campaign.starts_on >= MAP_CHANGE_DATE
+    new_map = campaign_map(target_campaign) == MapVersion.NEW
     result = TargetsCopy()
     sources = source.targets.select_related("area", "association_unit", "agent", "agent__area").order_by(
         "indicator", "period_start", "pk")

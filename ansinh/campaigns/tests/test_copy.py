@@ -116,17 +116,20 @@ def test_copy_into_a_new_map_campaign(small_province, admin, source_2024):
     assert (len(again.copied), Target.objects.filter(campaign=new).count()) == (0, 3)
 
 
-def test_copy_into_an_old_map_campaign_keeps_districts(small_province, admin, source_2024):
+def test_copy_into_an_early_campaign_of_the_new_province_follows_campaign_map(small_province, admin, source_2024):
+    """A campaign of the new-map province is on the new map (``campaign_map``) even when it starts before
+    01/07/2025: districts are not copied, as its dashboard and target form show no district."""
+    sp = small_province
     new = _campaign_2026(admin, code="CD-2025A", launch_day=D(2025, 3, 1), starts_on=D(2025, 2, 1),
                          ends_on=D(2025, 6, 30))
     result = campaign_targets_copy(user=admin, source=source_2024, target_campaign=new)
-    district_targets = Target.objects.filter(campaign=new, area=small_province.district).values_list(
-        "period_start", "period_end", "goal")
-    assert list(district_targets) == [(D(2025, 3, 1), D(2025, 3, 1), Decimal("50.00"))]
+    assert not Target.objects.filter(campaign=new, area__in=[sp.district, sp.other_district]).exists()
+    assert sorted((s.unit, s.reason) for s in result.skipped) == sorted(
+        [(sp.district.name, SKIP_OLD_MAP_UNIT), (sp.other_district.name, SKIP_OLD_MAP_UNIT)])
     # the agent's June target shifted by the 276 days between the starts
-    assert list(Target.objects.filter(campaign=new, agent=small_province.agent).values_list(
+    assert list(Target.objects.filter(campaign=new, agent=sp.agent).values_list(
         "period_start", "period_end")) == [(D(2025, 3, 4), D(2025, 4, 2))]
-    assert (len(result.copied), result.skipped) == (5, [])
+    assert len(result.copied) == 3
 
 
 def test_copy_from_itself_refused(admin):

@@ -129,3 +129,49 @@ def test_a_goal_too_large_for_the_goal_column_is_refused_with_a_message():
     with pytest.raises(errors.TargetInvalid) as err:
         _goal("1e30")
     assert err.value.message == errors.GOAL_TOO_LARGE
+
+
+# --- Closed units and agents (bad-input pass) --------------------------------------------------------------
+
+def test_a_target_for_a_closed_unit_or_agent_is_refused_on_its_field(small_province, campaign):
+    from ansinh.collection.models import Agent
+    from ansinh.registry.models import AssociationUnit
+
+    sp = small_province
+    kept = create(sp, campaign, area=None, association_unit=sp.branch)
+    AssociationUnit.objects.filter(pk=sp.branch.pk).update(closed_on=LAUNCH)
+    Agent.objects.filter(pk=sp.agent.pk).update(closed_on=LAUNCH - datetime.timedelta(days=1))
+    sp.branch.refresh_from_db()
+    sp.agent.refresh_from_db()
+    before = list(Target.objects.values_list("pk", "goal", "association_unit", "agent").order_by("pk"))
+    with pytest.raises(errors.TargetUnitClosed) as exc:
+        create(sp, campaign, area=None, association_unit=sp.branch, indicator=Indicator.HI_NEW)
+    assert (exc.value.details["field"], exc.value.message) == ("association_unit",
+                                                               f"Đơn vị đã đóng từ {LAUNCH:%d/%m/%Y}.")
+    with pytest.raises(errors.TargetUnitClosed) as exc:
+        create(sp, campaign, area=None, agent=sp.agent)
+    day_before = LAUNCH - datetime.timedelta(days=1)
+    assert (exc.value.details["field"], exc.value.message) == ("agent", f"Đơn vị đã đóng từ {day_before:%d/%m/%Y}.")
+    with pytest.raises(errors.TargetUnitClosed) as exc:
+        target_update(user=sp.users["bhxh_tinh"], target=kept, goal=70)
+    assert exc.value.details["field"] == "association_unit"
+    assert list(Target.objects.values_list("pk", "goal", "association_unit", "agent").order_by("pk")) == before
+
+
+def test_target_form_and_copy_use_the_campaigns_map(small_province):
+    """A campaign of the new-map province counts on the new map whatever its start (``campaign_map``)."""
+    from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
+    from ansinh.campaigns.forms_progress import TargetForm
+    from ansinh.campaigns.models import Campaign
+    from ansinh.campaigns.selectors import campaign_map
+
+    province = AdministrativeUnit.objects.get(map=MapVersion.NEW, level=Level.PROVINCE, code="92")
+    early = Campaign.objects.create(code="CT-EARLY", name="Sớm", province=province, launch_day=START,
+                                    starts_on=START, ends_on=END)
+    assert campaign_map(early) == MapVersion.NEW
+    communes = AdministrativeUnit.objects.filter(level=Level.COMMUNE)
+    form = TargetForm(communes=communes, campaign=early)
+    areas = form.fields["area"].queryset
+    assert not areas.filter(map=MapVersion.OLD).exists()
+    assert not areas.filter(level=Level.DISTRICT).exists()
+    assert areas.filter(map=MapVersion.NEW, level=Level.COMMUNE).exists()
