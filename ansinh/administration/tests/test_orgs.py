@@ -237,3 +237,15 @@ def test_posting_the_same_codes_twice_writes_one_row_and_says_already_assigned(a
     assert [str(m) for m in again.context["messages"]][-1:] == [
         f"Đã giao 0 hộ cho nhân viên thu CT001 từ ngày {d(TODAY)}; 1 hộ đã giao từ trước."]
     assert HouseholdAssignment.objects.filter(household__code="HO005").count() == 1
+
+
+def test_shrinking_the_catchment_under_assigned_households_is_an_error_on_the_communes(admin, agent, communes):
+    Household.objects.create(code="HO005", commune=communes[0], hamlet="Ấp 9")
+    admin.post(f"/quan-tri/nhan-vien-thu/{agent.pk}/giao-ho/",
+               {"mode": "codes", "codes-codes": "HO005", "codes-starts_on": d(TODAY)})
+    before = sorted(AgentCatchment.objects.filter(agent=agent).values_list("commune", "hamlet"))
+    response = admin.post(f"/quan-tri/nhan-vien-thu/{agent.pk}/dia-ban/", {"communes": [communes[1].pk]})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "communes": ["Còn 1 hộ ngoài địa bàn mới (đầu tiên: HO005) — hãy giao lại trước."]}
+    assert sorted(AgentCatchment.objects.filter(agent=agent).values_list("commune", "hamlet")) == before

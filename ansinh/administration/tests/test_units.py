@@ -210,3 +210,13 @@ def test_the_history_link_renders_nothing_while_the_history_page_is_missing(clie
         assert "Lịch sử thay đổi" not in html
     else:
         assert history in html
+
+
+def test_an_old_map_commune_is_refused_on_the_commune_field(client_admin, small_province):
+    before = counts()
+    response = client_admin.post(reverse("admin_unit_create"), {
+        "kind": "branch", "code": "CH-OLD", "name": "Chi hội cũ", "commune": small_province.commune.pk})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "commune": ["Đơn vị mới phải ở một xã, phường theo bản đồ hành chính từ 01/07/2025."]}
+    assert counts() == before
