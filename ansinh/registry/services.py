@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from ansinh.accounts.services import record_commune_ids_in_scope, require_permission
 from ansinh.areas.models import AdministrativeUnit, Level
+from ansinh.core.dates import ADMIN_DATE_OUT_OF_RANGE, admin_date_in_range
 
 from . import errors
 from .models import AssociationUnit, Leadership, MemberRole, Membership, Person, UnitKind
@@ -61,6 +62,8 @@ def _check_branch(user, *, kind: str, branch: AssociationUnit | None, unit: Asso
 
 
 def _not_after_today(day: datetime.date, field: str) -> None:
+    if not admin_date_in_range(day):
+        raise errors.UnitDateInvalid(ADMIN_DATE_OUT_OF_RANGE, field=field)
     today = timezone.localdate()
     if day > today:
         raise errors.UnitDateInvalid(errors.UNIT_DATE_IN_FUTURE.format(today=_day(today)), field=field)
