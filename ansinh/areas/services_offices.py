@@ -47,9 +47,9 @@ def date_in_range(day: datetime.date | None, *, field: str) -> datetime.date | N
 
 
 def date_not_future(day: datetime.date, *, field: str) -> datetime.date:
-    date_in_range(day, field=field)
     if day > timezone.localdate():
         raise InvalidDate(DATE_IN_FUTURE, field=field)
+    date_in_range(day, field=field)
     return day
 
 

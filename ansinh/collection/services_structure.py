@@ -259,10 +259,10 @@ def _assign(*, user, agent: Agent, households: QuerySet[Household], starts_on: d
     then one ``bulk_create`` of the log rows and one ``update()`` of ``Household.agent``. ``field`` names the
     form field that chose the households (for a refusal about them)."""
     _require_open_agent(agent, error=AssignmentRefused)
-    if not admin_date_in_range(starts_on):
-        raise AssignmentRefused(ADMIN_DATE_OUT_OF_RANGE, field="starts_on")
     if starts_on > timezone.localdate():
         raise AssignmentRefused(errors.STARTS_ON_FUTURE, field="starts_on")
+    if not admin_date_in_range(starts_on):
+        raise AssignmentRefused(ADMIN_DATE_OUT_OF_RANGE, field="starts_on")
     rows = list(households.order_by("code").values_list("pk", "code", "commune_id", "hamlet"))
     if not rows:
         raise AssignmentRefused(errors.NO_HOUSEHOLDS, field=field)

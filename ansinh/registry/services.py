@@ -62,11 +62,11 @@ def _check_branch(user, *, kind: str, branch: AssociationUnit | None, unit: Asso
 
 
 def _not_after_today(day: datetime.date, field: str) -> None:
-    if not admin_date_in_range(day):
-        raise errors.UnitDateInvalid(ADMIN_DATE_OUT_OF_RANGE, field=field)
     today = timezone.localdate()
     if day > today:
         raise errors.UnitDateInvalid(errors.UNIT_DATE_IN_FUTURE.format(today=_day(today)), field=field)
+    if not admin_date_in_range(day):
+        raise errors.UnitDateInvalid(ADMIN_DATE_OUT_OF_RANGE, field=field)
 
 
 def _require_open(unit: AssociationUnit) -> None:

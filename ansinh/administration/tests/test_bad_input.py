@@ -90,14 +90,14 @@ def test_unit_dates_of_year_1_or_9999_are_form_errors(small_province, admin, pat
 
 def test_unit_services_refuse_dates_out_of_range(small_province, admin):  # noqa: F811
     user, branch = _quan_tri(), small_province.branch
-    other = AssociationUnit.objects.filter(kind=branch.kind).exclude(pk=branch.pk).first()
+    other = AssociationUnit.objects.create(kind=branch.kind, code="CH-0009", name="Chi hội khác",
+                                           commune=branch.commune)
     with pytest.raises(registry_errors.UnitDateInvalid) as exc:
         association_unit_close(user=user, unit=branch, closed_on=YEAR_1)
     assert (exc.value.message, exc.value.details["field"]) == (ADMIN_DATE_OUT_OF_RANGE, "closed_on")
-    if other is not None:
-        with pytest.raises(registry_errors.UnitDateInvalid) as exc:
-            association_unit_merge(user=user, source=branch, target=other, merged_on=YEAR_1)
-        assert (exc.value.message, exc.value.details["field"]) == (ADMIN_DATE_OUT_OF_RANGE, "merged_on")
+    with pytest.raises(registry_errors.UnitDateInvalid) as exc:
+        association_unit_merge(user=user, source=branch, target=other, merged_on=YEAR_1)
+    assert (exc.value.message, exc.value.details["field"]) == (ADMIN_DATE_OUT_OF_RANGE, "merged_on")
     with pytest.raises(registry_errors.UnitDateInvalid) as exc:
         leader_change(user=user, unit=branch, person=small_province.household.members.first().person,
                       starts_on=YEAR_1)
