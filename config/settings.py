@@ -120,8 +120,11 @@ AXES_USERNAME_CALLABLE = "ansinh.accounts.throttling.attempted_username"
 # Behind a reverse proxy, pass the client's address to Django (REMOTE_ADDR) or every user shares the
 # proxy's address and a user name could be locked from anywhere (see django-axes "Configuring reverse proxies").
 CSRF_FAILURE_VIEW = "ansinh.accounts.views.csrf_failure"
-AUTH_PASSWORD_VALIDATORS = [
+AUTH_PASSWORD_VALIDATORS = [  # accounts' own Vietnamese messages stand for these (by validator code)
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -2,10 +2,13 @@
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, SiOffice, UnitMapping
 from ansinh.collection.models import Agent
 from ansinh.registry.models import AssociationUnit
+
+from ansinh.core.errors import OutOfScope
 
 from .models import Role
 from .services_users import admin_province, scope_in_province
@@ -28,6 +31,20 @@ def user_list(*, user, role: str | None = None) -> list[User]:
         if scope_in_province(user_role, province):
             out.append(u)
     return out
+
+
+def user_get(*, user, pk: int) -> User:
+    """One user (not a superuser) of the administrator's province, for its pages. Raises PermissionDenied
+    (not a province administrator), Http404 (no such user), OutOfScope (a user of another province)."""
+    province = admin_province(user)
+    target = (User.objects.select_related("ansinh_role", "ansinh_role__area", "ansinh_role__si_office",
+                                          "ansinh_role__association_unit__commune", "ansinh_role__agent__area")
+              .filter(pk=pk, is_superuser=False).first())
+    if target is None:
+        raise Http404("Không tìm thấy người dùng.")
+    if not scope_in_province(getattr(target, "ansinh_role", None), province):
+        raise OutOfScope()
+    return target
 
 
 def scope_label(user_role) -> str:

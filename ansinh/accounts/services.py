@@ -272,17 +272,10 @@ class PasswordInvalid(ValidationError):
     message = "Mật khẩu không đạt yêu cầu."
 
 
-PASSWORD_PROBLEMS = {
-    # Django's own Vietnamese catalogue lags behind its validators' messages: ours, by the validators' codes.
-    "password_too_short": "Mật khẩu quá ngắn: cần ít nhất {min_length} ký tự.",
-    "password_too_common": "Mật khẩu quá phổ biến, dễ bị đoán.",
-    "password_entirely_numeric": "Mật khẩu không được chỉ gồm chữ số.",
-    "password_too_similar": "Mật khẩu quá giống tên đăng nhập hoặc thông tin cá nhân.",
-}
-
-
 def _password_problem(error) -> str:
-    text = PASSWORD_PROBLEMS.get(error.code)
+    from .errors import PASSWORD_MESSAGES  # Django's Vietnamese catalogue lags behind its validators
+
+    text = PASSWORD_MESSAGES.get(error.code)
     return text.format(**(error.params or {})) if text else " ".join(error.messages)
 
 

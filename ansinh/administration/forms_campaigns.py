@@ -9,17 +9,18 @@ from ansinh.campaigns.models import Campaign
 from ansinh.campaigns.selectors import campaign_map
 from ansinh.collection.models import Agent
 from ansinh.registry.models import AssociationUnit
+from ansinh.core.forms import AdminDateField, SafeModelChoiceField, VietnameseForm
 
 
-def _date(label: str) -> forms.DateField:
-    return forms.DateField(
+def _date(label: str) -> AdminDateField:
+    return AdminDateField(
         label=label, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
                                                           "autocomplete": "off", "maxlength": "10"}),
         error_messages={"required": f"Vui lòng nhập {label.lower()}.", "invalid": "Ngày không hợp lệ (dd/mm/yyyy)."})
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(VietnameseForm):
     code = forms.CharField(label="Mã chiến dịch", max_length=30, help_text="Ví dụ CD-2026 (dùng trong đường dẫn).",
                            error_messages={"required": "Vui lòng nhập mã chiến dịch.",
                                            "max_length": "Mã chiến dịch tối đa 30 ký tự."})
@@ -36,8 +37,8 @@ class CampaignForm(forms.Form):
             self.fields["code"].required = False
 
 
-class CopyTargetsForm(forms.Form):
-    source = forms.ModelChoiceField(label="Sao chép chỉ tiêu từ chiến dịch", queryset=Campaign.objects.none(),
+class CopyTargetsForm(VietnameseForm):
+    source = SafeModelChoiceField(label="Sao chép chỉ tiêu từ chiến dịch", queryset=Campaign.objects.none(),
                                     empty_label="— Chọn chiến dịch trước —",
                                     error_messages={"required": "Vui lòng chọn chiến dịch để sao chép.",
                                                     "invalid_choice": "Chiến dịch không hợp lệ."})

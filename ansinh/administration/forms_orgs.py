@@ -5,6 +5,7 @@ field they refuse (``StructureError.field``)."""
 from django import forms
 
 from ansinh.collection.models import OrgKind
+from ansinh.core.forms import AdminDateField, SafeModelChoiceField, SafeModelMultipleChoiceField, VietnameseForm
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
                                                         "autocomplete": "off", "maxlength": "10"})
@@ -12,8 +13,8 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_ERRORS = {"required": "Vui lòng nhập ngày (dd/mm/yyyy).", "invalid": "Ngày không hợp lệ (dd/mm/yyyy)."}
 
 
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(label=label, required=required, input_formats=DATE_FORMATS, widget=DATE_INPUT,
+def _date(label: str, *, required: bool = True, help_text: str = "") -> AdminDateField:
+    return AdminDateField(label=label, required=required, input_formats=DATE_FORMATS, widget=DATE_INPUT,
                            error_messages=DATE_ERRORS, help_text=help_text)
 
 
@@ -30,12 +31,12 @@ def _name(label: str, max_length: int = 150) -> forms.CharField:
                                            "max_length": f"Tên dài tối đa {max_length} ký tự."})
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.code})" if hasattr(obj, "level") else f"{obj.code} — {obj.name}"
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(SafeModelMultipleChoiceField):
     """Communes by name; ``taken`` (commune id -> office code) marks those another open office covers."""
 
     taken: dict[int, str] = {}
@@ -48,7 +49,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 OUTSIDE_CHOICE = "Xã/phường được chọn không thuộc tỉnh bạn quản trị (bản đồ từ 01/07/2025)."
 
 
-class OrgForm(forms.Form):
+class OrgForm(VietnameseForm):
     code = _code("Mã tổ chức")
     name = _name("Tên tổ chức")
     kind = forms.ChoiceField(label="Loại", choices=OrgKind.choices, initial=OrgKind.POST_OFFICE,
@@ -70,7 +71,7 @@ class OrgForm(forms.Form):
             del self.fields["successor"]
 
 
-class CloseForm(forms.Form):
+class CloseForm(VietnameseForm):
     closed_on = _date("Ngày đóng / nghỉ", help_text="Không được sau hôm nay.")
 
 
@@ -83,7 +84,7 @@ class OrgCloseForm(CloseForm):
         self.fields["successor"].queryset = successors
 
 
-class AgentForm(forms.Form):
+class AgentForm(VietnameseForm):
     code = _code("Mã nhân viên thu")
     full_name = _name("Họ và tên", max_length=100)
     phone = forms.CharField(label="Số điện thoại", max_length=14, required=False,
@@ -95,7 +96,7 @@ class AgentForm(forms.Form):
             del self.fields["code"]
 
 
-class CatchmentForm(forms.Form):
+class CatchmentForm(VietnameseForm):
     """Communes (checkboxes) and, beside each, the hamlets (``hamlets_<pk>``, separated by ";"): none
     means the whole commune. Hamlets typed beside an unticked commune tick it."""
 
@@ -131,7 +132,7 @@ class CatchmentForm(forms.Form):
         return [(c, str(c.pk) in checked, self[f"hamlets_{c.pk}"]) for c in self.commune_list]
 
 
-class AssignAreaForm(forms.Form):
+class AssignAreaForm(VietnameseForm):
     commune = UnitChoiceField(label="Xã/phường", queryset=None, empty_label="— Chọn xã/phường —",
                               error_messages={"required": "Vui lòng chọn xã/phường.",
                                               "invalid_choice": "Xã/phường không thuộc địa bàn của nhân viên thu này."})
@@ -145,7 +146,7 @@ class AssignAreaForm(forms.Form):
         self.fields["commune"].queryset = communes
 
 
-class AssignCodesForm(forms.Form):
+class AssignCodesForm(VietnameseForm):
     codes = forms.CharField(label="Mã hộ", max_length=20000, widget=forms.Textarea(attrs={"rows": 3}),
                             help_text="Một hoặc nhiều mã hộ, cách nhau bởi dấu phẩy hoặc xuống dòng.",
                             error_messages={"required": "Vui lòng nhập mã hộ."})
@@ -155,7 +156,7 @@ class AssignCodesForm(forms.Form):
         return [c for c in self.cleaned_data["codes"].replace(",", "\n").replace(";", "\n").split() if c]
 
 
-class OfficeForm(forms.Form):
+class OfficeForm(VietnameseForm):
     code = _code("Mã văn phòng")
     name = _name("Tên văn phòng")
     communes = UnitMultipleChoiceField(

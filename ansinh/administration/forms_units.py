@@ -5,18 +5,19 @@ from django import forms
 
 from ansinh.areas.models import AdministrativeUnit, Level
 from ansinh.registry.models import AssociationUnit, Person, UnitKind
+from ansinh.core.forms import AdminDateField, SafeModelChoiceField, VietnameseForm
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
                                                        "autocomplete": "off", "maxlength": "10"})
 
 
-def date_field(label: str, required_message: str) -> forms.DateField:
-    return forms.DateField(label=label, input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=DATE_INPUT,
+def date_field(label: str, required_message: str) -> AdminDateField:
+    return AdminDateField(label=label, input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=DATE_INPUT,
                            error_messages={"required": required_message,
                                            "invalid": "Ngày không hợp lệ (dd/mm/yyyy)."})
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(VietnameseForm):
     q = forms.CharField(label="Tìm theo mã hoặc tên", max_length=100, required=False,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Mã hoặc tên chi hội, tổ"}))
     commune = forms.TypedChoiceField(label="Xã, phường", required=False, coerce=int, empty_value=None)
@@ -29,7 +30,7 @@ class UnitFilterForm(forms.Form):
         self.fields["commune"].choices = [("", "Tất cả")] + communes
 
 
-class _CommuneField(forms.ModelChoiceField):
+class _CommuneField(SafeModelChoiceField):
     """Any commune-level unit is accepted here (the service says when it lies outside the province); the
     list shows the province's communes only."""
 
@@ -37,7 +38,7 @@ class _CommuneField(forms.ModelChoiceField):
         return obj.name
 
 
-class UnitCreateForm(forms.Form):
+class UnitCreateForm(VietnameseForm):
     kind = forms.ChoiceField(label="Loại đơn vị", choices=UnitKind.choices, initial=UnitKind.BRANCH,
                              widget=forms.RadioSelect,
                              error_messages={"required": "Vui lòng chọn loại đơn vị.",
@@ -51,7 +52,7 @@ class UnitCreateForm(forms.Form):
     commune = _CommuneField(label="Xã, phường", queryset=AdministrativeUnit.objects.filter(level=Level.COMMUNE),
                             error_messages={"required": "Vui lòng chọn xã, phường.",
                                             "invalid_choice": "Xã, phường không hợp lệ."})
-    branch = forms.ModelChoiceField(label="Chi hội (với tổ TK&VV)", required=False,
+    branch = SafeModelChoiceField(label="Chi hội (với tổ TK&VV)", required=False,
                                     queryset=AssociationUnit.objects.all(),
                                     help_text="Tổ tiết kiệm và vay vốn: chi hội mà tổ sinh hoạt cùng. "
                                               "Chi hội: để trống.",
@@ -75,12 +76,12 @@ class UnitEditForm(UnitCreateForm):
                                                     if c[0] != unit.pk]
 
 
-class UnitCloseForm(forms.Form):
+class UnitCloseForm(VietnameseForm):
     closed_on = date_field("Ngày đóng", "Vui lòng nhập ngày đóng.")
 
 
-class UnitMergeForm(forms.Form):
-    target = forms.ModelChoiceField(label="Sáp nhập vào", queryset=AssociationUnit.objects.all(),
+class UnitMergeForm(VietnameseForm):
+    target = SafeModelChoiceField(label="Sáp nhập vào", queryset=AssociationUnit.objects.all(),
                                     error_messages={"required": "Vui lòng chọn đơn vị nhận.",
                                                     "invalid_choice": "Đơn vị nhận không hợp lệ."})
     merged_on = date_field("Ngày sáp nhập", "Vui lòng nhập ngày sáp nhập.")
@@ -91,13 +92,13 @@ class UnitMergeForm(forms.Form):
             (u.pk, f"{u.code} · {u.name} ({u.commune.name})") for u in targets]
 
 
-class LeaderChangeForm(forms.Form):
+class LeaderChangeForm(VietnameseForm):
     citizen_id = forms.CharField(label="Số căn cước của người đứng đầu mới", max_length=12, required=False,
                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
                                                                "pattern": "[0-9]{12}"}),
                                  help_text="12 chữ số; hoặc chọn một hội viên của đơn vị bên dưới.",
                                  error_messages={"max_length": "Số căn cước phải gồm đúng 12 chữ số."})
-    member = forms.ModelChoiceField(label="Hoặc chọn trong hội viên", required=False,
+    member = SafeModelChoiceField(label="Hoặc chọn trong hội viên", required=False,
                                     queryset=Person.objects.none(),
                                     error_messages={"invalid_choice": "Người được chọn không phải hội viên "
                                                                       "của đơn vị."})

@@ -7,6 +7,7 @@ from ansinh.accounts.selectors import scope_choices
 from ansinh.areas.models import AdministrativeUnit, MapVersion, SiOffice
 from ansinh.collection.models import Agent
 from ansinh.registry.models import AssociationUnit
+from ansinh.core.forms import SafeModelChoiceField, VietnameseForm
 
 
 def _area_label(unit: AdministrativeUnit) -> str:
@@ -16,7 +17,7 @@ def _area_label(unit: AdministrativeUnit) -> str:
     return f"{unit.name} ({level})"
 
 
-class RoleScopeForm(forms.Form):
+class RoleScopeForm(VietnameseForm):
     """Name, phone, role and scope: which scope field counts depends on the role (the service checks)."""
 
     full_name = forms.CharField(label="Họ và tên", max_length=150,
@@ -26,20 +27,20 @@ class RoleScopeForm(forms.Form):
     role = forms.ChoiceField(label="Vai trò", choices=[("", "— Chọn vai trò —")] + Role.choices,
                              error_messages={"required": "Vui lòng chọn vai trò.",
                                              "invalid_choice": "Vai trò không hợp lệ."})
-    area = forms.ModelChoiceField(
+    area = SafeModelChoiceField(
         label="Địa bàn (cán bộ, quản trị)", queryset=AdministrativeUnit.objects.none(), required=False,
         empty_label="— Chọn tỉnh, xã hoặc huyện/xã cũ —",
         help_text="Cán bộ BHXH, Hội Nông dân: tỉnh, một xã, hoặc huyện/xã cũ (số liệu trước 01/07/2025). "
                   "Quản trị tỉnh: tỉnh.",
         error_messages={"invalid_choice": "Địa bàn không hợp lệ."})
-    si_office = forms.ModelChoiceField(
+    si_office = SafeModelChoiceField(
         label="Hoặc văn phòng BHXH cơ sở", queryset=SiOffice.objects.none(), required=False,
         empty_label="— Không —", error_messages={"invalid_choice": "Văn phòng không hợp lệ."})
-    association_unit = forms.ModelChoiceField(
+    association_unit = SafeModelChoiceField(
         label="Chi hội / tổ TK&VV (chi hội trưởng, tổ trưởng)", queryset=AssociationUnit.objects.none(),
         required=False, empty_label="— Chọn chi hội, tổ —",
         error_messages={"invalid_choice": "Chi hội, tổ không hợp lệ."})
-    agent = forms.ModelChoiceField(
+    agent = SafeModelChoiceField(
         label="Nhân viên thu (tài khoản của nhân viên thu)", queryset=Agent.objects.none(), required=False,
         empty_label="— Chọn nhân viên thu —", error_messages={"invalid_choice": "Nhân viên thu không hợp lệ."})
 
@@ -88,12 +89,12 @@ class UserCreateForm(RoleScopeForm):
                    "password", "password_again"]
 
 
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(VietnameseForm):
     password = forms.CharField(label="Mật khẩu mới", widget=PASSWORD_WIDGET, strip=False,
                                error_messages={"required": "Vui lòng nhập mật khẩu."})
     password_again = forms.CharField(label="Nhập lại mật khẩu mới", widget=PASSWORD_WIDGET, strip=False,
                                      error_messages={"required": "Vui lòng nhập lại mật khẩu."})
 
 
-class RoleFilterForm(forms.Form):
+class RoleFilterForm(VietnameseForm):
     vai_tro = forms.ChoiceField(label="Vai trò", required=False, choices=[("", "Tất cả vai trò")] + Role.choices)

@@ -5,12 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ansinh.accounts.errors import UserInvalid
 from ansinh.accounts.models import UserRole
-from ansinh.accounts.selectors import scope_label, user_list
+from ansinh.accounts.selectors import scope_label, user_get, user_list
 from ansinh.accounts.services_users import (
     admin_province, user_active_set, user_create, user_password_reset, user_update,
 )
@@ -61,8 +61,8 @@ def user_create_view(request):
     return render(request, TEMPLATES + "form.html", {"form": form, "creating": True}, status=status)
 
 
-def _target(pk: int) -> User:
-    return get_object_or_404(User.objects.select_related("ansinh_role"), pk=pk, is_superuser=False)
+def _target(request, pk: int) -> User:
+    return user_get(user=request.user, pk=pk)
 
 
 @login_required
@@ -71,7 +71,7 @@ def user_edit_view(request, pk: int):
     """Sửa người dùng: name, phone, role and scope; buttons to deactivate/reactivate, reset the password
     and see the history."""
     province = admin_province(request.user)
-    target = _target(pk)
+    target = _target(request, pk)
     user_role = UserRole.objects.filter(user=target).first()
     initial = {"full_name": target.first_name, "phone": user_role.phone if user_role else "",
                "role": user_role.role if user_role else "",
@@ -99,7 +99,7 @@ def user_edit_view(request, pk: int):
 
 
 def _set_active(request, pk: int, active: bool):
-    target = _target(pk)
+    target = _target(request, pk)
     try:
         user_active_set(user=request.user, target=target, active=active)
     except UserInvalid as exc:
@@ -130,7 +130,7 @@ def user_reactivate_view(request, pk: int):
 def user_password_view(request, pk: int):
     """Đặt lại mật khẩu: the administrator sets a new password (Django's validators)."""
     admin_province(request.user)
-    target = _target(pk)
+    target = _target(request, pk)
     form = PasswordResetForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -16,6 +16,7 @@ from .errors_structure import (ALREADY_CLOSED, CODE_REQUIRED, CODE_TAKEN, CODE_T
                                StructureError)
 from .models import AdministrativeUnit, Level, MapVersion, SiOffice
 from .selectors_offices import admin_province, office_get
+from ansinh.core.dates import ADMIN_DATE_OUT_OF_RANGE, admin_date_in_range
 from ansinh.core.formatting import format_date
 
 
@@ -38,9 +39,17 @@ def name_required(name: str, *, max_length: int = 150) -> str:
     return name[:max_length]
 
 
+def date_in_range(day: datetime.date | None, *, field: str) -> datetime.date | None:
+    """``day`` (None: no date) inside the administrative range 01/01/1900–31/12/2100. Raises InvalidDate."""
+    if not admin_date_in_range(day):
+        raise InvalidDate(ADMIN_DATE_OUT_OF_RANGE, field=field)
+    return day
+
+
 def date_not_future(day: datetime.date, *, field: str) -> datetime.date:
     if day > timezone.localdate():
         raise InvalidDate(DATE_IN_FUTURE, field=field)
+    date_in_range(day, field=field)
     return day
 
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
 from ansinh.collection.models import Agent
+from ansinh.core.forms import AdminDateField, SafeModelChoiceField, VietnameseForm
 from ansinh.registry.models import AssociationUnit
 
 from .models import Indicator
@@ -27,20 +28,20 @@ class ProgressForm(forms.Form):
     within = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class TargetForm(forms.Form):
+class TargetForm(VietnameseForm):
     """A target: indicator, one unit, period, goal. The goal kind follows the indicator."""
 
     indicator = forms.ChoiceField(label="Chỉ tiêu", choices=Indicator.choices)
     unit_kind = forms.ChoiceField(label="Giao cho", initial="area", choices=[
         ("area", "Địa bàn"), ("association_unit", "Chi hội / tổ TK&VV"), ("agent", "Nhân viên thu")])
-    area = forms.ModelChoiceField(label="Địa bàn", queryset=AdministrativeUnit.objects.none(), required=False,
+    area = SafeModelChoiceField(label="Địa bàn", queryset=AdministrativeUnit.objects.none(), required=False,
                                   empty_label="— Chọn địa bàn —")
-    association_unit = forms.ModelChoiceField(label="Chi hội / tổ TK&VV", queryset=AssociationUnit.objects.none(),
+    association_unit = SafeModelChoiceField(label="Chi hội / tổ TK&VV", queryset=AssociationUnit.objects.none(),
                                               required=False, empty_label="— Chọn chi hội, tổ —")
-    agent = forms.ModelChoiceField(label="Nhân viên thu", queryset=Agent.objects.none(), required=False,
+    agent = SafeModelChoiceField(label="Nhân viên thu", queryset=Agent.objects.none(), required=False,
                                    empty_label="— Chọn nhân viên thu —")
-    period_start = forms.DateField(label="Từ ngày", widget=DATE_INPUT)
-    period_end = forms.DateField(label="Đến ngày", widget=DATE_INPUT)
+    period_start = AdminDateField(label="Từ ngày", widget=DATE_INPUT)
+    period_end = AdminDateField(label="Đến ngày", widget=DATE_INPUT)
     goal = forms.CharField(label="Mức chỉ tiêu",
                            help_text="Số người, tỷ lệ % (0–100) hoặc số tiền (đồng) tùy chỉ tiêu.")
 

@@ -16,6 +16,7 @@ from ansinh.accounts.services import record_communes_in_scope, require_permissio
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
 from ansinh.areas.selectors import record_communes_of
 from ansinh.collection.models import Agent
+from ansinh.core.dates import ADMIN_DATE_OUT_OF_RANGE, admin_date_in_range
 from ansinh.core.errors import PermissionDenied
 from ansinh.registry.models import AssociationUnit
 
@@ -43,6 +44,9 @@ def _goal(value) -> Decimal:
 
 def _check_values(*, campaign: Campaign, indicator: str, period_start: datetime.date, period_end: datetime.date,
                   goal, goal_kind: str) -> Decimal:
+    for name, day in (("period_start", period_start), ("period_end", period_end)):
+        if not admin_date_in_range(day):
+            raise errors.TargetPeriodInvalid(ADMIN_DATE_OUT_OF_RANGE, field=name)
     if indicator not in Indicator.values:
         raise errors.TargetInvalid(errors.INDICATOR_UNKNOWN, field="indicator")
     expected = GOAL_KIND[indicator]
@@ -211,6 +215,9 @@ def _require_campaign_of(user_role, campaign: Campaign) -> None:
 
 
 def _check_campaign(*, starts_on, ends_on, launch_day) -> None:
+    for name, day in (("starts_on", starts_on), ("ends_on", ends_on), ("launch_day", launch_day)):
+        if not admin_date_in_range(day):
+            raise errors.CampaignInvalid(ADMIN_DATE_OUT_OF_RANGE, field=name)
     if ends_on < starts_on:
         raise errors.CampaignInvalid(errors.CAMPAIGN_PERIOD_ORDER, field="ends_on")
     if not starts_on <= launch_day <= ends_on:
@@ -289,8 +296,11 @@ def shifted_period(*, source: Campaign, target_campaign: Campaign, start: dateti
     if start == end == source.launch_day:
         return target_campaign.launch_day, target_campaign.launch_day
     delta = target_campaign.starts_on - source.starts_on
-    new_start = max(start + delta, target_campaign.starts_on)
-    new_end = min(end + delta, target_campaign.ends_on)
+    try:
+        new_start = max(start + delta, target_campaign.starts_on)
+        new_end = min(end + delta, target_campaign.ends_on)
+    except OverflowError:  # a period carried past year 1 or 9999 (data older than the date bounds)
+        return None
     if new_end < new_start:
         return None
     return new_start, new_end

@@ -22,7 +22,8 @@ from ansinh.areas.errors_structure import (ALREADY_CLOSED, CLOSED_BEFORE_START, 
                                            InvalidDate, OutsideProvince, StillInUse, StructureError)
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, UnitMapping
 from ansinh.areas.selectors_offices import admin_province
-from ansinh.areas.services_offices import code_unused, date_not_future, name_required
+from ansinh.areas.services_offices import code_unused, date_in_range, date_not_future, name_required
+from ansinh.core.dates import ADMIN_DATE_OUT_OF_RANGE, admin_date_in_range
 from ansinh.core.errors import OutOfScope
 from ansinh.core.formatting import format_date
 from ansinh.registry.models import Household
@@ -58,6 +59,19 @@ def _successor(*, user, org: CollectionOrg, successor: CollectionOrg | None) -> 
     return successor
 
 
+VALID_FROM_TOO_LATE = "Ngày bắt đầu không được quá 1 năm sau hôm nay."
+
+
+def _valid_from(valid_from: datetime.date | None) -> datetime.date | None:
+    """An organisation's start date: inside the administrative range and at most one year after today."""
+    date_in_range(valid_from, field="valid_from")
+    today = timezone.localdate()
+    latest = today.replace(year=today.year + 1, day=28 if (today.month, today.day) == (2, 29) else today.day)
+    if valid_from is not None and valid_from > latest:
+        raise InvalidDate(VALID_FROM_TOO_LATE, field="valid_from")
+    return valid_from
+
+
 def _closed_message(obj, name: str) -> str:
     return ALREADY_CLOSED.format(name=name, closed_on=format_date(obj.closed_on))
 
@@ -70,7 +84,7 @@ def collection_org_create(*, user, code: str, name: str, kind: str = OrgKind.POS
     require_permission(user, "collection.add_collectionorg")
     province = admin_province(user)
     org = CollectionOrg(code=code_unused(code, model=CollectionOrg), name=name_required(name), kind=_kind(kind),
-                        province=province, valid_from=valid_from)
+                        province=province, valid_from=_valid_from(valid_from))
     org._history_user = user
     org.save()
     return org
@@ -87,6 +101,7 @@ def collection_org_update(*, user, org: CollectionOrg, name: str, kind: str,
     org = org_get(user=user, pk=org.pk)
     name = name_required(name)
     kind = _kind(kind)
+    valid_from = _valid_from(valid_from)
     if valid_from is not None and org.closed_on is not None and valid_from > org.closed_on:
         raise InvalidDate(errors.VALID_FROM_AFTER_CLOSE.format(closed_on=format_date(org.closed_on)),
                           field="valid_from")
@@ -281,6 +296,8 @@ def _assign(*, user, agent: Agent, households: QuerySet[Household], starts_on: d
     _require_open_agent(agent, error=AssignmentRefused)
     if starts_on > timezone.localdate():
         raise AssignmentRefused(errors.STARTS_ON_FUTURE, field="starts_on")
+    if not admin_date_in_range(starts_on):
+        raise AssignmentRefused(ADMIN_DATE_OUT_OF_RANGE, field="starts_on")
     locked = list(households.order_by("pk").select_for_update()
                   .values_list("pk", "code", "commune_id", "hamlet", "agent_id"))
     if not locked:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from ansinh.accounts.services import record_commune_ids_in_scope, require_permission
 from ansinh.accounts.models import UserRole
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, UnitMapping
+from ansinh.core.dates import ADMIN_DATE_OUT_OF_RANGE, admin_date_in_range
 
 from . import errors
 from .models import AssociationUnit, Leadership, MemberRole, Membership, Person, UnitKind
@@ -77,6 +78,8 @@ def _not_after_today(day: datetime.date, field: str) -> None:
     today = timezone.localdate()
     if day > today:
         raise errors.UnitDateInvalid(errors.UNIT_DATE_IN_FUTURE.format(today=_day(today)), field=field)
+    if not admin_date_in_range(day):
+        raise errors.UnitDateInvalid(ADMIN_DATE_OUT_OF_RANGE, field=field)
 
 
 def _require_open(unit: AssociationUnit) -> None:

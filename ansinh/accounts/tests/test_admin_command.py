@@ -101,7 +101,14 @@ def test_the_service_names_the_field_of_each_problem():
     assert caught.value.details == {"field": "province"}
     with pytest.raises(PasswordInvalid) as caught:
         province_admin_create(username="quantri", province_code=92, password="1234")
-    assert caught.value.details == {"field": "password", "problems": ["Mật khẩu quá ngắn: cần ít nhất 8 ký tự."]}
+    assert caught.value.details == {"field": "password", "problems": [
+        "Mật khẩu quá ngắn: cần ít nhất 8 ký tự.", "Mật khẩu này quá phổ biến, dễ bị đoán.",
+        "Mật khẩu không được chỉ gồm chữ số."]}
+    for weak, problem in [("password", "Mật khẩu này quá phổ biến, dễ bị đoán."),
+                          ("quantri2026", "Mật khẩu quá giống thông tin của tài khoản.")]:
+        with pytest.raises(PasswordInvalid) as caught:
+            province_admin_create(username="quantri", province_code=92, password=weak)
+        assert caught.value.details["problems"] == [problem]
     user = province_admin_create(username="quantri", province_code="092", password=PASSWORD)
     assert user.ansinh_role.area.code == "92"
     with pytest.raises(UsernameTaken) as caught:

@@ -1,0 +1,70 @@
+"""Form building blocks shared by the pages: Vietnamese messages for Django's built-in checks, choice
+fields that refuse ids outside the database's 64-bit range, and the bounded administrative date field."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .dates import ADMIN_DATE_MAX, ADMIN_DATE_MIN, ADMIN_DATE_OUT_OF_RANGE
+
+NUL_MESSAGE = "Không được chứa ký tự NUL."
+MAX_LENGTH_MESSAGE = "Tối đa %(limit_value)d ký tự (đang có %(show_value)d)."
+INVALID_CHOICE = "Lựa chọn không hợp lệ."
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
+
+
+class VietnameseForm(forms.Form):
+    """A form whose fields answer Django's built-in checks in Vietnamese: a NUL character, and a text
+    longer than the field's ``max_length`` (a message the field sets itself is kept)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.setdefault("null_characters_not_allowed", NUL_MESSAGE)
+            field.error_messages.setdefault("max_length", MAX_LENGTH_MESSAGE)
+
+
+def _check_ids(field, values) -> None:
+    """Refuse a value that is a whole number outside the 64-bit signed range (the database would
+    overflow) before anything is queried."""
+    key = field.to_field_name or "pk"
+    if key != "pk" and key != "id":
+        return
+    for value in values:
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            continue
+        if not _ID_MIN <= number <= _ID_MAX:
+            raise ValidationError(INVALID_CHOICE, code="invalid_choice")
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """ModelChoiceField that answers "Lựa chọn không hợp lệ." for an id out of range (not a 500)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _check_ids(self, [value])
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """ModelMultipleChoiceField that answers "Lựa chọn không hợp lệ." for an id out of range."""
+
+    def _check_values(self, value):
+        try:
+            values = frozenset(value)
+        except TypeError:
+            return super()._check_values(value)
+        _check_ids(self, values)
+        return super()._check_values(value)
+
+
+class AdminDateField(forms.DateField):
+    """A date of the administrator's pages, dd/mm/yyyy, between 01/01/1900 and 31/12/2100."""
+
+    def validate(self, value):
+        super().validate(value)
+        if isinstance(value, datetime.date) and not ADMIN_DATE_MIN <= value <= ADMIN_DATE_MAX:
+            raise ValidationError(ADMIN_DATE_OUT_OF_RANGE, code="out_of_range")
