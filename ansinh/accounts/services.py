@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.add_leadership", "registry.change_leadership", "auth.add_user", "auth.change_user",
         "campaigns.add_campaign", "campaigns.change_campaign", "campaigns.view_campaign", "campaigns.add_target",
         "campaigns.change_target", "registry.view_household", "registry.view_person", "imports.import_members",
+        "imports.merge_persons",
         "parameters.add_parametervalue",
     ],
 }

@@ -394,7 +394,7 @@ def _write_users(*, province, population: Population, ids: dict, agent_rows: lis
     for username, last_name, first_name, role, scope, superuser in specs:
         user, _ = User.objects.get_or_create(username=username)
         user.password = encoded
-        user.first_name, user.last_name = first_name, last_name
+        user.first_name, user.last_name = " ".join(n for n in (last_name, first_name) if n), ""  # whole name, as the user pages keep it
         user.is_staff = user.is_superuser = superuser
         user.save()
         user_role_assign(user=user, role=role, **scope)

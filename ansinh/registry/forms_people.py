@@ -40,7 +40,14 @@ class PersonFields(forms.Form):
     hamlet = text_field("Ấp/khu vực", max_length=100)
 
 
-class PersonCreateForm(PersonFields):
+class NotDuplicateConfirm(forms.Form):
+    """Shown once the page has warned of probable duplicates: the user has looked and it is someone else."""
+
+    not_duplicate = forms.BooleanField(label="Tôi đã xem các hồ sơ nghi trùng: đây là người khác, vẫn lưu",
+                                       required=False)
+
+
+class PersonCreateForm(PersonFields, NotDuplicateConfirm):
     """Thêm người vào hộ."""
 
     relationship = forms.ChoiceField(label="Quan hệ với chủ hộ", choices=MEMBER_RELATIONSHIPS)
@@ -57,7 +64,7 @@ class PersonEditForm(PersonFields):
                                            "BHXH; được lưu trong lịch sử.")
 
 
-class HouseholdCreateForm(PersonFields):
+class HouseholdCreateForm(PersonFields, NotDuplicateConfirm):
     """Thêm hộ: the household and its head."""
 
     field_order = ["code", "commune", "hamlet", "address"]

@@ -22,9 +22,18 @@ PERSON_FIELDS = ["full_name", "date_of_birth", "sex", "citizen_id", "si_number",
                  "other_coverage", "hamlet"]
 
 
-def _form_page(request, *, form, title: str, back: str, run, done: str, intro: str = ""):
+def _form_page(request, *, form, title: str, back: str, run, done: str, intro: str = "", alike=None):
     """GET: the form. POST: run the service with the cleaned data; success -> a notice saying what the change
-    does to money and a redirect to ``done``; an error -> the form again (422) with the message on its field."""
+    does to money and a redirect to ``done``; an error -> the form again (422) with the message on its field.
+    ``alike(cleaned_data)``: probable duplicates of a new person; when there are any and the user has not
+    ticked ``not_duplicate``, nothing is saved and the page lists them (with links) before saving."""
+    duplicates = []
+    if request.method == "POST" and form.is_valid() and alike is not None \
+            and not form.cleaned_data.get("not_duplicate"):
+        duplicates = alike(form.cleaned_data)
+        if duplicates:
+            form.add_error(None, "Có thể người này đã có trong sổ (xem danh sách dưới). Hãy mở hồ sơ đó; nếu "
+                                 "đúng là người khác, đánh dấu ô xác nhận rồi lưu lại.")
     if request.method == "POST" and form.is_valid():
         try:
             change = run(form.cleaned_data)
@@ -33,8 +42,19 @@ def _form_page(request, *, form, title: str, back: str, run, done: str, intro: s
         else:
             messages.success(request, f"Đã lưu. {change.money}")
             return redirect(done if isinstance(done, str) else done(change))
-    return render(request, "registry/edit_form.html", {"form": form, "title": title, "back": back, "intro": intro},
+    return render(request, "registry/edit_form.html", {"form": form, "title": title, "back": back, "intro": intro,
+                                                       "duplicates": duplicates},
                   status=422 if request.method == "POST" else 200)
+
+
+def _alike(commune):
+    """Probable duplicates (``registry.duplicates``) by name, birth and place of the person a form describes,
+    in ``commune``. A citizen ID or SI number already taken is refused by the service on its own field."""
+    from .duplicates import probable_duplicates
+
+    def alike(d):
+        return probable_duplicates(full_name=d["full_name"], date_of_birth=d["date_of_birth"], commune=commune)
+    return alike
 
 
 def _others(household, person=None):
@@ -144,8 +164,12 @@ def household_create(request):
         return services.household_create(user=request.user, code=d["code"], commune=_pick(communes, d["commune"]),
                                          hamlet=d["hamlet"], address=d["address"], new_head=head)
 
+    def alike(d):
+        commune = _pick(communes, d["commune"])
+        return _alike(commune.pk)(d) if commune is not None else []
+
     return _form_page(request, form=form, title="Thêm hộ", back=reverse("household_list"), run=run,
-                      done=lambda change: reverse("household_detail", args=[change.subject.pk]))
+                      done=lambda change: reverse("household_detail", args=[change.subject.pk]), alike=alike)
 
 
 @login_required
@@ -160,7 +184,8 @@ def household_person_add(request, pk: int):
                       done=reverse("household_detail", args=[household.pk]),
                       run=lambda d: services.person_create(user=request.user, household=household,
                                                            relationship=d["relationship"],
-                                                           **{n: d[n] for n in PERSON_FIELDS}))
+                                                           **{n: d[n] for n in PERSON_FIELDS}),
+                      alike=_alike(household.commune_id))
 
 
 @login_required

@@ -194,7 +194,7 @@ def test_demo_users_have_their_roles_and_scopes(demo):
     leader = roles["chihoitruong"]
     person = Membership.objects.get(unit=leader.association_unit, role="leader").person
     assert leader.association_unit.name.startswith("Chi hội ấp")
-    assert f"{leader.user.last_name} {leader.user.first_name}" == person.full_name
+    assert leader.user.get_full_name() == person.full_name
     agent = roles["thu_vien"].agent
     old_map = agent.households.filter(commune__map=MapVersion.OLD)
     assert old_map.exists() and not old_map.exclude(commune__parent=agent.area).exists()

@@ -249,3 +249,20 @@ def test_a_leader_suggests_a_death_through_the_page_and_an_officer_confirms_it_i
     son_in_unit.refresh_from_db()
     assert son_in_unit.died_on == datetime.date(2026, 2, 1)
     assert login(client, "chi_hoi").get("/de-xuat/").status_code == 403
+
+
+def test_adding_a_probable_duplicate_warns_with_a_link_and_saves_only_once_confirmed(p, client):
+    head = person("Nguyễn Văn An")
+    data = {"full_name": "Nguyen Van Anh", "date_of_birth": "05/03/1970", "sex": "male", "relationship": "other",
+            "hamlet": "", "citizen_id": "", "si_number": "", "phone": "", "other_coverage": ""}
+    response = login(client, "bhxh_tinh").post(f"/ho/{p.household.pk}/them-nguoi/", data)
+    assert response.status_code == 422
+    assert list(response.context["form"].non_field_errors()) == [
+        "Có thể người này đã có trong sổ (xem danh sách dưới). Hãy mở hồ sơ đó; nếu đúng là người khác, đánh dấu "
+        "ô xác nhận rồi lưu lại."]
+    assert [d[0] for d in response.context["duplicates"]] == [head]
+    assert f'href="/nguoi/{head.pk}/"' in response.content.decode()
+    assert not Person.objects.filter(full_name="Nguyen Van Anh").exists()
+    response = client.post(f"/ho/{p.household.pk}/them-nguoi/", {**data, "not_duplicate": "on"})
+    assert response.status_code == 302
+    assert Person.objects.filter(full_name="Nguyen Van Anh").count() == 1
