@@ -66,7 +66,7 @@ def test_the_administrator_sets_up_a_campaign_and_a_user(setup, browser, live_se
 
     login(page, base, "quantri", setup["password"])
     assert page.url == f"{base}/quan-tri/"
-    page.click("ul.cards a:has-text('Chiến dịch')")
+    page.click("#admin-sections a:has-text('Chiến dịch')")
     page.wait_for_url(f"{base}/quan-tri/chien-dich/")
     page.click("a:text-is('Tạo chiến dịch')")
     page.fill("#id_code", "CD-2026")
