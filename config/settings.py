@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ansinh.parameters",
     "ansinh.calculator",
     "ansinh.administration",
+    "ansinh.api",
     "ansinh.imports",
     "ansinh.demo",
     "axes",

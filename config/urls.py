@@ -3,8 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ansinh.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include("ansinh.accounts.urls")),
     path("", include("ansinh.registry.urls")),
     path("", include("ansinh.collection.urls")),
