@@ -6,6 +6,8 @@ One file holds everything; environment variables change only what differs betwee
   DEBUG          "1" to show debug pages (default off)
   ALLOWED_HOSTS  comma-separated host names (default: localhost names)
   ANSINH_DEMO    "1" when the demo province is served (demo passwords may be shown)
+  DATABASE_REPLICA_URL  a streaming replica of the PostgreSQL primary: dashboards, progress pages,
+                 official lists and exports read from it (``ansinh/core/replica.py``); default none
   ANSINH_PG_PREPARE  "0" to turn off PostgreSQL prepared statements (needed behind a transaction-pooling
                  proxy such as PgBouncer); default on
 """
@@ -102,6 +104,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Serialise writers instead of failing with "database is locked" under concurrent requests.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # A hot standby of the primary (PostgreSQL streaming replication). Tests see it as a mirror of the
+    # primary, so the same queries run on one test database.
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["ansinh.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -33,6 +33,7 @@ from django.db.models.expressions import Window
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, RowNumber
 
 from ansinh.collection.models import Payment
+from ansinh.core.replica import primary_reads
 from ansinh.enrollment.models import HiMemberCoverage
 from ansinh.registry.models import AssociationUnit, MemberRole, Membership, UnitKind
 from ansinh.registry.selectors import leaders_on
@@ -222,6 +223,7 @@ def _rebuild_all() -> None:
 
 
 @transaction.atomic
+@primary_reads()
 def facts_rebuild() -> dict:
     """Throw the derived facts away and compute them again from every payment. Returns counts
     ``{"payments_to", "signups", "daily_rows", "member_rows"}``."""
@@ -239,6 +241,7 @@ def _up_to_date(state: ProgressState | None, last_id: int, members: str) -> bool
             and state.members == members)
 
 
+@primary_reads()
 def facts_refresh() -> bool:
     """Bring the derived facts up to date with the payments and memberships; True when something was
     recomputed. Two indexed look-ups and a count when nothing changed."""

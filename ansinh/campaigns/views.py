@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from ansinh.accounts.views import domain_errors
+from ansinh.core.replica import replica_view
 
 from .models import Campaign
 from .selectors import campaign_dashboard_for_user, campaigns_all
@@ -28,6 +29,7 @@ def chart_data(dashboard: dict) -> dict:
 
 @login_required
 @domain_errors
+@replica_view
 def dashboard(request):
     """The picked campaign (``?chien-dich=<code>``, default the latest), per district or commune of the
     user's scope: launch-day VSI and HI sign-ups against the goals, leaders' participation against the

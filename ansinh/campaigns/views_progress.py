@@ -18,6 +18,7 @@ from ansinh.accounts.services import (
     old_communes_in_scope, record_communes_in_scope, require_permission,
 )
 from ansinh.accounts.views import domain_errors
+from ansinh.core.replica import replica_view
 from ansinh.areas.models import AdministrativeUnit, MapVersion
 from ansinh.areas.selectors import map_in_force
 from ansinh.core.errors import ValidationError
@@ -125,6 +126,7 @@ def _progress_xlsx(report, campaign):
 
 @login_required
 @domain_errors
+@replica_view
 def progress(request):
     """Progress of the campaign per unit of the chosen level, inside the chosen unit, on a date, on the
     old or the new map; drill-down links, charts, Excel export (``?xlsx=1``)."""
@@ -186,6 +188,7 @@ def progress(request):
 
 @login_required
 @domain_errors
+@replica_view
 def progress_daily(request):
     """New VSI and HI participants and the amount collected per day of the campaign (chart, table,
     Excel)."""
@@ -224,6 +227,7 @@ def _leaders_xlsx(board, campaign):
 
 @login_required
 @domain_errors
+@replica_view
 def progress_leaders(request):
     """Leaders first: each branch's and group's leader (joined VSI / HI, people brought in), the ranking
     of leaders and of units; Excel export."""
@@ -262,6 +266,7 @@ def _live_report(request, campaign, day):
 
 @login_required
 @domain_errors
+@replica_view
 def progress_live(request):
     """The launch-day live board: sign-ups of the day per district against the day's goals; the board
     refreshes itself every 10 seconds (htmx)."""
@@ -281,6 +286,7 @@ def progress_live(request):
 
 @login_required
 @domain_errors
+@replica_view
 def progress_live_board(request):
     """The live board's table alone (polled by htmx)."""
     campaign = _campaign(request)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_communes_in_scope, require_permission, role_of
 from ansinh.accounts.views import domain_errors
+from ansinh.core.replica import replica_view
 from ansinh.areas.models import AdministrativeUnit
 from ansinh.collection.models import Agent
 from ansinh.collection.selectors import (
@@ -127,6 +128,7 @@ def _filters(data) -> ListFilter:
 @login_required
 @domain_errors
 @require_GET
+@replica_view
 def lists_home(request):
     """Danh sách D05-TS / D03-TS: choose the period, area and agent; see rows and receipts; download."""
     require_permission(request.user, "collection.view_payment")
@@ -146,6 +148,7 @@ def lists_home(request):
 @login_required
 @domain_errors
 @require_GET
+@replica_view
 def list_xlsx(request, kind: str):
     """Download D05-TS or D03-TS as Excel for the filters of the page."""
     if kind not in LIST_KINDS:
