@@ -8,6 +8,7 @@ and turns their refusals into Vietnamese messages.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ from ansinh.core.money import format_vnd
 from ansinh.rules import parameter_units
 from ansinh.rules.breakdown import pct_text
 from ansinh.rules.money import plain_number
+from ansinh.rules.errors import ParameterError
+from ansinh.rules.parameters import default_parameters
 from ansinh.rules.labels import GROUP_LABELS_VI  # noqa: F401  (also read from here by the pages)
 
 from .errors import VALUE_INVALID, VALUE_NEGATIVE, VALUE_REQUIRED, ParameterValueRefused
@@ -209,7 +212,9 @@ def value_text(value, unit: str) -> str:
     if unit == "multiplier":
         return f"{number_text(value)} lần"
     if unit == "multiplier_by_period":
-        return " · ".join(f"{k}: {number_text(v)}" for k, v in value.items())
+        return " · ".join(f"{PERIOD_LABELS_VI.get(k, k)}: {number_text(v)} tháng" for k, v in value.items())
+    if unit == "code":
+        return code_label(value)
     if unit == "age":
         return age_text(value)
     if unit == "rate_bands":
@@ -219,6 +224,34 @@ def value_text(value, unit: str) -> str:
         ]
         return "; ".join(bands) + f"; tối đa {percent_text(value['max_pct'])}"
     return str(value)
+
+
+PERIOD_LABELS_VI = {"before_2014": "Các năm trước 2014", "from_2014": "Các năm từ 2014"}
+"""Keys of a value per period of contribution years (benefits.lump_sum_months_per_year)."""
+
+
+@functools.cache
+def _code_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    params = default_parameters()
+    for name in params.names():
+        labels.update(params.parameter(name).value_labels or {})
+    return labels
+
+
+def code_label(code) -> str:
+    """A code value's Vietnamese name from its parameter file's ``value_labels`` (the code itself when
+    a file gives none, which a test forbids for the shipped files)."""
+    return _code_labels().get(str(code), str(code))
+
+
+def parameter_label(name) -> str:
+    """The Vietnamese name of the parameter ``name`` (the name itself when there is no such parameter)."""
+    params = default_parameters()
+    try:
+        return params.parameter(str(name)).label
+    except ParameterError:  # an unknown name is shown as it is
+        return str(name)
 
 
 def iso_date(text) -> date | None:

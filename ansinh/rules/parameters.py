@@ -4,7 +4,9 @@ Layout: one file per parameter under ``ansinh/rules/parameters/``; the folder tr
 (``vsi/contribution_rate.yaml`` is ``vsi.contribution_rate``). A file holds::
 
     label: <short Vietnamese name shown next to the number>
-    description: <what it is, in English>
+    description: <what it is, in English, for developers>
+    description_vi: <what it is, in plain Vietnamese, for the pages>
+    value_labels: <optional, unit "code" only: {code: Vietnamese name shown instead of the code}>
     unit: <one of parameter_units.UNITS>
     notes: <optional: open points, how to read it>
     values:
@@ -28,7 +30,6 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -36,17 +37,20 @@ from typing import Any
 from . import parameter_units
 from .dates import ISO_DATE_RE, format_date_vi
 from .errors import NO_PARAMETER_FOR_DATE, ParameterError, RuleError
+from .parameter_checks import MAX_CHANGE_PCT, ZERO_REFUSED_UNITS, check_history, value_change_pct  # noqa: F401 (re-exported)
 from .parameter_yaml import read_yaml
 
 PARAMETERS_DIR = Path(__file__).with_name("parameters")
 FAMILY_FILE = "_family.yaml"
+FAMILY_KEY_LABELS_VI = {"province_code": "mã tỉnh"}
+"""How a family member's key is named in its label: «… (mã tỉnh 92)»."""
 CONFIDENCES = ("published", "second-hand", "reported")
 """From the most to the least certain."""
 
 FILE_KEYS_REQUIRED = frozenset({"label", "description", "unit", "values"})
-FILE_KEYS = FILE_KEYS_REQUIRED | {"notes"}
+FILE_KEYS = FILE_KEYS_REQUIRED | {"notes", "description_vi", "value_labels"}
 FAMILY_KEYS_REQUIRED = frozenset({"label", "description", "unit", "family_key"})
-FAMILY_KEYS = FAMILY_KEYS_REQUIRED | {"notes"}
+FAMILY_KEYS = FAMILY_KEYS_REQUIRED | {"notes", "description_vi"}
 VALUE_KEYS_REQUIRED = frozenset({"value", "reference", "confidence"})
 VALUE_KEYS = VALUE_KEYS_REQUIRED | {"note", "change_reason"}
 REFERENCE_KEYS = frozenset({"document", "article", "link", "note"})
@@ -113,6 +117,8 @@ class Parameter:
     values: tuple[DatedValue, ...]
     notes: str | None = None
     family: str | None = None
+    description_vi: str | None = None
+    value_labels: Mapping[str, str] | None = None
     _starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -131,6 +137,8 @@ class Parameter:
             "unit": self.unit,
             "notes": self.notes,
             "family": self.family,
+            "description_vi": self.description_vi,
+            "value_labels": dict(self.value_labels) if self.value_labels else None,
             "values": [v.to_dict() for v in self.values],
         }
 
@@ -145,16 +153,18 @@ class Family:
     unit: str
     family_key: str
     notes: str | None = None
+    description_vi: str | None = None
 
     def new_member(self, key: str) -> Parameter:
         return Parameter(
             name=f"{self.name}.{key}",
-            label=f"{self.label} ({self.family_key} {key})",
+            label=f"{self.label} ({FAMILY_KEY_LABELS_VI.get(self.family_key, self.family_key)} {key})",
             description=self.description,
             unit=self.unit,
             values=(),
             notes=self.notes,
             family=self.name,
+            description_vi=self.description_vi,
         )
 
     def to_dict(self) -> dict:
@@ -389,47 +399,6 @@ def _dated_value(start, raw, unit: str, where: str, origin: str) -> DatedValue:
     return DatedValue(start, value, _reference(raw["reference"], where), confidence, note, origin, reason)
 
 
-ZERO_REFUSED_UNITS = frozenset({"VND", "percent", "percent_per_month", "multiplier", "years", "months"})
-"""Units where a value of 0 is a typing mistake (it would make every price or period zero); a parameter
-ends with a null value, not with 0."""
-
-MAX_CHANGE_PCT = Decimal(50)
-"""A new value that moves a number by more than this share (%) of the value before it must say why
-(``change_reason``); the parameter page asks the person to confirm and records the reason."""
-
-
-def value_change_pct(before, after) -> Decimal | None:
-    """The largest relative change (%, positive) from `before` to `after`: of the number, or of the
-    groups both mappings have; None when they are not numbers (codes, lists, bands) or `before` is 0."""
-    if isinstance(before, Mapping) and isinstance(after, Mapping):
-        changes = [value_change_pct(before[k], after[k]) for k in before if k in after]
-        changes = [c for c in changes if c is not None]
-        return max(changes, default=None)
-    numbers = (int, Decimal)
-    if (not isinstance(before, numbers) or not isinstance(after, numbers) or isinstance(before, bool)
-            or isinstance(after, bool) or before == 0):
-        return None
-    return abs(Decimal(after) - Decimal(before)) * 100 / Decimal(before)
-
-
-def check_history(unit: str, values: tuple[DatedValue, ...], where: str,
-                  max_change_pct: Decimal = MAX_CHANGE_PCT) -> None:
-    """Refuse a 0 where the unit forbids it, and a change of more than `max_change_pct` % from the value
-    before without a `change_reason`. Raises ParameterError."""
-    previous = None
-    for dated in values:
-        if dated.value is None:
-            continue
-        if unit in ZERO_REFUSED_UNITS and dated.value == 0:
-            raise ParameterError(f"{where} {dated.start}: a value of 0 is refused (end a parameter with null)")
-        change = value_change_pct(previous, dated.value) if previous is not None else None
-        if change is not None and change > max_change_pct and not dated.change_reason:
-            raise ParameterError(
-                f"{where} {dated.start}: the value changes by {change.quantize(Decimal('0.1'))}% from the one "
-                f"before (more than {max_change_pct}%); confirm it with a change_reason")
-        previous = dated.value
-
-
 def _runtime_dated_value(item, unit: str, where: str) -> DatedValue:
     if isinstance(item, Mapping):
         raw = dict(item)
@@ -462,6 +431,8 @@ def _parameter_from_file(name: str, data, where: str, family: Family | None) -> 
     check_history(unit, tuple(values), where)
     notes = _text(data["notes"], f"{where} notes") if data.get("notes") is not None else None
     return Parameter(
+        description_vi=_optional_text(data, "description_vi", where),
+        value_labels=_value_labels(data.get("value_labels"), unit, where),
         name=name,
         label=_text(data["label"], f"{where} label"),
         description=_text(data["description"], f"{where} description"),
@@ -483,7 +454,21 @@ def _family_from_file(name: str, data, where: str) -> Family:
         unit=data["unit"],
         family_key=parameter_units.code(data["family_key"]),
         notes=_text(data["notes"], f"{where} notes") if data.get("notes") is not None else None,
+        description_vi=_optional_text(data, "description_vi", where),
     )
+
+
+def _optional_text(data, key: str, where: str) -> str | None:
+    return _text(data[key], f"{where} {key}") if data.get(key) is not None else None
+
+
+def _value_labels(raw, unit: str, where: str) -> Mapping[str, str] | None:
+    """The Vietnamese names of a code parameter's values; refused on other units."""
+    if raw is None:
+        return None
+    if unit != "code" or not isinstance(raw, Mapping):
+        raise ParameterError(f"{where}: value_labels is a mapping, and only for the unit 'code'")
+    return MappingProxyType({str(k): _text(v, f"{where} value_labels {k}") for k, v in raw.items()})
 
 
 def _dotted(relative: Path) -> str:

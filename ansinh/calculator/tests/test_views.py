@@ -16,7 +16,8 @@ from ansinh.testing.vectors import vector, vectors
 CONTRIBUTION = "/tinh-muc-dong/"
 BENEFITS = "/tinh-luong-huu/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
-CONFIDENCE_VI = {"published": "Đã công bố", "second-hand": "Nguồn thứ cấp", "reported": "Chưa xác nhận"}
+CONFIDENCE_VI = {"published": "Theo văn bản chính thức", "second-hand": "Theo nguồn nhắc lại văn bản",
+                 "reported": "Chờ văn bản chính thức"}
 
 
 def vnd(amount: int) -> str:

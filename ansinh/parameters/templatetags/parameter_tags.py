@@ -1,6 +1,6 @@
 """Template filters of the parameter and calculator pages.
 
-{{ value|param_value:unit }} a parameter value in Vietnamese; {{ "2024-07-01"|isodate|vndate }};
+{{ value|param_value:unit }} a parameter value in Vietnamese; {{ name|param_label }} its name; {{ "2024-07-01"|isodate|vndate }};
 {{ "61y6m"|age_vi }}; {{ "2026-05"|month_vi }} -> 05/2026; {{ code|group_vi }}; {{ code|mode_vi }}.
 """
 
@@ -14,6 +14,12 @@ register = template.Library()
 @register.filter
 def param_value(value, unit):
     return values.value_text(value, unit)
+
+
+@register.filter
+def param_label(name):
+    """A parameter's Vietnamese name from its dotted name (an alias's target, "chọn qua …")."""
+    return values.parameter_label(name)
 
 
 @register.filter

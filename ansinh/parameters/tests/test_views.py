@@ -41,7 +41,8 @@ def post_data(**overrides) -> dict:
     return data
 
 
-CONFIDENCE_VI = {"published": "Đã công bố", "second-hand": "Nguồn thứ cấp", "reported": "Chưa xác nhận"}
+CONFIDENCE_VI = {"published": "Theo văn bản chính thức", "second-hand": "Theo nguồn nhắc lại văn bản",
+                 "reported": "Chờ văn bản chính thức"}
 
 
 def test_the_list_groups_parameters_by_namespace_with_the_base_salary_history_and_confidence(client, db):
@@ -66,8 +67,10 @@ def test_the_detail_page_shows_every_dated_value_with_reference_confidence_and_o
         assert vnd(dated.value) in page
         assert dated.reference.document in page
     assert page.count("Tệp dữ liệu") == len(base_values())
-    assert "Chưa xác nhận" in page and "Đã công bố" in page and "Nguồn thứ cấp" in page
+    assert all(CONFIDENCE_VI[kind] in page for kind in ("published", "second-hand", "reported"))
     assert "Thêm giá trị mới" not in page  # no permission: no button
+    assert "common.base_salary" not in page  # a citizen sees no code
+    assert "Lương cơ sở (đồng/tháng): căn cứ tính mức đóng BHYT hộ gia đình" in page
 
 
 def test_an_unknown_parameter_page_is_a_404(client, db):
@@ -191,3 +194,22 @@ def test_a_large_change_is_confirmed_on_the_page_with_its_reason(client, users):
 def test_the_reason_field_is_not_shown_for_an_ordinary_value(client, users):
     client.force_login(users["bhxh_tinh"])
     assert "Lý do thay đổi lớn" not in text(client.get(ADD_URL))
+
+
+def test_codes_are_named_in_vietnamese_on_the_pages(client, db):
+    page = text(client.get("/tham-so/common.health_insurance_law/"))
+    assert "Luật BHYT sửa đổi 2024 (Luật 51/2024/QH15)" in page
+    assert "law_51_2024" not in page
+    listing = text(client.get("/tham-so/"))
+    assert "law_51_2024" not in listing and "law_58_2014" not in listing
+    assert "common.base_salary" not in listing and "vsi.income_floor" not in listing
+    assert "theo Chuẩn hộ nghèo khu vực nông thôn" in listing  # vsi.income_floor is an alias
+
+
+def test_signed_in_staff_find_the_code_and_english_notes_folded_away(client, small_province):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.filter(ansinh_role__role="si_officer").first())
+    page = client.get(f"/tham-so/{BASE}/").content.decode()
+    assert "<summary>Mã và ghi chú cho người bảo trì (tiếng Anh)</summary>" in page
+    assert f"<code>{BASE}</code>" in page

@@ -65,3 +65,25 @@ def test_a_yaml_file_with_a_zero_or_an_unexplained_jump_is_refused(tmp_path):
     (folder / "base_salary.yaml").write_text(text.replace("{value}", "234000"), encoding="utf-8")
     with pytest.raises(ParameterError, match="changes by 90.0%"):
         load_parameters(tmp_path)
+
+
+def test_every_shipped_parameter_is_described_in_vietnamese_and_every_code_value_named():
+    params = default_parameters()
+    for name in params.names():
+        parameter = params.parameter(name)
+        assert parameter.description_vi, f"{name} has no description_vi"
+        if parameter.unit == "code":
+            for dated in parameter.values:
+                assert dated.value in (parameter.value_labels or {}), f"{name}: {dated.value} has no label"
+    for family in params.families():
+        assert family["description_vi"], f"{family['name']} has no description_vi"
+
+
+def test_value_labels_are_refused_on_a_unit_other_than_code(tmp_path):
+    folder = tmp_path / "vsi"
+    folder.mkdir()
+    (folder / "x.yaml").write_text(
+        "label: X\ndescription: x\nunit: months\nvalue_labels: {a: b}\nvalues:\n"
+        "  2020-01-01: {value: 3, confidence: published, reference: {document: D}}\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="value_labels is a mapping, and only for the unit 'code'"):
+        load_parameters(tmp_path)
