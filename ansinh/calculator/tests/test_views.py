@@ -93,7 +93,7 @@ def test_the_hi_household_of_five_on_2024_07_01(client, db):
     assert f"Công thức: {first['formula']}" in page
     assert f"Lương cơ sở : {vnd(base.value)} (từ {base.dated.start:%d/%m/%Y}; {base.dated.reference.text()})" in page
     assert f"Căn cứ pháp lý: {rate.dated.reference.text()}" in page
-    assert f"Độ tin cậy: {CONFIDENCE_VI[first['confidence']]}" in page
+    assert f"Nguồn con số: {CONFIDENCE_VI[first['confidence']]}" in page
     assert 'class="badge badge-ok confidence"' in response.content.decode()
 
 
@@ -107,7 +107,7 @@ def test_the_poor_floor_vsi_of_2025_07_01(client, db):
     page = text(response)
     support = next(line for line in quote(case["request"])["breakdown"] if line["key"] == "state_support")
     assert support["reference"][0] in page
-    assert f"Độ tin cậy: {CONFIDENCE_VI[support['confidence']]}" in page
+    assert f"Nguồn con số: {CONFIDENCE_VI[support['confidence']]}" in page
     poor = quote(case["request"])["support_pct"]
     assert f"Hộ nghèo: {poor}%" in page  # the support parameter with its values
 
@@ -279,7 +279,7 @@ def test_the_pension_estimate_for_a_woman_of_20_years(client, db):
     page = text(response)
     years_needed = quote(request)["breakdown"][0]
     assert years_needed["reference"][0] in page
-    assert f"Độ tin cậy: {CONFIDENCE_VI[years_needed['confidence']]}" in page
+    assert f"Nguồn con số: {CONFIDENCE_VI[years_needed['confidence']]}" in page
 
 
 def test_a_man_with_too_few_years_is_told_the_years_needed(client, db):
