@@ -20,7 +20,8 @@ api = NinjaAPI(
 errors.install(api)
 
 # Routers (one line each; keep sorted):
-from ansinh.api.routers import meta, quotes  # noqa: E402
+from ansinh.api.routers import meta, payments, quotes  # noqa: E402
 
 api.add_router("/meta/", meta.router)
+api.add_router("/payments/", payments.router)
 api.add_router("/quotes/", quotes.router)

@@ -191,6 +191,14 @@ def referrer(household, referred_by_id: int | None, person=None):
     return chosen
 
 
+def person_referrer(person, referred_by_id: int | None):
+    """``referrer`` for a person: one of the choices of their household. Raises ReferrerInvalid."""
+    membership = getattr(person, "household_membership", None)
+    if referred_by_id is not None and membership is None:
+        raise ReferrerInvalid(field="referred_by_id")
+    return referrer(membership.household, referred_by_id, person) if membership else None
+
+
 def _hi_lines(lines) -> list[dict]:
     return [{"person_id": line["person"].pk, "full_name": line["person"].full_name,
              **{k: line[k] for k in ("rank", "share_pct", "amount", "support_pct", "state_support", "payable")}}
@@ -266,10 +274,7 @@ def vsi_save(request, payload: VsiSaveIn):
     """Price the person's VSI period today and keep the quote (status ``quoted``). Roles: SI officers
     and collection agents."""
     person = person_get(user=request.user, pk=payload.person_id)
-    membership = getattr(person, "household_membership", None)
-    if payload.referred_by_id is not None and membership is None:
-        raise ReferrerInvalid(field="referred_by_id")
-    chosen = referrer(membership.household, payload.referred_by_id, person) if membership else None
+    chosen = person_referrer(person, payload.referred_by_id)
     participation = vsi_enroll(user=request.user, person=person, income=payload.income,
                                months=vsi_months(payload.payment_mode, payload.months),
                                payment_mode=payload.payment_mode, on=timezone.localdate(), referred_by=chosen)
