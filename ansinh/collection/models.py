@@ -89,7 +89,7 @@ class Payment(models.Model):
 
     idempotency_key = models.CharField(max_length=64, unique=True)
     request_hash = models.CharField(
-        max_length=64, blank=True, default="",
+        max_length=64, blank=True, default="", db_default="",
         help_text="SHA-256 of the normalised API request sent with the key ('' from the pages): a replay of the "
                   "key with another request is refused")
     vsi = models.ForeignKey(

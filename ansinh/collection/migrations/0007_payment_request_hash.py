@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='payment',
             name='request_hash',
-            field=models.CharField(blank=True, default='', help_text="SHA-256 of the normalised API request sent with the key ('' from the pages): a replay of the key with another request is refused", max_length=64),
+            field=models.CharField(blank=True, db_default='', default='', help_text="SHA-256 of the normalised API request sent with the key ('' from the pages): a replay of the key with another request is refused", max_length=64),
         ),
     ]
