@@ -75,6 +75,13 @@ def pay_all(*, port: int, users, jobs, password: str = PASSWORD, keep_alive: boo
     lock = threading.Lock()
 
     def run(user, mine):
+        try:
+            _run(user, mine)
+        except OSError as exc:  # a timeout or a refused connection ends this client; say so
+            with lock:
+                failures.append(f"client {user.username}: {exc!r}")
+
+    def _run(user, mine):
         client = ApiClient(port, reconnect=not keep_alive)
         client.request("GET", "/dang-nhap/")
         status, _ = client.request("POST", "/dang-nhap/", {
@@ -156,7 +163,7 @@ def main() -> None:
     try:
         import http.client
 
-        for _ in range(100):
+        for _ in range(600):  # up to 2 minutes on a busy machine
             try:
                 http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request("GET", "/dang-nhap/")
                 break
