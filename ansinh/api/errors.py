@@ -3,6 +3,7 @@
 ``code`` is stable for programs, ``message`` is the Vietnamese text the pages show for the same error,
 ``field`` names the input that is wrong (or is null). Never an HTML page, never a stack trace."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -13,6 +14,8 @@ from ansinh.core.errors import AnSinhError, OutOfScope, PermissionDenied
 NOT_FOUND = "Không tìm thấy hồ sơ."
 NOT_SIGNED_IN = "Bạn cần đăng nhập hoặc gửi mã truy cập (token) hợp lệ."
 INVALID_INPUT = "Dữ liệu gửi lên không hợp lệ."
+CONFLICT_CODES = frozenset({"idempotency_conflict"})
+"""Domain error codes answered 409 Conflict (the request repeats a key already used otherwise)."""
 
 
 def error_body(code: str, message: str, field: str | None = None, **extra) -> dict:
@@ -26,12 +29,16 @@ def install(api: NinjaAPI) -> None:
     def _domain(request, exc: AnSinhError):
         if isinstance(exc, OutOfScope):  # outside scope answers like a missing record
             return api.create_response(request, error_body("not_found", NOT_FOUND), status=404)
-        status = 403 if isinstance(exc, PermissionDenied) else 400
+        status = 403 if isinstance(exc, PermissionDenied) else 409 if exc.code in CONFLICT_CODES else 400
         field = exc.details.get("field") if exc.details else None
         return api.create_response(request, error_body(exc.code, exc.message, field), status=status)
 
     @api.exception_handler(Http404)
     def _missing(request, exc):
+        return api.create_response(request, error_body("not_found", NOT_FOUND), status=404)
+
+    @api.exception_handler(ObjectDoesNotExist)  # a selector's Model.DoesNotExist
+    def _no_record(request, exc):
         return api.create_response(request, error_body("not_found", NOT_FOUND), status=404)
 
     @api.exception_handler(AuthenticationError)

@@ -21,6 +21,9 @@ from ansinh.accounts.views import domain_errors
 from ansinh.core.replica import replica_view
 from ansinh.areas.models import AdministrativeUnit, MapVersion
 from ansinh.areas.selectors import map_in_force
+from ansinh.collection.models import VisitOutcome
+from ansinh.collection.selectors import NO_AGENT_LABEL
+from ansinh.collection.selectors_visits import visit_counts_per_agent
 from ansinh.core.errors import ValidationError
 
 from .forms_progress import ProgressForm, TargetForm, parse_day
@@ -124,6 +127,18 @@ def _progress_xlsx(report, campaign):
                          rows=rows)
 
 
+def _visit_rows(user, report, campaign, on) -> list[dict]:
+    """Door-to-door visits per agent of the report (and by officers) from the campaign's start to ``on``
+    (capped at its end), with the count of each outcome."""
+    counts = visit_counts_per_agent(user=user, start=campaign.starts_on, end=min(on, campaign.ends_on))
+    empty = {**{o: 0 for o in VisitOutcome.values}, "total": 0}
+    rows = [{"name": g.name, "code": g.code, "counts": counts.get(g.id, empty)} for g in report.groups
+            if g.id is not None]
+    if counts.get(None):
+        rows.append({"name": NO_AGENT_LABEL, "code": "", "counts": counts[None]})
+    return rows
+
+
 @login_required
 @domain_errors
 @replica_view
@@ -183,6 +198,8 @@ def progress(request):
                                map=MapVersion.NEW if map_version == MapVersion.OLD else MapVersion.OLD,
                                by="commune" if by == "district" else by),
         })
+        if by == "agent":
+            context["visits"] = _visit_rows(request.user, report, campaign, on)
     return render(request, TEMPLATES + "progress.html", context)
 
 

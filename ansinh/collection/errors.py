@@ -6,6 +6,10 @@ from ansinh.core.errors import AnSinhError
 KEY_MESSAGE = "Thiếu hoặc sai mã giao dịch; vui lòng tải lại trang rồi nhập lại."
 """The one message for a bad hidden transaction key (idempotency key), whatever is wrong with it."""
 
+REPLAY_MESSAGE = ("Mã giao dịch này đã được dùng với nội dung khác; khoản thu không được ghi. Hãy dùng mã giao "
+                  "dịch mới cho một khoản thu mới.")
+"""A key sent again (through the API) with another request than the first."""
+
 CANCELLED_QUOTE_MESSAGE = ("Báo giá này đã hủy (hộ đã nộp tiền theo báo giá khác, hoặc khoản thu đã bị hủy); "
                            "hãy lập báo giá mới nếu cần.")
 
@@ -28,6 +32,16 @@ class AlreadyPaid(AnSinhError):
 class IdempotencyConflict(AnSinhError):
     code = "idempotency_conflict"
     message = "Mã giao dịch này đã được dùng cho một khoản thu khác."
+
+
+PAID_ON_FUTURE = "Ngày nộp không được sau hôm nay."
+PAID_ON_TOO_OLD = ("Ngày nộp không được sớm hơn {earliest} ({days} ngày trước hôm nay); khoản thu cũ hơn phải do "
+                   "cán bộ BHXH điều chỉnh.")
+
+
+class PaymentDateInvalid(AnSinhError):
+    code = "invalid_paid_on"
+    message = "Ngày nộp không hợp lệ."
 
 
 class NotReversible(AnSinhError):

@@ -1,18 +1,17 @@
 """Forms of the collection pages: HI and VSI payment, the VSI calculator. They check input types only;
 the services check amounts, scope and rules."""
 
-import datetime
 import re
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 
 from ansinh.enrollment.models import PaymentMode
 
-from .errors import KEY_MESSAGE
+from .errors import KEY_MESSAGE, PaymentDateInvalid
 from .models import PaymentMethod
+from .services import payment_date_check  # the same check as the API's
 
 HI_MONTHS = [(12, "12 tháng"), (6, "6 tháng"), (3, "3 tháng")]
 # Payment modes with a fixed number of months; for the others the months are entered.
@@ -76,17 +75,10 @@ class PaymentFields(forms.Form):
 
     def clean_paid_on(self):
         paid_on = self.cleaned_data["paid_on"]
-        if paid_on > timezone.localdate():
-            raise forms.ValidationError("Ngày nộp không được sau hôm nay.")
-        if paid_on < datetime.date(2000, 1, 1):
-            raise forms.ValidationError("Ngày nộp không hợp lệ.")
-        days = settings.ANSINH_MAX_BACKDATE_DAYS
-        earliest = timezone.localdate() - datetime.timedelta(days=days) if days is not None else None
-        if earliest and paid_on < earliest:
-            raise forms.ValidationError(
-                f"Ngày nộp không được sớm hơn {earliest:%d/%m/%Y} ({days} ngày trước hôm nay); "
-                "khoản thu cũ hơn phải do cán bộ BHXH điều chỉnh."
-            )
+        try:
+            payment_date_check(paid_on=paid_on)
+        except PaymentDateInvalid as exc:
+            raise forms.ValidationError(exc.message) from None
         return paid_on
 
 

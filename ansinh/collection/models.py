@@ -88,6 +88,10 @@ class Payment(models.Model):
     submission record once. A reversal has a negative amount and ``reverses`` set."""
 
     idempotency_key = models.CharField(max_length=64, unique=True)
+    request_hash = models.CharField(
+        max_length=64, blank=True, default="", db_default="",
+        help_text="SHA-256 of the normalised API request sent with the key ('' from the pages): a replay of the "
+                  "key with another request is refused")
     vsi = models.ForeignKey(
         "enrollment.VsiParticipation", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
     )
@@ -150,3 +154,36 @@ class Receipt(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "year", "series", "serial"], name="receipt_unique_number")]
+
+
+class VisitOutcome(models.TextChoices):
+    NOT_HOME = "not_home", "Không có nhà"
+    REFUSED = "refused", "Từ chối tham gia"
+    WILL_PAY = "will_pay", "Hẹn ngày nộp"
+    PAID = "paid", "Đã nộp tiền"
+
+
+class Visit(models.Model):
+    """The outcome of one door-to-door visit to a household (kết quả thăm hộ), as recorded on the visitor's
+    phone. ``client_uuid`` is made by the phone, so a phone that syncs the same visit twice records it once.
+    ``agent`` is the collection agent who visited (None when an officer did). Append-only."""
+
+    client_uuid = models.UUIDField(unique=True)
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="visits")
+    agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="visits")
+    visited_at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, choices=VisitOutcome.choices)
+    reason = models.CharField(max_length=300, blank=True, default="", help_text="Why the household refused")
+    will_pay_on = models.DateField(null=True, blank=True, help_text="The day the household said it will pay")
+    note = models.CharField(max_length=500, blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["agent", "visited_at"]), models.Index(fields=["household", "visited_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(outcome="refused") | ~models.Q(reason=""),
+                                   name="visit_refused_has_reason"),
+            models.CheckConstraint(condition=~models.Q(outcome="will_pay") | models.Q(will_pay_on__isnull=False),
+                                   name="visit_will_pay_has_date"),
+        ]

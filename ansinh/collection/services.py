@@ -6,11 +6,14 @@ same idempotency key returns the first payment and receipt instead of recording 
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_household_in_scope, require_permission, require_person_in_scope
 from ansinh.core.db import SqlInsert, sql_insert, sql_table
+from ansinh.core.errors import AnSinhError, OutOfScope, PermissionDenied
 from ansinh.core.money import format_vnd
 from ansinh.core.words import amount_in_words
 from ansinh.enrollment.errors import AlreadyCovered
@@ -20,7 +23,9 @@ from ansinh.enrollment.services import (hi_coverage_activate, hi_enroll, hi_line
                                         participation_check_payable,
                                         participation_lock, participation_status_set, vsi_enroll)
 
-from .errors import CANCELLED_QUOTE_MESSAGE, KEY_MESSAGE, AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible
+from .errors import (CANCELLED_QUOTE_MESSAGE, KEY_MESSAGE, PAID_ON_FUTURE, PAID_ON_TOO_OLD, REPLAY_MESSAGE,
+                     AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible,
+                     PaymentDateInvalid)
 from .models import CollectionOrg, Payment, PaymentMethod, Receipt, ReceiptCounter
 from .receipts import format_receipt_number
 from .selectors import org_on
@@ -38,6 +43,21 @@ def _org_for(user_role, *, on: datetime.date) -> CollectionOrg:
     return org_on(province_or_org=None, on=on)
 
 
+def payment_date_check(*, paid_on: datetime.date) -> None:
+    """The day a payment is recorded for: not after today, not before 2000, and (``ANSINH_MAX_BACKDATE_DAYS``)
+    not further back than the back-dating window; older payments are adjusted by an SI officer.
+    Raises PaymentDateInvalid (field ``paid_on``). The payment forms and the API check it the same way."""
+    today = timezone.localdate()
+    if paid_on > today:
+        raise PaymentDateInvalid(PAID_ON_FUTURE, field="paid_on")
+    if paid_on < datetime.date(2000, 1, 1):
+        raise PaymentDateInvalid(field="paid_on")
+    days = settings.ANSINH_MAX_BACKDATE_DAYS
+    earliest = today - datetime.timedelta(days=days) if days is not None else None
+    if earliest and paid_on < earliest:
+        raise PaymentDateInvalid(PAID_ON_TOO_OLD.format(earliest=f"{earliest:%d/%m/%Y}", days=days), field="paid_on")
+
+
 def _check_input(*, amount, method: str, idempotency_key: str) -> None:
     if not idempotency_key or len(idempotency_key) > 64 or idempotency_key.startswith(REVERSAL_KEY_PREFIX):
         raise IdempotencyConflict(KEY_MESSAGE)
@@ -48,7 +68,8 @@ def _check_input(*, amount, method: str, idempotency_key: str) -> None:
 
 
 def payment_record(*, user, participation: VsiParticipation | HiParticipation, amount, method: str,
-                   paid_on: datetime.date, idempotency_key: str) -> tuple[Payment, Receipt, bool]:
+                   paid_on: datetime.date, idempotency_key: str,
+                   request_hash: str = "") -> tuple[Payment, Receipt, bool]:
     """Record full payment of a quoted participation and issue its receipt, in one transaction.
 
     ``amount`` is integer VND and must equal ``participation.payable``. A quote priced on another day
@@ -58,6 +79,10 @@ def payment_record(*, user, participation: VsiParticipation | HiParticipation, a
     already used for this participation (a double submit). Raises PermissionDenied, OutOfScope,
     InvalidAmount, AmountMismatch (message shows the amount due), AlreadyPaid, AlreadyCovered,
     QuoteOutdated, PricingError, IdempotencyConflict.
+
+    ``request_hash`` (the API's hash of the normalised request, kept with the key): a key already used
+    with another request (another hash, or another participation) is refused with IdempotencyConflict
+    and nothing is written, whatever else would be wrong with the repeat.
     """
     user_role = require_permission(user, "collection.add_payment")
     _check_input(amount=amount, method=method, idempotency_key=idempotency_key)
@@ -70,30 +95,44 @@ def payment_record(*, user, participation: VsiParticipation | HiParticipation, a
             else:
                 require_person_in_scope(user, locked.person)
             payment, receipt = _pay(user=user, user_role=user_role, locked=locked, is_hi=is_hi, amount=amount,
-                                    method=method, paid_on=paid_on, key=idempotency_key, enrolled_now=False)
-    except (AlreadyPaid, IntegrityError) as exc:
-        # The key used before (a double submit: the participation is paid already) or by a concurrent
-        # request that committed first (the key's unique index refused ours): answer with its records.
-        # Only the rare repeat pays for looking the key up.
+                                    method=method, paid_on=paid_on, key=idempotency_key, enrolled_now=False,
+                                    request_hash=request_hash)
+    except (AnSinhError, IntegrityError) as exc:
+        # The key used before (a double submit: the participation is paid already; with a request hash, any
+        # refusal of a repeat) or by a concurrent request that committed first (the key's unique index
+        # refused ours): answer with its records. Only the rare repeat pays for looking the key up. Scope
+        # errors are never answered with another payment's records.
+        if isinstance(exc, (OutOfScope, PermissionDenied)) or (
+                isinstance(exc, AnSinhError) and not isinstance(exc, AlreadyPaid) and not request_hash):
+            raise
         if Payment.objects.filter(idempotency_key=idempotency_key).exists():
-            return _existing(participation=participation, is_hi=is_hi, key=idempotency_key)
-        if isinstance(exc, AlreadyPaid):
+            return _existing(participation=participation, is_hi=is_hi, key=idempotency_key,
+                             request_hash=request_hash)
+        if isinstance(exc, AnSinhError):
             raise
         raise IdempotencyConflict("Không ghi được khoản thu, vui lòng thử lại.") from None
     participation.status = Status.PAID
     return payment, receipt, True
 
 
-def _existing(*, participation, is_hi, key) -> tuple[Payment, Receipt, bool]:
+def _existing(*, participation, is_hi, key, request_hash: str = "") -> tuple[Payment, Receipt, bool]:
     payment = Payment.objects.select_related("receipt").filter(idempotency_key=key).first()
     if payment is None:
         raise IdempotencyConflict("Không ghi được khoản thu, vui lòng thử lại.")
     if (payment.hi_id if is_hi else payment.vsi_id) != participation.pk:
         raise IdempotencyConflict()
+    _require_same_request(payment=payment, request_hash=request_hash)
     return payment, payment.receipt, False
 
 
-def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enrolled_now: bool):
+def _require_same_request(*, payment: Payment, request_hash: str) -> None:
+    """A repeat sent with a request hash must carry the hash kept with the key's payment (a payment
+    recorded from a page keeps none, so an API request repeating its key is another request)."""
+    if request_hash and payment.request_hash != request_hash:
+        raise IdempotencyConflict(REPLAY_MESSAGE)
+
+
+def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enrolled_now: bool, request_hash: str = ""):
     """Inside the caller's transaction, with ``locked`` locked (or created in this transaction when
     ``enrolled_now``): check, write the payment, the coverage, the status, then the receipt last, so the
     receipt counter of the organisation stays locked for the shortest time."""
@@ -118,8 +157,8 @@ def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enroll
     # Payment.objects.create(...) as one hand-written INSERT (core.db.sql_insert: it runs on every payment);
     # IntegrityError when the idempotency key is taken.
     payment = sql_insert(Payment(
-        idempotency_key=key, hi=locked if is_hi else None, vsi=None if is_hi else locked, amount=amount,
-        method=method, paid_on=paid_on, agent=agent, recorded_by=user,
+        idempotency_key=key, request_hash=request_hash, hi=locked if is_hi else None, vsi=None if is_hi else locked,
+        amount=amount, method=method, paid_on=paid_on, agent=agent, recorded_by=user,
     ))
     if is_hi:
         hi_coverage_activate(participation=locked, paid_on=paid_on, lines=lines)
@@ -200,9 +239,11 @@ def payment_reverse(*, user, payment: Payment, reason: str, on: datetime.date) -
     return reversal
 
 
-def _receipt_for_key(*, key: str, hi_household_id: int | None = None, vsi_person_id: int | None = None):
+def _receipt_for_key(*, key: str, hi_household_id: int | None = None, vsi_person_id: int | None = None,
+                     request_hash: str = ""):
     """The receipt already issued under ``key`` for this household (HI) or person (VSI), or None when
-    the key is unused. Raises IdempotencyConflict when the key was used for something else."""
+    the key is unused. Raises IdempotencyConflict when the key was used for something else (or, given a
+    ``request_hash``, with another request)."""
     payment = Payment.objects.select_related("receipt", "hi", "vsi").filter(idempotency_key=key).first()
     if payment is None:
         return None
@@ -211,11 +252,12 @@ def _receipt_for_key(*, key: str, hi_household_id: int | None = None, vsi_person
     )
     if not same:
         raise IdempotencyConflict()
+    _require_same_request(payment=payment, request_hash=request_hash)
     return payment.receipt
 
 
 def _enroll_and_pay(*, user, enroll, amount, method: str, paid_on: datetime.date, idempotency_key: str,
-                    owner: dict) -> tuple[Receipt, bool]:
+                    owner: dict, request_hash: str = "") -> tuple[Receipt, bool]:
     """Run ``enroll()`` and record its full payment in one transaction, idempotent on the key: a key
     already used for the same ``owner`` (``{"hi_household_id": …}`` or ``{"vsi_person_id": …}``) returns
     its receipt and writes nothing; a concurrent submit that committed first is answered the same way."""
@@ -223,19 +265,19 @@ def _enroll_and_pay(*, user, enroll, amount, method: str, paid_on: datetime.date
     _check_input(amount=amount, method=method, idempotency_key=idempotency_key)
     try:
         with transaction.atomic():
-            receipt = _receipt_for_key(key=idempotency_key, **owner)
+            receipt = _receipt_for_key(key=idempotency_key, request_hash=request_hash, **owner)
             if receipt is not None:
                 return receipt, False
             participation = enroll()  # priced on paid_on, checked and written under the owner's lock
             locked = participation_lock(participation=participation)
             _, receipt = _pay(user=user, user_role=user_role, locked=locked,
                               is_hi=isinstance(locked, HiParticipation), amount=amount, method=method,
-                              paid_on=paid_on, key=idempotency_key, enrolled_now=True)
+                              paid_on=paid_on, key=idempotency_key, enrolled_now=True, request_hash=request_hash)
             return receipt, True
     except (IntegrityError, AlreadyCovered) as exc:
         # A concurrent submit with the same key committed first (ours then finds the household or person
         # covered, or the key taken); ours was rolled back. Answer with the first receipt.
-        receipt = _receipt_for_key(key=idempotency_key, **owner)
+        receipt = _receipt_for_key(key=idempotency_key, request_hash=request_hash, **owner)
         if receipt is not None:
             return receipt, False
         if isinstance(exc, AlreadyCovered):
@@ -244,25 +286,26 @@ def _enroll_and_pay(*, user, enroll, amount, method: str, paid_on: datetime.date
 
 
 def hi_enroll_and_pay(*, user, household, months: int, amount, method: str, paid_on: datetime.date,
-                      idempotency_key: str, referred_by=None) -> tuple[Receipt, bool]:
+                      idempotency_key: str, referred_by=None, request_hash: str = "") -> tuple[Receipt, bool]:
     """Enrol a household in HI for ``months`` priced on ``paid_on`` and record its full payment, in one
     transaction. Returns ``(receipt, created)``; a repeat with the same ``idempotency_key`` returns the
     first receipt with ``created`` False and writes nothing. ``referred_by``: who persuaded the household
     (người vận động), kept on the participation. Raises PermissionDenied, OutOfScope,
     NoEligibleMembers, PricingError, AlreadyCovered, InvalidAmount, AmountMismatch, IdempotencyConflict;
-    on any error nothing is written."""
+    on any error nothing is written. ``request_hash``: as ``payment_record``'s."""
     require_permission(user, "collection.add_payment")
     require_household_in_scope(user, household)
     return _enroll_and_pay(
         user=user, amount=amount, method=method, paid_on=paid_on, idempotency_key=idempotency_key,
-        owner={"hi_household_id": household.pk},
+        owner={"hi_household_id": household.pk}, request_hash=request_hash,
         enroll=lambda: hi_enroll(user=user, household=household, months=months, on=paid_on,
                                  referred_by=referred_by),
     )
 
 
 def vsi_enroll_and_pay(*, user, person, income: int, months: int, payment_mode: str, amount, method: str,
-                       paid_on: datetime.date, idempotency_key: str, referred_by=None) -> tuple[Receipt, bool]:
+                       paid_on: datetime.date, idempotency_key: str, referred_by=None,
+                       request_hash: str = "") -> tuple[Receipt, bool]:
     """Enrol a person in VSI (months placed by ``enrollment.services.vsi_months_place``, priced on
     ``paid_on``) and record its full payment, in one transaction; idempotent on ``idempotency_key`` like
     ``hi_enroll_and_pay``; ``referred_by``: who persuaded the person (người vận động).
@@ -272,7 +315,7 @@ def vsi_enroll_and_pay(*, user, person, income: int, months: int, payment_mode: 
     require_person_in_scope(user, person)
     return _enroll_and_pay(
         user=user, amount=amount, method=method, paid_on=paid_on, idempotency_key=idempotency_key,
-        owner={"vsi_person_id": person.pk},
+        owner={"vsi_person_id": person.pk}, request_hash=request_hash,
         enroll=lambda: vsi_enroll(user=user, person=person, income=income, months=months,
                                   payment_mode=payment_mode, on=paid_on, referred_by=referred_by),
     )

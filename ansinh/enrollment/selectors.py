@@ -145,3 +145,26 @@ def quotes_awaiting_payment(*, household: Household) -> list[dict]:
              for p in VsiParticipation.objects.select_related("person").filter(
                  person__household_membership__household=household, status=Status.QUOTED)]
     return sorted(rows, key=lambda row: (row["participation"].created_at, row["kind"]))
+
+
+def quotes_in_scope(*, user, kind: str, status: str | None = None,
+                    household_id: int | None = None) -> QuerySet:
+    """Saved participations (quotes, paid or not) of ``kind`` ("bhyt" household HI, "bhxh" VSI) whose
+    household or person lies in the user's scope, newest first; optionally of one ``status`` and one
+    household. Raises PermissionDenied, HiParticipation.DoesNotExist for an unknown ``kind``."""
+    from ansinh.accounts.services import households_in_scope, persons_in_scope
+
+    require_permission(user, "registry.view_household")
+    if kind == KIND_HI:
+        rows = HiParticipation.objects.filter(household__in=households_in_scope(user))
+        if household_id is not None:
+            rows = rows.filter(household_id=household_id)
+    elif kind == KIND_VSI:
+        rows = VsiParticipation.objects.filter(person__in=persons_in_scope(user))
+        if household_id is not None:
+            rows = rows.filter(person__household_membership__household_id=household_id)
+    else:
+        raise HiParticipation.DoesNotExist(kind)
+    if status is not None:
+        rows = rows.filter(status=status)
+    return rows.defer("quote").order_by("-created_at", "-pk")
