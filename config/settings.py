@@ -148,9 +148,15 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves the finders' files; it expects this folder (collectstatic)
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves what ``ansinh serve`` collects here (collectstatic)
 STATICFILES_DIRS = [BASE_DIR / "ansinh" / "static"]
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG  # otherwise the collected copies (with their .gz/.br) are served
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # ``ansinh serve`` runs collectstatic: each file gets a compressed copy that WhiteNoise sends to
+    # browsers that accept it (no file-name hashing, so pages and tests need no manifest).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 WHITENOISE_AUTOREFRESH = DEBUG  # rescanning static files on every request is for development
 
 LOGGING = {

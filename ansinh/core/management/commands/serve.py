@@ -14,12 +14,15 @@ DEFAULT_THREADS = min(8, 2 * (os.cpu_count() or 1) + 1)
 
 
 def serve(*, host: str, port: int, workers: int = 1, threads: int = DEFAULT_THREADS) -> None:
-    """Apply pending migrations, then serve ``config.wsgi:application`` on host:port until stopped, with
+    """Apply pending migrations, collect the static files, then serve ``config.wsgi:application`` on host:port until stopped, with
     ``workers`` processes of ``threads`` threads each."""
     from granian import Granian
     from granian.constants import Interfaces
 
     call_command("migrate", interactive=False, verbosity=0)
+    # Static files copied once with their gzip (and Brotli) copies beside them: WhiteNoise then sends a
+    # phone 60 KB of Chart.js instead of 210 KB. A second start copies only what changed.
+    call_command("collectstatic", interactive=False, verbosity=0)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     Granian(
         "config.wsgi:application", address=host, port=port, interface=Interfaces.WSGI,
