@@ -136,3 +136,26 @@ def require_officer_scope(*, user, payment: Payment) -> None:
     """Raise OutOfScope unless the payment's participation lies in the officer's area."""
     if not payment_in_officer_scope(user=user, payment=payment):
         raise OutOfScope()
+
+
+FIRST_ISSUE_FOR = datetime.timedelta(minutes=15)
+"""How long after a receipt is issued its first showing counts as the original (the agent is still at the
+house, printing it or handing over the PDF)."""
+
+
+def receipt_reprint_on(*, receipt: Receipt, first_issue_claimed: bool,
+                       now: datetime.datetime | None = None) -> datetime.date | None:
+    """None when this showing of ``receipt`` is its first issue, else today's date: it is a reprint ("Bản
+    in lại ngày …").
+
+    How a reprint is told: the first issue is the receipt page reached right after the payment
+    (``?ket-qua=moi``) and the PDF linked from that page (``?ban=goc``) — ``first_issue_claimed`` — within
+    FIRST_ISSUE_FOR of the receipt's creation. Every other showing is a reprint: the page opened again
+    later or from a list, a replayed submission of the payment (``?ket-qua=da-ghi``), the PDF downloaded
+    later, and any showing of a cancelled receipt."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    if first_issue_claimed and receipt.cancelled_at is None and now - receipt.created_at <= FIRST_ISSUE_FOR:
+        return None
+    return timezone.localtime(now).date()

@@ -334,8 +334,10 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @domain_errors
 @require_GET
 def receipt_pdf_view(request, pk: int):
-    """The receipt as PDF (the agent who issued it, or an officer of the area)."""
-    return _pdf(receipt_pdf(user=request.user, pk=pk), f"bien-lai-{pk}.pdf")
+    """The receipt as PDF (the agent who issued it, or an officer of the area); ``?ban=goc`` when linked from
+    the page shown right after the payment (its first issue), else it says "Bản in lại"."""
+    return _pdf(receipt_pdf(user=request.user, pk=pk, first_issue=request.GET.get("ban") == "goc"),
+                f"bien-lai-{pk}.pdf")
 
 
 @login_required
