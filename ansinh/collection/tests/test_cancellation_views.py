@@ -2,6 +2,8 @@
 in the queue "Yêu cầu hủy thu"; the receipt then says ĐÃ HỦY everywhere, a replay of the payment too, and
 the household can pay again."""
 
+import shutil
+import subprocess
 import uuid
 
 import pytest
@@ -89,6 +91,15 @@ def test_the_whole_path_agent_asks_officer_approves_receipt_says_cancelled_and_t
     page = agent.get(f"/bien-lai/{receipt.pk}/").content.decode()
     assert stamp in page and f"Bản in lại ngày {timezone.localdate():%d/%m/%Y}" in page
     assert f"/bien-lai/{receipt.pk}/yeu-cau-huy/" not in page
+
+    if shutil.which("pdftotext"):  # the PDF says it too (poppler-utils; CI installs it)
+        pdf = agent.get(f"/bien-lai/{receipt.pk}/pdf/?ban=goc").content
+        text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
+                                       check=True).stdout.decode().split())
+        assert (f"BIÊN LAI ĐÃ HỦY lúc {timezone.localtime(receipt.cancelled_at):%H:%M} ngày "
+                f"{timezone.localtime(receipt.cancelled_at):%d/%m/%Y}, người hủy: bhxh_huyen. Lý do: Thu nhầm hộ / "
+                "nhầm người: Thu nhầm sang hộ bên cạnh") in text
+        assert f"Bản in lại ngày {timezone.localdate():%d/%m/%Y}" in text  # a cancelled receipt is never an original
 
     # a replay of the original submission leads to the cancelled receipt, said so, not a fresh one
     replay = _pay(agent, p.household, key)
