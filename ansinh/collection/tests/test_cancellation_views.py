@@ -145,3 +145,26 @@ def test_an_officer_cannot_approve_their_own_request_on_the_page(small_province)
     assert PaymentCancellation.objects.get().status == CancellationStatus.REQUESTED
     other_agent = _client("thu_2")
     assert other_agent.get(f"/bien-lai/{receipt.pk}/yeu-cau-huy/").status_code == 403  # not their receipt
+
+
+def test_an_officer_marks_a_list_sent_and_its_payments_are_then_corrected_through_the_agency(small_province):
+    p = small_province
+    agent = _client("thu_1")
+    _pay(agent, p.household, uuid.uuid4().hex)
+    receipt = Receipt.objects.get()
+    officer = _client("bhxh_tinh")
+    period = "date_from=2024-07-01&date_to=2024-07-31"
+    page = officer.get(f"/danh-sach/?{period}").content.decode()
+    assert f'action="/danh-sach/d03-ts/da-gui/?{period.replace("&", "&amp;")}"' in page
+    assert "/danh-sach/d05-ts/da-gui/" not in page  # no VSI payment in the period
+    assert "Đánh dấu đã gửi" not in _client("thu_1").get(f"/danh-sach/?{period}").content.decode()
+    assert agent.post(f"/danh-sach/d03-ts/da-gui/?{period}").status_code == 403
+    done = officer.post(f"/danh-sach/d03-ts/da-gui/?{period}")
+    assert done.status_code == 302 and done["Location"] == f"/danh-sach/?{period}"
+    assert ("Đã đánh dấu 1 khoản thu của danh sách D03-TS là đã gửi cơ quan BHXH."
+            in officer.get(done["Location"]).content.decode())
+    assert HiParticipation.objects.get().status == Status.SENT
+    refused = agent.post(f"/bien-lai/{receipt.pk}/yeu-cau-huy/", {"reason": "wrong_amount", "note": ""})
+    assert refused.status_code == 422
+    assert ("việc điều chỉnh phải làm qua cơ quan BHXH, không hủy được ở đây." in refused.content.decode())
+    assert PaymentCancellation.objects.count() == 0
