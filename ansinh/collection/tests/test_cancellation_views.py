@@ -59,7 +59,7 @@ def test_the_whole_path_agent_asks_officer_approves_receipt_says_cancelled_and_t
     done = agent.post(url, {"reason": "wrong_household", "note": "Thu nhầm sang hộ bên cạnh"})
     assert done.status_code == 302 and done["Location"] == f"/bien-lai/{receipt.pk}/"
     waiting = agent.get(done["Location"]).content.decode()
-    assert "Đã gửi yêu cầu hủy biên lai số" in waiting
+    assert "Đã gửi yêu cầu hủy biên lai số" in waiting and "/huy-thu/" not in waiting
     assert "đang chờ cán bộ BHXH duyệt" in waiting and url not in waiting
     request = PaymentCancellation.objects.get()
     assert agent.post(url, {"reason": "wrong_amount"}).content.decode().count(
@@ -68,6 +68,7 @@ def test_the_whole_path_agent_asks_officer_approves_receipt_says_cancelled_and_t
     # the agent has no queue; the officer of the district sees it
     assert agent.get("/huy-thu/").status_code == 403
     officer = _client("bhxh_huyen")
+    assert f'href="/huy-thu/#c-{request.pk}"' in officer.get(f"/bien-lai/{receipt.pk}/").content.decode()
     queue = officer.get("/huy-thu/").content.decode()
     assert receipt.number in queue and "Thu nhầm sang hộ bên cạnh" in queue and "Chờ duyệt (1)" in queue
     refused = officer.post(f"/huy-thu/{request.pk}/tu-choi/", {f"c{request.pk}-note": ""})
