@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_commune_ids_in_scope, require_permission
@@ -153,8 +154,6 @@ def receipt_reprint_on(*, receipt: Receipt, first_issue_claimed: bool,
     FIRST_ISSUE_FOR of the receipt's creation. Every other showing is a reprint: the page opened again
     later or from a list, a replayed submission of the payment (``?ket-qua=da-ghi``), the PDF downloaded
     later, and any showing of a cancelled receipt."""
-    from django.utils import timezone
-
     now = now or timezone.now()
     if first_issue_claimed and receipt.cancelled_at is None and now - receipt.created_at <= FIRST_ISSUE_FOR:
         return None

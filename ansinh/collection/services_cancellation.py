@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -200,8 +201,6 @@ def cancellation_refuse(*, user, request: PaymentCancellation, note: str) -> Pay
 def refund_payers(*, payment: Payment) -> list:
     """Who may have paid the cash of ``payment`` back: the accounts of the agent who took it, or the
     officer who recorded it (an officer recording the refund may also name themself)."""
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.filter(ansinh_role__agent_id=payment.agent_id) if payment.agent_id else \
         get_user_model().objects.filter(pk=payment.recorded_by_id)
     return list(users.order_by("pk"))
