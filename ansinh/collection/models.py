@@ -151,6 +151,12 @@ class Receipt(models.Model):
     issued_on = models.DateField()
     agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set in the transaction that writes the payment's reversal (``payment_reverse``): the receipt then says
+    # "ĐÃ HỦY" with when, by whom and why on every page, PDF and reprint.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    cancel_reason = models.CharField(max_length=300, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "year", "series", "serial"], name="receipt_unique_number")]
@@ -187,3 +193,64 @@ class Visit(models.Model):
             models.CheckConstraint(condition=~models.Q(outcome="will_pay") | models.Q(will_pay_on__isnull=False),
                                    name="visit_will_pay_has_date"),
         ]
+
+
+class CollectionPolicy(models.Model):
+    """A province's choices for cancelling payments (one row per province, either map; none = defaults).
+
+    ``officer_cancel_needs_second_officer`` (four eyes, default on): a payment recorded by an officer, or a
+    cancellation asked by an officer, is cancelled only when a second officer approves it; off, an officer's
+    own request takes effect at once. ``change_of_mind_days``: how many days after the payment a person
+    may change their mind and have it cancelled (office practice, not law)."""
+
+    province = models.OneToOneField(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    officer_cancel_needs_second_officer = models.BooleanField(default=True)
+    change_of_mind_days = models.PositiveSmallIntegerField(default=7)
+    history = HistoricalRecords()
+
+
+class CancellationReason(models.TextChoices):
+    WRONG_HOUSEHOLD = "wrong_household", "Thu nhầm hộ / nhầm người"
+    WRONG_AMOUNT = "wrong_amount", "Thu sai số tiền"
+    DUPLICATE_CASH = "duplicate_cash", "Thu trùng tiền (thu hai lần)"
+    CHANGED_MIND = "changed_mind", "Người nộp đổi ý trong thời hạn cho phép"
+
+
+class CancellationStatus(models.TextChoices):
+    REQUESTED = "requested", "Chờ duyệt"
+    APPROVED = "approved", "Đã duyệt hủy"
+    REFUSED = "refused", "Từ chối hủy"
+
+
+class PaymentCancellation(models.Model):
+    """A request to cancel a payment, and its decision. The request is never deleted: it is approved
+    (``reversal`` is then the negative payment written) or refused; a refused request may be followed by a
+    new one. At most one request of a payment waits or is approved at a time (constraint). A refund of the
+    cash to the payer is recorded on the approved request (``refunded_by``: who paid it back)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="cancellations")
+    reason = models.CharField(max_length=20, choices=CancellationReason.choices)
+    note = models.CharField(max_length=300, blank=True, default="")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=CancellationStatus.choices, default=CancellationStatus.REQUESTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True, default="")
+    reversal = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="cancellation")
+    refunded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", help_text="Who paid the cash back to the payer")
+    refunded_on = models.DateField(null=True, blank=True)
+    refund_amount = models.BigIntegerField(null=True, blank=True, help_text="VND paid back")
+    refund_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["payment"], condition=models.Q(status__in=["requested", "approved"]),
+                                    name="cancellation_one_open_per_payment"),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"])]

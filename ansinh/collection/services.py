@@ -218,7 +218,7 @@ def _receipt_issue(*, payment: Payment, org: CollectionOrg, agent, series: str, 
 @transaction.atomic
 def payment_reverse(*, user, payment: Payment, reason: str, on: datetime.date) -> Payment:
     """Cancel a payment with a new, negative payment pointing to it; the participation becomes
-    ``cancelled``. Raises PermissionDenied, OutOfScope, NotReversible (already reversed, a reversal,
+    ``cancelled`` and the receipt is marked cancelled (``receipt_mark_cancelled``). Raises PermissionDenied, OutOfScope, NotReversible (already reversed, a reversal,
     or no reason given)."""
     require_permission(user, "collection.add_payment")
     participation = payment.hi or payment.vsi
@@ -236,7 +236,15 @@ def payment_reverse(*, user, payment: Payment, reason: str, on: datetime.date) -
         method=locked.method, paid_on=on, agent=locked.agent, recorded_by=user, reverses=locked, reason=reason,
     )
     participation_status_set(participation=participation, status=Status.CANCELLED)
+    receipt_mark_cancelled(payment=locked, user=user, reason=reason)
     return reversal
+
+
+def receipt_mark_cancelled(*, payment: Payment, user, reason: str) -> None:
+    """Mark the receipt of ``payment`` cancelled now, by ``user``, for ``reason`` (in the reversal's
+    transaction: a reversal without its receipt mark is never committed)."""
+    Receipt.objects.filter(payment=payment).update(cancelled_at=timezone.now(), cancelled_by=user,
+                                                   cancel_reason=reason[:300])
 
 
 def _receipt_for_key(*, key: str, hi_household_id: int | None = None, vsi_person_id: int | None = None,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_cancellation
 
 urlpatterns = [
     path("ho/<int:pk>/thu-bhyt/", views.hi_pay, name="hi_pay"),
@@ -10,4 +10,9 @@ urlpatterns = [
     path("ho/<int:pk>/bao-gia-bhxh/", views.vsi_quote_save, name="vsi_quote_save"),
     path("bao-gia/<str:kind>/<int:pk>/", views.quote_pay, name="quote_pay"),
     path("bien-lai/<int:pk>/", views.receipt_detail, name="receipt"),
+    path("bien-lai/<int:pk>/yeu-cau-huy/", views_cancellation.payment_cancel_request, name="payment_cancel_request"),
+    path("huy-thu/", views_cancellation.payment_cancel_queue, name="payment_cancel_queue"),
+    path("huy-thu/<int:pk>/duyet/", views_cancellation.payment_cancel_approve, name="payment_cancel_approve"),
+    path("huy-thu/<int:pk>/tu-choi/", views_cancellation.payment_cancel_refuse, name="payment_cancel_refuse"),
+    path("huy-thu/<int:pk>/hoan-tien/", views_cancellation.payment_cancel_refund, name="payment_cancel_refund"),
 ]

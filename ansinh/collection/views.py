@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from ansinh.accounts.services import require_permission
+from ansinh.accounts.models import Role
+from ansinh.accounts.services import require_permission, role_of
 from ansinh.accounts.views import domain_errors
 from ansinh.core.formatting import format_number
 from ansinh.enrollment.errors import (AlreadyCovered, NoEligibleMembers, NotEligible, PaidBeforeQuote, PricingError,
@@ -25,6 +26,7 @@ from ansinh.registry.selectors import household_get, household_people, referrer_
 from .errors import AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount
 from .forms import HI_MONTHS, REFERRER_MESSAGE, HiPaymentForm, PaymentFields, VsiParamsForm, VsiPaymentForm
 from .selectors import receipt_get
+from .selectors_cancellation import receipt_cancellation, receipt_open_request, receipt_reprint_on
 from .services import hi_enroll_and_pay, payment_record, vsi_enroll_and_pay
 
 PARTICIPATION_MODELS = {KIND_HI: HiParticipation, KIND_VSI: VsiParticipation}
@@ -200,14 +202,33 @@ def vsi_pay(request, pk: int):
 @domain_errors
 def receipt_detail(request, pk: int):
     """A receipt (biên lai) ready to print: number, date, payer, items, amount in figures and words,
-    agent and organisation."""
+    agent and organisation. A cancelled receipt says "ĐÃ HỦY" with when, by whom and why (also when reached
+    by a replayed submission of its payment); any showing but the first says "Bản in lại" with today's
+    date (``selectors_cancellation.receipt_reprint_on`` says how a reprint is told). The agent who
+    collected it (or an officer of the area) gets "Yêu cầu hủy"; a waiting request is shown instead."""
     receipt = receipt_get(user=request.user, pk=pk)
-    notice = RECEIPT_NOTICES.get(request.GET.get("ket-qua", ""))
-    if notice is not None and timezone.now() - receipt.created_at > RECEIPT_NOTICE_FOR:
+    result = request.GET.get("ket-qua", "")
+    notice = RECEIPT_NOTICES.get(result)
+    fresh = timezone.now() - receipt.created_at <= RECEIPT_NOTICE_FOR
+    if notice is not None and not fresh:
         notice = None  # an old link opened again is not a new collection
     if notice is not None:
         notice = {"level": notice[0], "text": notice[1].format(number=receipt.number)}
-    return render(request, "collection/receipt.html", {"receipt": receipt, "notice": notice})
+    cancelled = receipt_cancellation(receipt=receipt)
+    if cancelled is not None and result:
+        notice = {"level": "warning", "text": f"Khoản thu này đã bị hủy — biên lai số {receipt.number} không còn "
+                                              "giá trị; đây không phải biên lai mới."}
+    user_role = role_of(request.user)
+    can_request = cancelled is None and request.user.has_perm("collection.add_paymentcancellation") and (
+        receipt.agent_id is not None and receipt.agent_id == user_role.agent_id
+        if user_role.role == Role.COLLECTION_AGENT else user_role.role == Role.SI_OFFICER)
+    first_issue = result == "moi" and fresh
+    return render(request, "collection/receipt.html", {
+        "receipt": receipt, "notice": notice, "cancelled": cancelled,
+        "open_request": receipt_open_request(receipt=receipt) if cancelled is None else None,
+        "can_request": can_request, "first_issue": first_issue,
+        "reprint_on": receipt_reprint_on(receipt=receipt, first_issue_claimed=first_issue),
+    })
 
 
 @login_required

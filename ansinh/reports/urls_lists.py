@@ -7,6 +7,7 @@ from . import views_lists as views
 urlpatterns = [
     path("danh-sach/", views.lists_home, name="lists"),
     path("danh-sach/<slug:kind>.xlsx", views.list_xlsx, name="list_xlsx"),
+    path("danh-sach/<slug:kind>/da-gui/", views.list_mark_sent, name="list_mark_sent"),
     path("so-thu/", views.book_page, name="collection_book"),
     path("so-thu/xlsx/", views.book_xlsx, name="collection_book_xlsx"),
     path("doi-soat/", views.reconciliation_page, name="reconciliation"),

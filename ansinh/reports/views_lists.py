@@ -8,11 +8,13 @@ import datetime
 import tempfile
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_communes_in_scope, require_permission, role_of
@@ -23,6 +25,7 @@ from ansinh.collection.models import Agent
 from ansinh.collection.selectors import (
     SCHEME_HI, SCHEME_VSI, agents_in_scope, collection_book, collection_book_entries, collection_reconciliation,
 )
+from ansinh.collection.services_cancellation import payments_mark_sent
 from ansinh.core.masking import mask_citizen_id, mask_phone
 from ansinh.enrollment.renewals import LIST_HI_EXPIRING, LIST_TITLES, renewal_list
 from ansinh.registry.models import AssociationUnit
@@ -30,7 +33,7 @@ from ansinh.registry.models import AssociationUnit
 from .exports.lists import d03_export, d05_export
 from .exports.work_lists import book_export, reconciliation_export, renewals_export
 from .pdf import household_form4_pdf, receipt_pdf
-from .selectors import ListFilter, list_receipts_total
+from .selectors import ListFilter, list_payments, list_receipts_total
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -141,6 +144,7 @@ def lists_home(request):
             summaries.append({"slug": slug, "code": code, "name": name, **receipts})
     return render(request, "reports/lists.html", {
         "form": form, "summaries": summaries, "query": request.GET.urlencode(),
+        "can_mark_sent": request.user.has_perm("collection.change_paymentcancellation"),
         "total": sum(s["amount"] for s in summaries),
     })
 
@@ -162,6 +166,27 @@ def list_xlsx(request, kind: str):
     data = form.cleaned_data
     filename = f"{code}_{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.xlsx"
     return _xlsx_response(lambda out: export(user=request.user, filters=_filters(data), out=out), filename)
+
+
+@login_required
+@domain_errors
+@require_POST
+def list_mark_sent(request, kind: str):
+    """Đánh dấu đã gửi cơ quan BHXH (POST, the page's filters in the address): an SI officer marks the
+    payments of the D05-TS or D03-TS list as sent (``collection.services_cancellation.payments_mark_sent``);
+    from then their cancellation is refused — a correction goes through the agency."""
+    if kind not in LIST_KINDS:
+        raise Http404("Không có danh sách này.")
+    code, _name, _export, scheme = LIST_KINDS[kind]
+    require_permission(request.user, "collection.change_paymentcancellation")
+    form, valid = _form(request, _Filters, default_from=_month_start)
+    if valid:
+        payments = list(list_payments(user=request.user, scheme=scheme, filters=_filters(form.cleaned_data)))
+        marked = payments_mark_sent(user=request.user, payments=payments)
+        messages.success(request, f"Đã đánh dấu {marked} khoản thu của danh sách {code} là đã gửi cơ quan BHXH.")
+    else:
+        messages.error(request, "Bộ lọc không hợp lệ: " + "; ".join(" ".join(e) for e in form.errors.values()))
+    return redirect(f"{reverse('lists')}?{request.GET.urlencode()}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,8 +362,10 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @domain_errors
 @require_GET
 def receipt_pdf_view(request, pk: int):
-    """The receipt as PDF (the agent who issued it, or an officer of the area)."""
-    return _pdf(receipt_pdf(user=request.user, pk=pk), f"bien-lai-{pk}.pdf")
+    """The receipt as PDF (the agent who issued it, or an officer of the area); ``?ban=goc`` when linked from
+    the page shown right after the payment (its first issue), else it says "Bản in lại"."""
+    return _pdf(receipt_pdf(user=request.user, pk=pk, first_issue=request.GET.get("ban") == "goc"),
+                f"bien-lai-{pk}.pdf")
 
 
 @login_required

@@ -11,8 +11,8 @@ import datetime
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ansinh.collection.models import Payment
 from ansinh.collection.selectors import receipt_get
+from ansinh.collection.selectors_cancellation import receipt_cancellation, receipt_reprint_on
 from ansinh.core.money import format_vnd
 from ansinh.enrollment.models import HiParticipation
 from ansinh.registry.selectors import household_get
@@ -26,22 +26,24 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=None).write_pdf()
 
 
-def receipt_pdf(*, user, pk: int) -> bytes:
+def receipt_pdf(*, user, pk: int, first_issue: bool = False) -> bytes:
     """The receipt (biên lai thu tiền) with this id as a one-page A5 PDF.
 
     Shows the organisation, number, date, payer, items (VND), the amount in figures ("4.043.520 đ")
-    and in words, the payment method, the agent and the signature lines; a cancelled receipt (its
-    payment reversed) carries the cancellation date and reason. Scope as ``receipt_get``: an agent
-    their own receipts, an officer those of their area. Raises Receipt.DoesNotExist,
+    and in words, the payment method, the agent and the signature lines; a cancelled receipt says
+    "BIÊN LAI ĐÃ HỦY" with when, by whom and why. ``first_issue``: the PDF is asked for from the page shown
+    right after the payment; otherwise (or later than the first-issue window) it says "Bản in lại" with
+    today's date (``collection.selectors_cancellation.receipt_reprint_on``). Scope as ``receipt_get``: an
+    agent their own receipts, an officer those of their area. Raises Receipt.DoesNotExist,
     PermissionDenied, OutOfScope.
     """
     receipt = receipt_get(user=user, pk=pk)
-    reversal = Payment.objects.filter(reverses=receipt.payment).first()
     household = receipt.payment.hi.household if receipt.payment.hi_id else None
     html = render_to_string("reports/pdf/receipt.html", {
         "receipt": receipt, "household": household, "amount_text": format_vnd(receipt.amount),
         "items": [{"label": i.get("label", ""), "amount_text": format_vnd(i.get("amount"))} for i in receipt.items],
-        "reversal": reversal, "printed_at": timezone.localtime(),
+        "cancelled": receipt_cancellation(receipt=receipt), "printed_at": timezone.localtime(),
+        "reprint_on": receipt_reprint_on(receipt=receipt, first_issue_claimed=first_issue),
     })
     return html_to_pdf(html)
 

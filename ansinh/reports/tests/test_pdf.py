@@ -9,7 +9,9 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import timezone
 
+from ansinh.collection.models import Receipt
 from ansinh.core.errors import OutOfScope, PermissionDenied
 from ansinh.core.words import amount_in_words
 from ansinh.reports.pdf import household_form4_pdf, html_to_pdf, receipt_pdf
@@ -63,7 +65,22 @@ def test_the_receipt_shows_the_amount_in_figures_and_in_exact_vietnamese_words(p
 def test_a_cancelled_receipt_says_so(paid):
     receipt = paid.vsi_reversed_payment.receipt
     text = _text(receipt_pdf(user=paid.p.users["thu_1"], pk=receipt.pk))
-    assert "BIÊN LAI ĐÃ HỦY ngày 02/10/2024. Lý do: Nhập nhầm người" in text
+    cancelled_at = timezone.localtime(Receipt.objects.get(pk=receipt.pk).cancelled_at)
+    assert (f"BIÊN LAI ĐÃ HỦY lúc {cancelled_at:%H:%M} ngày {cancelled_at:%d/%m/%Y}, người hủy: thu_1. "
+            "Lý do: Nhập nhầm người") in text
+    assert f"Bản in lại ngày {timezone.localdate():%d/%m/%Y}" in text
+
+
+@needs_poppler
+def test_a_receipt_says_reprint_unless_it_is_the_first_issue(paid):
+    receipt = paid.hi_receipt
+    reprint = f"Bản in lại ngày {timezone.localdate():%d/%m/%Y}"
+    assert reprint in _text(receipt_pdf(user=paid.p.users["thu_1"], pk=receipt.pk))
+    # the PDF linked from the page shown right after the payment is the original, for 15 minutes
+    Receipt.objects.filter(pk=receipt.pk).update(created_at=timezone.now())
+    assert reprint not in _text(receipt_pdf(user=paid.p.users["thu_1"], pk=receipt.pk, first_issue=True))
+    Receipt.objects.filter(pk=receipt.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=16))
+    assert reprint in _text(receipt_pdf(user=paid.p.users["thu_1"], pk=receipt.pk, first_issue=True))
 
 
 def test_a_receipt_pdf_is_refused_outside_scope(paid):
