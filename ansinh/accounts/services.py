@@ -28,7 +28,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaigns.view_campaign", "campaigns.change_target", "campaigns.add_target",
         "imports.import_members", "imports.merge_persons", "parameters.add_parametervalue",
         *REGISTRY_EDIT, "registry.change_poverty_status", "registry.view_registry_history",
-        "registry.change_registrysuggestion",
+        "registry.change_registrysuggestion", "collection.confirm_cashhandover",
     ],
     Role.ASSOCIATION_OFFICER: [
         "registry.view_household", "registry.view_person", "campaigns.view_campaign",
@@ -41,7 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COLLECTION_AGENT: [
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
         "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
-        *REGISTRY_EDIT, "registry.view_registry_history",
+        *REGISTRY_EDIT, "registry.view_registry_history", "collection.add_cashhandover",
     ],
     # Sets up and keeps the structure of their province; sees its progress but takes no money.
     Role.PROVINCE_ADMIN: [
