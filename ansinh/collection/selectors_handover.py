@@ -83,14 +83,16 @@ def handover_get(*, user, pk: int) -> CashHandover:
     return handover
 
 
-def cash_not_handed_over(*, user, on: datetime.date, since_days: int = 62) -> list[dict]:
-    """The agent's days with cash (net ≠ 0) in the ``since_days`` before ``on`` not yet handed over:
+def cash_not_handed_over(*, user, on: datetime.date, since_days: int | None = None) -> list[dict]:
+    """The agent's days with cash (net ≠ 0) up to ``on`` (``since_days``: only that many days back; None:
+    all, so old cash never drops out of sight) not yet handed over:
     ``[{"day", "collected", "cancelled", "net", "held_days", "overdue"}]``. Only for an agent (others: [])."""
     user_role = require_permission(user, "collection.view_payment")
     if user_role.role != Role.COLLECTION_AGENT:
         return []
     agent = Agent.objects.select_related("org").get(pk=user_role.agent_id)
-    cash = cash_by_day(agent=agent, date_from=on - datetime.timedelta(days=since_days), date_to=on)
+    start = on - datetime.timedelta(days=since_days) if since_days is not None else datetime.date(2000, 1, 1)
+    cash = cash_by_day(agent=agent, date_from=start, date_to=on)
     covered = set(CashHandoverDay.objects.filter(agent=agent, day__in=cash).values_list("day", flat=True))
     rows = []
     for day, c in cash.items():
