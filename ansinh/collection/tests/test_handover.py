@@ -147,7 +147,9 @@ def test_the_limit_is_the_organisations_and_a_fresh_day_is_only_pending(paid):
     assert (row["difference"], row["held_days"], row["limit"], row["flags"], row["pending"]) == (SON, 65, 70, [], True)
     waiting = cash_not_handed_over(user=paid.p.users["thu_1"], on=D(2024, 12, 2))
     assert [(w["day"], w["net"], w["held_days"], w["overdue"]) for w in waiting] == [
-        (D(2024, 10, 1), SON, 44, False), (D(2024, 10, 2), -SON, 43, False), (D(2024, 12, 1), HEAD, 1, False)]
+        (D(2024, 7, 1), HI, 110, True), (D(2024, 10, 1), SON, 44, False), (D(2024, 10, 2), -SON, 43, False), (D(2024, 12, 1), HEAD, 1, False)]
+    assert [w["day"] for w in cash_not_handed_over(user=paid.p.users["thu_1"], on=D(2024, 12, 2), since_days=62)] == [
+        D(2024, 10, 1), D(2024, 10, 2), D(2024, 12, 1)]
     assert cash_not_handed_over(user=paid.p.users["bhxh_tinh"], on=D(2024, 12, 2)) == []
     with pytest.raises(OutOfScope):
         cash_reconciliation(user=paid.p.users["thu_2"], date_from=D(2024, 7, 1), date_to=D(2024, 12, 31),
