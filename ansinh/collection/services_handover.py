@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ansinh.accounts.models import Role
@@ -84,8 +84,15 @@ def handover_record(*, user, date_from: datetime.date, date_to: datetime.date, a
                             note=(note or "").strip()[:300], recorded_by=user)
     handover._history_user = user
     handover.save()
-    CashHandoverDay.objects.bulk_create([CashHandoverDay(handover=handover, agent=agent, day=day, amount=c["net"])
-                                         for day, c in sorted(cash.items())])
+    try:
+        with transaction.atomic():  # the unique (agent, day) constraint backs the lock: never two handovers of a day
+            CashHandoverDay.objects.bulk_create([
+                CashHandoverDay(handover=handover, agent=agent, day=day, amount=c["net"])
+                for day, c in sorted(cash.items())])
+    except IntegrityError:
+        raise e.DayAlreadyHandedOver(e.DAY_HANDED_OVER.format(
+            days=", ".join(format_date(day) for day in sorted(cash)), handed_on=format_date(handed_on)),
+            field="date_from") from None
     return handover
 
 
