@@ -10,15 +10,25 @@ from .services import scope_label
 OFFICERS = {Role.SI_OFFICER, Role.ASSOCIATION_OFFICER}
 ADMIN = {Role.PROVINCE_ADMIN}
 ALL = {Role.SI_OFFICER, Role.ASSOCIATION_OFFICER, Role.GROUP_LEADER, Role.COLLECTION_AGENT, Role.PROVINCE_ADMIN}
+COLLECTORS = {Role.SI_OFFICER, Role.COLLECTION_AGENT}
 NAV = [
     ("household_list", "Hộ gia đình", ALL, "registry.view_household",
-     ("household_list", "household_detail", "hi_pay", "vsi_pay", "receipt")),
+     ("household_list", "household_detail", "hi_pay", "vsi_pay")),
     ("reminders", "Việc cần làm", {Role.GROUP_LEADER, Role.COLLECTION_AGENT}, "registry.view_person", ("reminders",)),
     ("dashboard", "Chiến dịch", OFFICERS | ADMIN | {Role.GROUP_LEADER}, "campaigns.view_campaign", ("dashboard",)),
     ("progress", "Tiến độ", OFFICERS | ADMIN | {Role.GROUP_LEADER}, "campaigns.view_campaign",
      ("progress", "progress_daily", "progress_leaders", "progress_live", "targets", "target_new", "target_edit")),
-    ("lists", "Danh sách", {Role.SI_OFFICER, Role.COLLECTION_AGENT}, "collection.view_payment",
-     ("lists", "collection_book", "reconciliation", "renewals")),
+    ("collection_book", "Sổ thu", COLLECTORS, "collection.view_payment", ("collection_book",)),
+    ("reconciliation", "Đối chiếu", {Role.SI_OFFICER}, "collection.view_payment", ("reconciliation",)),
+    # Agents record their handovers there; SI officers confirm the amounts received.
+    ("handover", "Bàn giao tiền", COLLECTORS, "collection.view_payment", ("handover",)),
+    ("receipt_list", "Biên lai", COLLECTORS, "collection.view_payment", ("receipt_list", "receipt")),
+    # SI officers approve or refuse the agents' requests to cancel a payment.
+    ("payment_cancel_queue", "Yêu cầu hủy thu", {Role.SI_OFFICER}, "collection.change_paymentcancellation",
+     ("payment_cancel_queue",)),
+    ("renewals", "Tái tục", OFFICERS | {Role.GROUP_LEADER, Role.COLLECTION_AGENT}, "registry.view_person",
+     ("renewals",)),
+    ("lists", "Danh sách", COLLECTORS, "collection.view_payment", ("lists",)),
     ("import_upload", "Nhập dữ liệu", OFFICERS | ADMIN, "imports.import_members",
      ("import_upload", "import_batch", "import_mapping", "duplicate_list", "duplicate_decide")),
     ("calculator_contribution", "Tính mức đóng", ALL, None, ("calculator_contribution", "calculator_benefits")),

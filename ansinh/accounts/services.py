@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imports.import_members", "imports.merge_persons", "parameters.add_parametervalue",
         *REGISTRY_EDIT, "registry.change_poverty_status", "registry.view_registry_history",
         "registry.change_registrysuggestion", "collection.add_visit", "collection.view_visit",
+        "collection.confirm_cashhandover",
         # cancelling payments (collection.services_cancellation): ask, decide, refund
         "collection.add_paymentcancellation", "collection.change_paymentcancellation",
     ],
@@ -44,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
         "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
         *REGISTRY_EDIT, "registry.view_registry_history", "collection.add_visit", "collection.view_visit",
+        "collection.add_cashhandover",
         "collection.add_paymentcancellation",  # asks to cancel a payment they took
     ],
     # Sets up and keeps the structure of their province; sees its progress but takes no money.

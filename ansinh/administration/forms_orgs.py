@@ -57,6 +57,15 @@ class OrgForm(VietnameseForm):
                              error_messages={"required": "Vui lòng chọn loại tổ chức.",
                                              "invalid_choice": "Loại tổ chức không hợp lệ."})
     valid_from = _date("Hoạt động từ ngày", required=False)
+    cash_hold_days = forms.IntegerField(
+        label="Số ngày làm việc được giữ tiền", min_value=0, max_value=30, initial=2, required=False,
+        help_text=("Nhân viên thu giữ tiền mặt quá số ngày làm việc này thì bị đánh dấu trên trang đối chiếu "
+                   "(để trống: 2 ngày khi tạo, giữ nguyên khi sửa)."),
+        error_messages={"required": "Vui lòng nhập số ngày làm việc được giữ tiền.",
+                        "invalid": "Số ngày làm việc được giữ tiền: phải là số nguyên.",
+                        "min_value": "Số ngày làm việc được giữ tiền: từ 0 đến 30.",
+                        "max_value": "Số ngày làm việc được giữ tiền: từ 0 đến 30."},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "max": "30"}))
     successor = UnitChoiceField(label="Tổ chức kế thừa", queryset=None, required=False,
                                 empty_label="— Không —",
                                 help_text="Tổ chức nhận lại công việc khi tổ chức này đóng (ví dụ sau 01/07/2025).",

@@ -92,7 +92,8 @@ def org_detail(request, pk: int):
 def org_edit(request, pk: int):
     """Sửa tổ chức: name, kind, start date, successor (the code stays)."""
     org = sel.org_get(user=request.user, pk=pk)
-    initial = {"name": org.name, "kind": org.kind, "valid_from": org.valid_from, "successor": org.successor_id}
+    initial = {"name": org.name, "kind": org.kind, "valid_from": org.valid_from, "successor": org.successor_id,
+               "cash_hold_days": org.cash_hold_days}
     form = OrgForm(request.POST or None, initial=initial, editing=True,
                    successors=sel.successor_choices(user=request.user, org=org))
     if request.method == "POST" and form.is_valid():

@@ -27,6 +27,8 @@ class CollectionOrg(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="predecessors")
+    cash_hold_days = models.PositiveSmallIntegerField(
+        default=2, help_text="Working days an agent may hold collected cash before handing it over")
     history = HistoricalRecords()
 
     def __str__(self):
@@ -254,3 +256,40 @@ class PaymentCancellation(models.Model):
                                     name="cancellation_one_open_per_payment"),
         ]
         indexes = [models.Index(fields=["status", "requested_at"])]
+
+
+class CashHandover(models.Model):
+    """An agent hands the cash of one or several days (``days``) to their organisation: ``amount``
+    declared by the agent, given to ``handed_to`` on ``handed_on``. A cashier or officer then confirms
+    the amount actually received (``amount_received``, ``confirmed_by``, ``confirmed_at``). Kept with its
+    history; never deleted. A day's cash belongs to at most one handover (``CashHandoverDay``)."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="handovers")
+    org = models.ForeignKey(CollectionOrg, on_delete=models.PROTECT, related_name="handovers")
+    amount = models.BigIntegerField(help_text="VND declared handed over")
+    handed_on = models.DateField()
+    handed_to = models.CharField(max_length=100, help_text="Who received the cash (cashier, officer)")
+    note = models.CharField(max_length=300, blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    amount_received = models.BigIntegerField(null=True, blank=True, help_text="VND counted on receipt")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        permissions = [("confirm_cashhandover", "Xác nhận số tiền nhận bàn giao")]
+        indexes = [models.Index(fields=["agent", "handed_on"])]
+
+
+class CashHandoverDay(models.Model):
+    """One day of cash covered by a handover; unique per agent, so a day is never handed over twice."""
+
+    handover = models.ForeignKey(CashHandover, on_delete=models.PROTECT, related_name="days")
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    amount = models.BigIntegerField(help_text="VND of that day: cash collected − cancelled, when handed over")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agent", "day"], name="handover_one_per_agent_day")]

@@ -209,7 +209,8 @@ def collection_book_entries(*, user, date_from: datetime.date, date_to: datetime
     """The lines behind the collection book: every payment and reversal in the period, in order.
 
     Each: ``{"day", "agent_code", "agent_name", "scheme" ("vsi"|"hi"), "scheme_label",
-    "receipt_number" (for a reversal: the number of the receipt it cancels), "payer", "amount" (VND,
+    "receipt_number" (for a reversal: the number of the receipt it cancels), "receipt_id" (its id, or None),
+    "payer", "amount" (VND,
     negative for a reversal), "is_reversal", "reason", "payment_id"}``. Scope and errors as
     ``collection_book``.
     """
@@ -221,6 +222,7 @@ def collection_book_entries(*, user, date_from: datetime.date, date_to: datetime
     values = payments.values(
         "pk", "paid_on", "agent__code", "agent__full_name", "vsi_id", "amount", "reverses_id", "reason",
         "receipt__number", "receipt__payer_name", "reverses__receipt__number", "reverses__receipt__payer_name",
+        "receipt__pk", "reverses__receipt__pk",
     ).order_by("agent__code", "paid_on", "pk")
     entries = []
     for v in values:
@@ -231,6 +233,7 @@ def collection_book_entries(*, user, date_from: datetime.date, date_to: datetime
             "agent_name": v["agent__full_name"] or NO_AGENT_LABEL, "scheme": scheme,
             "scheme_label": SCHEME_LABELS[scheme],
             "receipt_number": (v["reverses__receipt__number"] if reversal else v["receipt__number"]) or "",
+            "receipt_id": v["reverses__receipt__pk"] if reversal else v["receipt__pk"],
             "payer": (v["reverses__receipt__payer_name"] if reversal else v["receipt__payer_name"]) or "",
             "amount": v["amount"], "is_reversal": reversal, "reason": v["reason"],
         })

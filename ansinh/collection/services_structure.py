@@ -30,6 +30,7 @@ from ansinh.registry.models import Household
 
 from . import errors
 from .errors import AssignmentRefused
+from .errors_handover import HOLD_DAYS_INVALID
 from .models import Agent, AgentCatchment, CollectionOrg, HouseholdAssignment, OrgKind, Payment
 from .selectors_structure import agent_get, households_of_commune, org_get, org_in_scope
 
@@ -78,23 +79,31 @@ def _closed_message(obj, name: str) -> str:
 
 @transaction.atomic
 def collection_org_create(*, user, code: str, name: str, kind: str = OrgKind.POST_OFFICE,
-                          valid_from: datetime.date | None = None) -> CollectionOrg:
+                          valid_from: datetime.date | None = None, cash_hold_days: int | None = None) -> CollectionOrg:
     """Create a collection organisation serving the administrator's (new-map) province. Raises
     PermissionDenied, OutOfScope, StructureError, DuplicateCode (field ``code``)."""
     require_permission(user, "collection.add_collectionorg")
     province = admin_province(user)
     org = CollectionOrg(code=code_unused(code, model=CollectionOrg), name=name_required(name), kind=_kind(kind),
-                        province=province, valid_from=_valid_from(valid_from))
+                        province=province, valid_from=_valid_from(valid_from),
+                        cash_hold_days=2 if cash_hold_days is None else _cash_hold_days(cash_hold_days))
     org._history_user = user
     org.save()
     return org
 
 
+def _cash_hold_days(days) -> int:
+    """The working days an agent may hold cash (0 to 30). Raises StructureError (``cash_hold_days``)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 30:
+        raise StructureError(HOLD_DAYS_INVALID, field="cash_hold_days")
+    return days
+
+
 @transaction.atomic
 def collection_org_update(*, user, org: CollectionOrg, name: str, kind: str,
                           valid_from: datetime.date | None = None,
-                          successor: CollectionOrg | None = None) -> CollectionOrg:
-    """Change an organisation's name, kind, start date and successor (its code stays: it is printed on
+                          successor: CollectionOrg | None = None, cash_hold_days: int | None = None) -> CollectionOrg:
+    """Change an organisation's name, kind, start date, successor and cash-holding limit (None: kept) (its code stays: it is printed on
     the receipts). A closed one may still be renamed or given its successor. Raises PermissionDenied,
     OutOfScope, StructureError, InvalidDate."""
     require_permission(user, "collection.change_collectionorg")
@@ -107,6 +116,8 @@ def collection_org_update(*, user, org: CollectionOrg, name: str, kind: str,
                           field="valid_from")
     org.successor = _successor(user=user, org=org, successor=successor)
     org.name, org.kind, org.valid_from = name, kind, valid_from
+    if cash_hold_days is not None:
+        org.cash_hold_days = _cash_hold_days(cash_hold_days)
     org._history_user = user
     org.save()
     return org

@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from ansinh.accounts.views import domain_errors
 from ansinh.collection.forms import HiPaymentForm, VsiParamsForm
 from ansinh.collection.views import referrers_for
+from ansinh.collection.selectors_receipts import household_payment_history
 from ansinh.core.formatting import format_number
 from ansinh.enrollment.errors import NoEligibleMembers, PricingError
 from ansinh.enrollment.selectors import household_members_status, quotes_awaiting_payment
@@ -73,4 +74,6 @@ def household_detail(request, pk: int):
         "household": household, "members": members, "today": today, "quotes": quotes,
         "quote_error": quote_error, "hi_form": hi_form, "vsi_form": vsi_form,
         "awaiting": quotes_awaiting_payment(household=household),
+        "payments": (household_payment_history(user=request.user, household=household)
+                     if request.user.has_perm("collection.view_payment") else None),
     })

@@ -11,6 +11,7 @@ from ansinh.accounts.services import communes_in_scope, record_communes_in_scope
 from ansinh.accounts.models import Role
 from ansinh.areas.models import AdministrativeUnit, Level
 from ansinh.accounts.views import domain_errors
+from ansinh.collection.selectors_receipts import person_payment_history
 
 from . import services_people as services
 from .errors_people import RegistryEditError
@@ -76,6 +77,8 @@ def person_detail(request, pk: int):
         "person": person, "membership": membership, "can_edit": request.user.has_perm("registry.change_person"),
         "can_history": can_history, "tab": request.GET.get("tab", ""),
         "history": person_history(user=request.user, person=person) if can_history and request.GET.get("tab") == "lich-su" else None,
+        "payments": (person_payment_history(user=request.user, person=person)
+                     if request.user.has_perm("collection.view_payment") else None),
     })
 
 

@@ -26,6 +26,7 @@ from ansinh.collection.selectors import (
     SCHEME_HI, SCHEME_VSI, agents_in_scope, collection_book, collection_book_entries, collection_reconciliation,
 )
 from ansinh.collection.services_cancellation import payments_mark_sent
+from ansinh.collection.selectors_handover import cash_reconciliation
 from ansinh.core.masking import mask_citizen_id, mask_phone
 from ansinh.enrollment.renewals import LIST_HI_EXPIRING, LIST_TITLES, renewal_list
 from ansinh.registry.models import AssociationUnit
@@ -237,15 +238,18 @@ def book_xlsx(request):
 @domain_errors
 @require_GET
 def reconciliation_page(request):
-    """Đối chiếu: per agent over a period, payments vs receipts vs priced participations vs lists."""
+    """Đối chiếu: per agent over a period, payments vs receipts vs priced participations vs lists; then
+    per agent and day the cash collected − cancelled − handed over, differences and overdue cash flagged."""
     require_permission(request.user, "collection.view_payment")
     form, valid = _form(request, _Filters, default_from=_month_start, with_area=False)
-    data = None
+    data = cash = None
     if valid:
         d = form.cleaned_data
         data = collection_reconciliation(user=request.user, date_from=d["date_from"], date_to=d["date_to"],
                                          agent=d.get("agent_obj"))
-    return render(request, "reports/reconciliation.html", {"form": form, "data": data,
+        cash = cash_reconciliation(user=request.user, date_from=d["date_from"], date_to=d["date_to"],
+                                   on=timezone.localdate(), agent=d.get("agent_obj"))
+    return render(request, "reports/reconciliation.html", {"form": form, "data": data, "cash": cash,
                                                            "query": request.GET.urlencode()})
 
 

@@ -249,3 +249,19 @@ def test_shrinking_the_catchment_under_assigned_households_is_an_error_on_the_co
     assert response.context["form"].errors == {
         "communes": ["Còn 1 hộ ngoài địa bàn mới (đầu tiên: HO005) — hãy giao lại trước."]}
     assert sorted(AgentCatchment.objects.filter(agent=agent).values_list("commune", "hamlet")) == before
+
+
+def test_org_cash_hold_days_is_set_on_the_edit_form_and_checked(admin, small_province):
+    old = small_province.org
+    assert old.cash_hold_days == 2
+    response = admin.post(f"/quan-tri/to-chuc-thu/{old.pk}/sua/", {"name": old.name, "kind": "post_office",
+                                                                   "cash_hold_days": "31"})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"cash_hold_days": ["Số ngày làm việc được giữ tiền: từ 0 đến 30."]}
+    assert 'value="2"' in admin.get(f"/quan-tri/to-chuc-thu/{old.pk}/sua/").content.decode()
+    response = admin.post(f"/quan-tri/to-chuc-thu/{old.pk}/sua/", {"name": old.name, "kind": "post_office",
+                                                                   "cash_hold_days": "3"})
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.cash_hold_days == 3
+    assert "3 ngày làm việc" in admin.get(f"/quan-tri/to-chuc-thu/{old.pk}/").content.decode()
