@@ -21,6 +21,9 @@ from .models import Role, UserRole
 REGISTRY_EDIT = ["registry.add_person", "registry.change_person", "registry.add_household",
                  "registry.change_household"]
 
+# Reminder messages: read the outbox of one's scope, record a person's consent or opt-out.
+MESSAGING_OFFICER = ["messaging.view_outboxmessage", "messaging.record_consent"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SI_OFFICER: [
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
@@ -28,20 +31,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaigns.view_campaign", "campaigns.change_target", "campaigns.add_target",
         "imports.import_members", "imports.merge_persons", "parameters.add_parametervalue",
         *REGISTRY_EDIT, "registry.change_poverty_status", "registry.view_registry_history",
-        "registry.change_registrysuggestion",
+        "registry.change_registrysuggestion", *MESSAGING_OFFICER, "messaging.queue_reminders",
+        "messaging.change_messagetemplate",
     ],
     Role.ASSOCIATION_OFFICER: [
         "registry.view_household", "registry.view_person", "campaigns.view_campaign",
         "imports.import_members", "imports.merge_persons",
         *REGISTRY_EDIT, "registry.change_poverty_status", "registry.view_registry_history",
-        "registry.change_registrysuggestion",
+        "registry.change_registrysuggestion", *MESSAGING_OFFICER,
     ],
     Role.GROUP_LEADER: ["registry.view_household", "registry.view_person", "campaigns.view_campaign",
                         "registry.add_registrysuggestion"],
     Role.COLLECTION_AGENT: [
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
         "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
-        *REGISTRY_EDIT, "registry.view_registry_history",
+        *REGISTRY_EDIT, "registry.view_registry_history", *MESSAGING_OFFICER,
     ],
     # Sets up and keeps the structure of their province; sees its progress but takes no money.
     Role.PROVINCE_ADMIN: [
@@ -52,7 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaigns.add_campaign", "campaigns.change_campaign", "campaigns.view_campaign", "campaigns.add_target",
         "campaigns.change_target", "registry.view_household", "registry.view_person", "imports.import_members",
         "imports.merge_persons",
-        "parameters.add_parametervalue",
+        "parameters.add_parametervalue", "messaging.change_messagetemplate",
     ],
 }
 
