@@ -4,14 +4,14 @@ import re
 
 from .errors import PhoneInvalid
 
-_MOBILE = re.compile(r"0[35789]\d{8}")
+MOBILE = re.compile(r"0[35789]\d{8}")
 
 
 def phone_national(value: str | None) -> str:
     """The number as 10 digits starting 0 ("0912 345 678" -> "0912345678"; spaces, dots and dashes are
     dropped). Raises PhoneInvalid for anything else (landlines, foreign numbers, letters, empty)."""
     digits = re.sub(r"[\s.\-]", "", value or "")
-    if not _MOBILE.fullmatch(digits):
+    if not MOBILE.fullmatch(digits):
         raise PhoneInvalid()
     return digits
 

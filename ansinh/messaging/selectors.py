@@ -108,12 +108,13 @@ def heads_of(household_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
     return out
 
 
-def consents_of(person_ids: Iterable[int]) -> dict[int, ConsentRecord]:
-    """Person id -> their latest consent record (people without one are absent)."""
-    out: dict[int, ConsentRecord] = {}
+def consents_of(person_ids: Iterable[int]) -> dict[int, tuple[bool, str]]:
+    """Person id -> (granted, e-mail) of their latest consent record (people without one are absent)."""
+    out: dict[int, tuple[bool, str]] = {}
     for ids in _chunks(set(person_ids)):
-        for record in ConsentRecord.objects.filter(person_id__in=ids).order_by("person_id", "recorded_at", "pk"):
-            out[record.person_id] = record
+        for person_id, granted, email in ConsentRecord.objects.filter(person_id__in=ids).order_by(
+                "person_id", "recorded_at", "pk").values_list("person_id", "granted", "email"):
+            out[person_id] = (granted, email)
     return out
 
 
