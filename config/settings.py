@@ -169,6 +169,10 @@ MESSAGING_GATEWAYS = {
              "access_token": os.environ.get("MESSAGING_ZALO_TOKEN", ""), "timeout": 10},
     "email": {"from": os.environ.get("MESSAGING_EMAIL_FROM", "nhac-han@ansinh.local")},
 }
+if ANSINH_DEMO and not MESSAGING_GATEWAYS["sms"]["url"]:
+    # The demo sends to the local stub gateway that ``ansinh demo`` starts (``ansinh messaging_stub``).
+    MESSAGING_GATEWAYS["sms"]["url"] = "http://127.0.0.1:8025/sms"
+    MESSAGING_GATEWAYS["zalo"]["url"] = "http://127.0.0.1:8025/zns"
 MESSAGING_PROVINCE_GATEWAYS: dict = {}
 MESSAGING_DEFAULT_CHANNEL = "sms"
 MESSAGING_WINDOWS = [30, 7]  # days before a card or period ends; one message per window

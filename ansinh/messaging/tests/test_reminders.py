@@ -282,3 +282,32 @@ def test_vsi_periods_ending_and_lapses_are_reminded_once(paid, stub):
     lapsed = OutboxMessage.objects.get(kind="vsi_lapsed")
     assert (lapsed.person.full_name, lapsed.window, lapsed.address) == ("Phạm Văn Dũng", "lapsed", "0987654321")
     assert queue(paid, datetime.date(2024, 11, 20))["queued"] == 0
+
+
+def test_a_worker_killed_between_the_gateway_answer_and_the_write_sends_once(paid, stub, monkeypatch):
+    """The worker dies after the gateway took the message but before the outbox says so: the message stays
+    claimed until its lease ends, then another worker sends it again with the same ref, which the gateway
+    takes as the same message: the handset gets it once, the outbox says sent once."""
+    consent_all(paid, "Nguyễn Thị Dung")
+    queue(paid, card_end(paid) - 10 * DAY)
+    original = services._finish
+
+    class Killed(BaseException):
+        pass
+
+    def die(*args, **kwargs):
+        raise Killed()
+
+    monkeypatch.setattr(services, "_finish", die)
+    t0 = timezone.now()
+    with pytest.raises(Killed):
+        services.outbox_dispatch(now=t0)
+    monkeypatch.setattr(services, "_finish", original)
+    message = OutboxMessage.objects.get()
+    assert message.status == OutboxStatus.QUEUED and message.locked_until == t0 + services.LEASE
+    assert services.outbox_dispatch(now=t0 + datetime.timedelta(minutes=1)) == {}  # still claimed
+    assert services.outbox_dispatch(now=t0 + services.LEASE + datetime.timedelta(seconds=1)) == {"sent": 1}
+    assert len(stub.requests) == 2 and len(stub.delivered) == 1
+    assert {r["body"]["ref"] for r in stub.requests} == {message.ref}
+    message.refresh_from_db()
+    assert (message.status, message.attempts, DeliveryAttempt.objects.count()) == (OutboxStatus.SENT, 1, 1)
