@@ -232,7 +232,12 @@ def _outbox_insert(rows: list[tuple], *, status: str, now: datetime.datetime) ->
                       json_field.get_db_prep_save(r[13], connection), r[14], status, "", 0, stamp, "", stamp)
                      for r in rows[start:start + 5000]]
             cursor.executemany(sql, batch)
-            inserted += cursor.rowcount
+            if cursor.rowcount >= 0:  # the sum over the batch (sqlite3, psycopg 3)
+                inserted += cursor.rowcount
+            else:  # a driver that does not sum: count this batch's refs that are in the table
+                refs = [r[1] for r in rows[start:start + 5000]]
+                inserted += sum(OutboxMessage.objects.filter(ref__in=refs[i:i + selectors.CHUNK]).count()
+                                for i in range(0, len(refs), selectors.CHUNK))
     return inserted
 
 

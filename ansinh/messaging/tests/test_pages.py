@@ -32,6 +32,7 @@ def test_the_outbox_page_counts_per_commune_and_agent_with_phones_masked(paid, s
     page = client.get("/tin-nhan/")
     html = page.content.decode()
     assert page.status_code == 200
+    assert {"url": "/tin-nhan/", "label": "Tin nhắn", "active": True} in page.context["nav"]
     assert "0912345678" not in html and "091*****78" in html
     communes = page.context["counts"]["communes"]
     assert [(c["commune__name"], c["total"], c["sent"]) for c in communes] == [(paid.p.commune.name, 5, 5)]
