@@ -102,3 +102,14 @@ def test_the_reminder_run_as_a_task_queues_and_sends(paid, stub):
     from ansinh.messaging.tasks import outbox_dispatch_task
     outbox_dispatch_task.call()
     assert OutboxMessage.objects.get().status == "sent" and len(stub.delivered) == 1
+
+
+def test_an_officer_queues_todays_reminders_as_a_job_and_a_leader_may_not(paid, client):
+    _login(client, paid, "bhxh_tinh")
+    answer = client.post("/tin-nhan/xep-hang/", follow=True)
+    assert answer.redirect_chain == [("/tin-nhan/", 302)]
+    assert "Đã đưa việc xếp hàng tin nhắn nhắc hạn vào hàng đợi." in answer.content.decode()
+    client.logout()
+    _login(client, paid, "hoi_tinh")
+    assert client.post("/tin-nhan/xep-hang/").status_code == 403
+    assert client.get("/tin-nhan/xep-hang/").status_code == 405
