@@ -8,6 +8,10 @@ One file holds everything; environment variables change only what differs betwee
   ANSINH_DEMO    "1" when the demo province is served (demo passwords may be shown)
   DATABASE_REPLICA_URL  a streaming replica of the PostgreSQL primary: dashboards, progress pages,
                  official lists and exports read from it (``ansinh/core/replica.py``); default none
+  MESSAGING_SMS_URL, MESSAGING_SMS_KEY, MESSAGING_SMS_BRANDNAME   the HTTP SMS API of reminder messages
+  MESSAGING_ZALO_URL, MESSAGING_ZALO_TOKEN   Zalo ZNS template-message endpoint and access token
+  MESSAGING_WEBHOOK_SECRET   shared secret that signs the gateways' delivery reports and replies
+  MESSAGING_PUBLIC_URL   the site's public address, for the opt-out link in messages
   ANSINH_PG_PREPARE  "0" to turn off PostgreSQL prepared statements (needed behind a transaction-pooling
                  proxy such as PgBouncer); default on
 """
@@ -51,6 +55,7 @@ INSTALLED_APPS = [
     "ansinh.administration",
     "ansinh.api",
     "ansinh.imports",
+    "ansinh.messaging",
     "ansinh.demo",
     "axes",
 ]
@@ -169,3 +174,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"ansinh": {"level": "INFO"}},
 }
+
+# Reminder messages (ansinh.messaging). Endpoints and secrets are settings from the environment, never rows;
+# a province may override a channel's settings in MESSAGING_PROVINCE_GATEWAYS = {"92": {"sms": {...}}}.
+MESSAGING_GATEWAYS = {
+    "sms": {"url": os.environ.get("MESSAGING_SMS_URL", ""), "key": os.environ.get("MESSAGING_SMS_KEY", ""),
+            "brandname": os.environ.get("MESSAGING_SMS_BRANDNAME", "BHXH"), "timeout": 10},
+    "zalo": {"url": os.environ.get("MESSAGING_ZALO_URL", ""),
+             "access_token": os.environ.get("MESSAGING_ZALO_TOKEN", ""), "timeout": 10},
+    "email": {"from": os.environ.get("MESSAGING_EMAIL_FROM", "nhac-han@ansinh.local")},
+}
+if ANSINH_DEMO and not MESSAGING_GATEWAYS["sms"]["url"]:
+    # The demo sends to the local stub gateway that ``ansinh demo`` starts (``ansinh messaging_stub``).
+    MESSAGING_GATEWAYS["sms"]["url"] = "http://127.0.0.1:8025/sms"
+    MESSAGING_GATEWAYS["zalo"]["url"] = "http://127.0.0.1:8025/zns"
+MESSAGING_PROVINCE_GATEWAYS: dict = {}
+MESSAGING_DEFAULT_CHANNEL = "sms"
+MESSAGING_WINDOWS = [30, 7]  # days before a card or period ends; one message per window
+MESSAGING_LAPSE_DAYS = 90  # lapses that ended at most this long ago get one message
+MESSAGING_REQUIRE_CONSENT = True  # Decree 13/2023: only people with recorded consent get messages
+MESSAGING_MAX_ATTEMPTS = 5
+MESSAGING_BACKOFF_SECONDS = 60  # doubled after each failed try: 60 s, 120 s, 240 s, 480 s
+MESSAGING_WEBHOOK_SECRET = os.environ.get("MESSAGING_WEBHOOK_SECRET", "")
+MESSAGING_PUBLIC_URL = os.environ.get("MESSAGING_PUBLIC_URL", "http://127.0.0.1:8000")

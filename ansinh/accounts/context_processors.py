@@ -31,6 +31,8 @@ NAV = [
     ("lists", "Danh sách", COLLECTORS, "collection.view_payment", ("lists",)),
     ("import_upload", "Nhập dữ liệu", OFFICERS | ADMIN, "imports.import_members",
      ("import_upload", "import_batch", "import_mapping", "duplicate_list", "duplicate_decide")),
+    ("messaging:outbox", "Tin nhắn", OFFICERS, "messaging.view_outboxmessage",
+     ("outbox", "templates", "template_edit", "consent")),
     ("calculator_contribution", "Tính mức đóng", ALL, None, ("calculator_contribution", "calculator_benefits")),
     ("parameter_list", "Tham số", {Role.SI_OFFICER}, None, ("parameter_list", "parameter_detail", "parameter_value_add")),
     ("admin_index", "Quản trị", {Role.PROVINCE_ADMIN}, "collection.change_agent", ("admin_index",)),

@@ -21,6 +21,9 @@ from .models import Role, UserRole
 REGISTRY_EDIT = ["registry.add_person", "registry.change_person", "registry.add_household",
                  "registry.change_household"]
 
+# Reminder messages: read the outbox of one's scope, record a person's consent or opt-out.
+MESSAGING_OFFICER = ["messaging.view_outboxmessage", "messaging.record_consent"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SI_OFFICER: [
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
@@ -29,7 +32,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imports.import_members", "imports.merge_persons", "parameters.add_parametervalue",
         *REGISTRY_EDIT, "registry.change_poverty_status", "registry.view_registry_history",
         "registry.change_registrysuggestion", "collection.add_visit", "collection.view_visit",
-        "collection.confirm_cashhandover",
+        "collection.confirm_cashhandover", *MESSAGING_OFFICER, "messaging.queue_reminders",
+        "messaging.change_messagetemplate",
         # cancelling payments (collection.services_cancellation): ask, decide, refund
         "collection.add_paymentcancellation", "collection.change_paymentcancellation",
     ],
@@ -37,7 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_household", "registry.view_person", "campaigns.view_campaign",
         "imports.import_members", "imports.merge_persons",
         *REGISTRY_EDIT, "registry.change_poverty_status", "registry.view_registry_history",
-        "registry.change_registrysuggestion",
+        "registry.change_registrysuggestion", *MESSAGING_OFFICER,
     ],
     Role.GROUP_LEADER: ["registry.view_household", "registry.view_person", "campaigns.view_campaign",
                         "registry.add_registrysuggestion"],
@@ -45,7 +49,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
         "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
         *REGISTRY_EDIT, "registry.view_registry_history", "collection.add_visit", "collection.view_visit",
-        "collection.add_cashhandover",
+        "collection.add_cashhandover", *MESSAGING_OFFICER,
         "collection.add_paymentcancellation",  # asks to cancel a payment they took
     ],
     # Sets up and keeps the structure of their province; sees its progress but takes no money.
@@ -57,7 +61,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaigns.add_campaign", "campaigns.change_campaign", "campaigns.view_campaign", "campaigns.add_target",
         "campaigns.change_target", "registry.view_household", "registry.view_person", "imports.import_members",
         "imports.merge_persons",
-        "parameters.add_parametervalue",
+        "parameters.add_parametervalue", "messaging.change_messagetemplate",
         "collection.change_collectionpolicy",  # four eyes and change-of-mind days for cancelling payments
     ],
 }

@@ -56,4 +56,11 @@ class Command(BaseCommand):
 
         os.environ["ANSINH_DEMO"] = "1"
         settings.ANSINH_DEMO = True
+        from ansinh.messaging.stub import StubGateway
+
+        try:  # reminder messages go to a local stub gateway (settings point there when ANSINH_DEMO is on)
+            StubGateway(port=8025).start()
+            progress("Cổng gửi tin giả lập: http://127.0.0.1:8025 (SMS /sms, Zalo /zns)")
+        except OSError:
+            progress("Cổng 8025 đang bận: tin nhắc hạn sẽ gửi tới cổng giả lập đang chạy ở đó (nếu có).")
         serve(host=host, port=port)
