@@ -3,16 +3,19 @@
 ``code`` is stable for programs, ``message`` is the Vietnamese text the pages show for the same error,
 ``field`` names the input that is wrong (or is null). Never an HTML page, never a stack trace."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from ansinh.api.errors_tokens import ApiAuthFailed, RateLimited
 from ansinh.core.errors import AnSinhError, OutOfScope, PermissionDenied
 
 NOT_FOUND = "Không tìm thấy hồ sơ."
 NOT_SIGNED_IN = "Bạn cần đăng nhập hoặc gửi mã truy cập (token) hợp lệ."
 INVALID_INPUT = "Dữ liệu gửi lên không hợp lệ."
+MALFORMED_JSON = "Dữ liệu gửi lên không phải JSON hợp lệ."
 
 
 def error_body(code: str, message: str, field: str | None = None, **extra) -> dict:
@@ -30,6 +33,7 @@ def install(api: NinjaAPI) -> None:
         field = exc.details.get("field") if exc.details else None
         return api.create_response(request, error_body(exc.code, exc.message, field), status=status)
 
+    @api.exception_handler(ObjectDoesNotExist)
     @api.exception_handler(Http404)
     def _missing(request, exc):
         return api.create_response(request, error_body("not_found", NOT_FOUND), status=404)
@@ -52,4 +56,16 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):
+        if exc.status_code == 400 and exc.__cause__ is not None:  # ninja could not parse the body
+            return api.create_response(request, error_body("malformed_json", MALFORMED_JSON), status=400)
         return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+
+    @api.exception_handler(ApiAuthFailed)
+    def _token_refused(request, exc: ApiAuthFailed):
+        return api.create_response(request, error_body(exc.code, exc.message), status=401)
+
+    @api.exception_handler(RateLimited)
+    def _rate_limited(request, exc: RateLimited):
+        response = api.create_response(request, error_body(exc.code, exc.message), status=429)
+        response["Retry-After"] = str(exc.details.get("retry_after", 60))
+        return response
