@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("ansinh.parameters.urls")),
     path("", include("ansinh.calculator.urls")),
     path("", include("ansinh.administration.urls")),
+    path("", include("ansinh.api.urls")),
 ]
