@@ -31,8 +31,9 @@ api = NinjaAPI(
 errors.install(api)
 
 # Routers (one line each; keep sorted):
-from ansinh.api.routers import meta, reference, registry  # noqa: E402
+from ansinh.api.routers import meta, reference, registry, tokens  # noqa: E402
 
 api.add_router("/meta/", meta.router)
 api.add_router("/reference/", reference.router)
 api.add_router("/registry/", registry.router)
+api.add_router("/tokens/", tokens.router)
