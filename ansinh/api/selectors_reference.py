@@ -39,18 +39,24 @@ def unit_mappings(*, old_unit_id: int | None = None, new_unit_id: int | None = N
 
 def parameters_in_force(*, on: datetime.date, prefix: str = "") -> list[dict]:
     """Every parameter with a value in force on ``on`` (names starting with ``prefix``): ``{"name",
-    "label", "unit", "value" (JSON: money in VND as integers, rates as decimal strings), "since",
-    "reference", "confidence", "origin"}``, by name."""
+    "label", "unit", "value" (JSON: money in VND as integers, rates as decimal strings; an alias gives the
+    value of the parameter it names, ``alias_of``), "since", "reference", "confidence", "origin"}``, by name."""
+    from ansinh.rules.errors import RuleError
+
     params = active_parameters()
     rows = []
     for name in params.names():
         if prefix and not name.startswith(prefix):
             continue
-        parameter = params.parameter(name)
-        dated = parameter.find(on)
-        if dated is None or dated.value is None:
+        try:
+            resolved = params.get(name, on)
+        except RuleError:  # not in force on that date
             continue
-        rows.append({"name": name, "label": parameter.label, "unit": parameter.unit,
-                     "value": parameter_units.json_value(dated.value), "since": dated.start,
-                     "reference": dated.reference.text(), "confidence": dated.confidence, "origin": dated.origin})
+        if resolved.value is None:
+            continue
+        rows.append({"name": name, "label": resolved.parameter.label, "unit": resolved.unit,
+                     "value": parameter_units.json_value(resolved.value), "since": resolved.dated.start,
+                     "alias_of": resolved.target.name if resolved.target else None,
+                     "reference": resolved.dated.reference.text(), "confidence": resolved.confidence,
+                     "origin": resolved.dated.origin})
     return rows

@@ -57,6 +57,7 @@ class ParameterOut(Schema):
     unit: str
     value: Any = Field(description="Tiền: số nguyên đồng; tỷ lệ: chuỗi số thập phân")
     since: datetime.date
+    alias_of: str | None = Field(None, description="Tham số được tham chiếu (khi đây là bí danh)")
     reference: str
     confidence: str
     origin: str
