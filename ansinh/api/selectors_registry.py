@@ -44,43 +44,55 @@ class SyncCursorInvalid(ValidationError):
     message = CURSOR_INVALID
 
 
-def _person_dict(person: Person) -> dict:
-    return {
-        "id": person.pk, "full_name": person.full_name, "date_of_birth": person.date_of_birth, "sex": person.sex,
-        "citizen_id": mask_citizen_id(person.citizen_id), "si_number": mask_citizen_id(person.si_number),
-        "phone": mask_phone(person.phone), "ethnic_minority": person.ethnic_minority,
-        "other_coverage": person.other_coverage, "hamlet": person.hamlet, "commune_id": person.commune_id,
-        "died_on": person.died_on, "moved_out_on": person.moved_out_on,
-    }
+PERSON_FIELDS = ("id", "full_name", "date_of_birth", "sex", "citizen_id", "si_number", "phone", "ethnic_minority",
+                 "other_coverage", "hamlet", "commune_id", "died_on", "moved_out_on")
+"""What the API shows of a person (citizen ID, SI number and phone masked as on the pages)."""
 
 
-def _cards(person_ids: list[int]) -> dict[int, dict]:
-    """{person_id: {"valid_from", "valid_to"}} of each person's latest paid HI card."""
-    rows = (HiMemberCoverage.objects.filter(person_id__in=person_ids, participation__status__in=PAID_STATUSES)
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _cards(household_ids: list[int]) -> dict[int, dict]:
+    """{person_id: {"valid_from", "valid_to"}} (ISO dates) of the latest paid HI card of each member of the
+    households ``household_ids``."""
+    rows = (HiMemberCoverage.objects.filter(person__household_membership__household_id__in=household_ids,
+                                            participation__status__in=PAID_STATUSES)
             .exclude(valid_to=None).order_by("person_id", "valid_to").values_list("person_id", "valid_from", "valid_to"))
-    return {person_id: {"valid_from": valid_from, "valid_to": valid_to} for person_id, valid_from, valid_to in rows}
+    return {person_id: {"valid_from": _iso(valid_from), "valid_to": _iso(valid_to)}
+            for person_id, valid_from, valid_to in rows}
 
 
 def household_payloads(ids: list[int]) -> list[dict]:
     """Households ``ids`` (no scope check: callers took them from the scope) with their commune, agent and
-    members (head first, then by date of birth), each member with their latest paid HI card dates."""
-    households = list(Household.objects.filter(pk__in=ids).select_related("commune", "agent").order_by("pk"))
-    members = list(HouseholdMember.objects.filter(household_id__in=ids).select_related("person")
-                   .order_by("household_id", "person__date_of_birth", "person_id"))
-    cards = _cards([m.person_id for m in members])
+    members (head first, then by date of birth), each member with their latest paid HI card dates; dates
+    as ISO strings, ready for JSON. Read as plain rows (no model instances): a device's first sync reads
+    thousands."""
+    households = (Household.objects.filter(pk__in=ids).order_by("pk")
+                  .values_list("pk", "code", "commune_id", "commune__name", "hamlet", "address", "poverty_status",
+                               "poverty_from", "agent__code"))
+    person_columns = [f"person__{name}" for name in PERSON_FIELDS]
+    members = (HouseholdMember.objects.filter(household_id__in=ids)
+               .order_by("household_id", "person__date_of_birth", "person_id")
+               .values_list("household_id", "relationship", "since", *person_columns))
     by_household: dict[int, list] = {}
-    for m in members:
-        by_household.setdefault(m.household_id, []).append(m)
+    for household_id, relationship, since, *values in members:
+        person = dict(zip(PERSON_FIELDS, values))
+        person.update(date_of_birth=_iso(person["date_of_birth"]), died_on=_iso(person["died_on"]),
+                      moved_out_on=_iso(person["moved_out_on"]), citizen_id=mask_citizen_id(person["citizen_id"]),
+                      si_number=mask_citizen_id(person["si_number"]), phone=mask_phone(person["phone"]),
+                      relationship=relationship, since=_iso(since))
+        by_household.setdefault(household_id, []).append(person)
+    cards = _cards(ids)
     out = []
-    for h in households:
-        rows = sorted(by_household.get(h.pk, []), key=lambda m: 0 if m.relationship == Relationship.HEAD else 1)
-        out.append({
-            "id": h.pk, "code": h.code, "commune_id": h.commune_id, "commune_name": h.commune.name,
-            "hamlet": h.hamlet, "address": h.address, "poverty_status": h.poverty_status,
-            "poverty_from": h.poverty_from, "agent_code": h.agent.code if h.agent_id else None,
-            "members": [{**_person_dict(m.person), "relationship": m.relationship, "since": m.since,
-                         "hi_card": cards.get(m.person_id)} for m in rows],
-        })
+    for pk, code, commune_id, commune_name, hamlet, address, poverty_status, poverty_from, agent_code in households:
+        rows = by_household.get(pk, [])
+        rows.sort(key=lambda m: 0 if m["relationship"] == Relationship.HEAD else 1)
+        for row in rows:
+            row["hi_card"] = cards.get(row["id"])
+        out.append({"id": pk, "code": code, "commune_id": commune_id, "commune_name": commune_name,
+                    "hamlet": hamlet, "address": address, "poverty_status": poverty_status,
+                    "poverty_from": _iso(poverty_from), "agent_code": agent_code, "members": rows})
     return out
 
 
