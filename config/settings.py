@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    "ninja",  # the API documentation page (/api/v1/docs/) served from ninja's own static files, no CDN
     "ansinh.core",
     "ansinh.areas",
     "ansinh.accounts",

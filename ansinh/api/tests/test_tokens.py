@@ -238,3 +238,14 @@ def test_admin_page_lists_and_revokes_tokens_of_the_province(client, small_provi
     assert token.revoked_by == admin
     client.force_login(small_province.users["thu_1"])
     assert client.get("/quan-tri/ma-truy-cap/").status_code == 403
+
+
+def test_openapi_describes_session_and_bearer_token(client):
+    import json
+
+    doc = json.loads(client.get("/api/v1/openapi.json").content)
+    schemes = doc["components"]["securitySchemes"]
+    assert {"type": "http", "scheme": "bearer"}.items() <= schemes["TokenAuth"].items()
+    assert schemes["SessionAuth"]["in"] == "cookie"
+    assert {"SessionAuth": []} in doc["paths"]["/api/v1/tokens/"]["post"]["security"]
+    assert {"TokenAuth": []} not in doc["paths"]["/api/v1/tokens/"]["post"]["security"]
