@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    "ninja",  # the API documentation page (/api/v1/docs/) served from ninja's own static files, no CDN
     "ansinh.core",
     "ansinh.areas",
     "ansinh.accounts",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ansinh.api.middleware.ApiGuardMiddleware",  # /api/: body size limit, JSON for every error
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +136,14 @@ AXES_DISABLE_ACCESS_LOG = True  # keep the failures only, not every sign-in
 AXES_USERNAME_CALLABLE = "ansinh.accounts.throttling.attempted_username"
 # Behind a reverse proxy, pass the client's address to Django (REMOTE_ADDR) or every user shares the
 # proxy's address and a user name could be locked from anywhere (see django-axes "Configuring reverse proxies").
+# The API (/api/v1/): request bodies above this size are refused (413); personal tokens last at most this
+# many days; a token may make ANSINH_API_TOKEN_RATE[0] requests per ANSINH_API_TOKEN_RATE[1] seconds, and an
+# address may send ANSINH_API_AUTH_FAILURE_RATE[0] wrong tokens per window (counted in the cache: with several
+# server processes use a shared cache such as the database cache).
+ANSINH_API_MAX_BODY_BYTES = 1_000_000
+ANSINH_API_TOKEN_MAX_DAYS = 365
+ANSINH_API_TOKEN_RATE = (600, 60)
+ANSINH_API_AUTH_FAILURE_RATE = (20, 900)
 CSRF_FAILURE_VIEW = "ansinh.accounts.views.csrf_failure"
 AUTH_PASSWORD_VALIDATORS = [  # accounts' own Vietnamese messages stand for these (by validator code)
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("ansinh.calculator.urls")),
     path("", include("ansinh.administration.urls")),
     path("", include("ansinh.messaging.urls")),
+    path("", include("ansinh.api.urls")),
 ]

@@ -1,5 +1,15 @@
 """The REST API under /api/v1/ (django-ninja: OpenAPI 3 generated from the type hints).
 
+Why django-ninja: its schemas are pydantic models, so the OpenAPI 3 description comes from the type hints
+of thin function views that call our services and selectors directly; there is no serializer layer
+repeating the validation the services already do (Django REST framework with drf-spectacular would add
+one, and a second description of every field to keep in step). Input schemas derive from
+``schemas.StrictSchema`` (unknown fields refused).
+
+Authentication: the browser session (the site's pages) or a personal token (``Authorization: Bearer``,
+``auth.TokenAuth``). Every error is JSON (``errors.py``; ``middleware.ApiGuardMiddleware`` for body size,
+unknown paths and server errors).
+
 Each router lives in its own module and is a thin layer over the same services and selectors as the
 pages. Routers are registered here, one line each."""
 
@@ -7,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from ansinh.api import errors
+from ansinh.api.auth import token_auth
 
 api = NinjaAPI(
     title="An Sinh API",
@@ -15,15 +26,18 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs/",
-    auth=[django_auth],
+    auth=[django_auth, token_auth],
 )
 errors.install(api)
 
 # Routers (one line each; keep sorted):
-from ansinh.api.routers import campaigns, meta, payments, quotes, visits  # noqa: E402
+from ansinh.api.routers import campaigns, meta, payments, quotes, reference, registry, tokens, visits  # noqa: E402
 
 api.add_router("/campaigns/", campaigns.router)
 api.add_router("/meta/", meta.router)
 api.add_router("/payments/", payments.router)
 api.add_router("/quotes/", quotes.router)
+api.add_router("/reference/", reference.router)
+api.add_router("/registry/", registry.router)
+api.add_router("/tokens/", tokens.router)
 api.add_router("/visits/", visits.router)

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from ansinh.api.errors_tokens import ApiAuthFailed, RateLimited
 from ansinh.core.errors import AnSinhError, OutOfScope, PermissionDenied
 
 NOT_FOUND = "Không tìm thấy hồ sơ."
@@ -16,6 +17,8 @@ NOT_SIGNED_IN = "Bạn cần đăng nhập hoặc gửi mã truy cập (token) h
 INVALID_INPUT = "Dữ liệu gửi lên không hợp lệ."
 CONFLICT_CODES = frozenset({"idempotency_conflict"})
 """Domain error codes answered 409 Conflict (the request repeats a key already used otherwise)."""
+
+MALFORMED_JSON = "Dữ liệu gửi lên không phải JSON hợp lệ."
 
 
 def error_body(code: str, message: str, field: str | None = None, **extra) -> dict:
@@ -33,12 +36,9 @@ def install(api: NinjaAPI) -> None:
         field = exc.details.get("field") if exc.details else None
         return api.create_response(request, error_body(exc.code, exc.message, field), status=status)
 
+    @api.exception_handler(ObjectDoesNotExist)  # a selector's Model.DoesNotExist
     @api.exception_handler(Http404)
     def _missing(request, exc):
-        return api.create_response(request, error_body("not_found", NOT_FOUND), status=404)
-
-    @api.exception_handler(ObjectDoesNotExist)  # a selector's Model.DoesNotExist
-    def _no_record(request, exc):
         return api.create_response(request, error_body("not_found", NOT_FOUND), status=404)
 
     @api.exception_handler(AuthenticationError)
@@ -59,4 +59,16 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):
+        if exc.status_code == 400 and exc.__cause__ is not None:  # ninja could not parse the body
+            return api.create_response(request, error_body("malformed_json", MALFORMED_JSON), status=400)
         return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+
+    @api.exception_handler(ApiAuthFailed)
+    def _token_refused(request, exc: ApiAuthFailed):
+        return api.create_response(request, error_body(exc.code, exc.message), status=401)
+
+    @api.exception_handler(RateLimited)
+    def _rate_limited(request, exc: RateLimited):
+        response = api.create_response(request, error_body(exc.code, exc.message), status=429)
+        response["Retry-After"] = str(exc.details.get("retry_after", 60))
+        return response

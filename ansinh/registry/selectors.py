@@ -48,6 +48,26 @@ def households_search(*, user, query: str = "") -> QuerySet[Household]:
     )
 
 
+def people_search(*, user, query: str = "") -> QuerySet[Person]:
+    """People in the user's scope (``persons_in_scope``) whose name contains ``query``, matched like
+    ``households_search`` (typed without diacritics it matches every accented form), ordered by folded name,
+    with their household membership. Raises PermissionDenied."""
+    from ansinh.accounts.services import persons_in_scope
+
+    require_permission(user, "registry.view_person")
+    people = persons_in_scope(user)
+    query = tone_normalise(" ".join(query.split()))
+    if query:
+        match = Q()
+        for variant in {query, query.lower(), name_normalise(query)}:
+            match |= Q(full_name__icontains=variant)
+        folded = fold(query)
+        if folded == query.lower():
+            match |= Q(name_folded__contains=folded)
+        people = people.filter(pk__in=Person.objects.filter(match).values("pk"))
+    return people.select_related("household_membership").order_by("name_folded", "pk")
+
+
 def household_get(*, user, pk: int) -> Household:
     """One household with its commune and agent. Raises Household.DoesNotExist, PermissionDenied,
     OutOfScope (the household exists but lies outside the user's area)."""

@@ -31,3 +31,14 @@ def test_signed_in_user_sees_own_role(client, small_province):
     assert body["username"] == user.username
     assert body["role"] == "collection_agent"
     assert body["scope"].startswith(user.ansinh_role.agent.code)
+
+
+def test_documentation_page_uses_local_files_only(client, small_province):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="thu_1"))
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "https://" not in html and "cdn" not in html
