@@ -57,6 +57,7 @@ class PersonEditForm(PersonFields):
     """Sửa thông tin người: identity corrections need a reason."""
 
     reason = text_field("Lý do sửa", max_length=100)
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -334,7 +334,7 @@ def referrer_choices(*, household: Household) -> list:
         Q(unit__commune_id=household.commune_id, unit__closed_on__isnull=True) | Q(unit_id__in=units)
     ).values("person_id")
     own = Membership.objects.filter(person_id__in=member_ids).values("person_id")
-    return list(Person.objects.filter(Q(pk__in=leaders) | Q(pk__in=own)).order_by("full_name", "pk"))
+    return list(Person.objects.live().filter(Q(pk__in=leaders) | Q(pk__in=own)).order_by("full_name", "pk"))
 
 
 def suggestions_pending(*, user) -> QuerySet:

@@ -72,8 +72,10 @@ def person_detail(request, pk: int):
     person = person_get(user=request.user, pk=pk)
     membership = getattr(person, "household_membership", None)
     can_history = request.user.has_perm("registry.view_registry_history")
+    kept = person.kept_record() if person.merged_into_id is not None else None
     return render(request, "registry/person_detail.html", {
-        "person": person, "membership": membership, "can_edit": request.user.has_perm("registry.change_person"),
+        "person": person, "membership": membership, "kept": kept,
+        "can_edit": kept is None and request.user.has_perm("registry.change_person"),
         "can_history": can_history, "tab": request.GET.get("tab", ""),
         "history": person_history(user=request.user, person=person) if can_history and request.GET.get("tab") == "lich-su" else None,
     })
@@ -84,11 +86,15 @@ def person_detail(request, pk: int):
 def person_edit(request, pk: int):
     person = person_get(user=request.user, pk=pk)
     require_permission(request.user, "registry.change_person")
+    if person.merged_into_id is not None:
+        return redirect("person_detail", pk=person.pk)
     initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+    initial["version"] = services.person_version(person)
     form = PersonEditForm(request.POST or None, initial=initial)
     return _form_page(request, form=form, title=f"Sửa thông tin — {person.full_name}",
                       back=reverse("person_detail", args=[person.pk]), done=reverse("person_detail", args=[person.pk]),
                       run=lambda d: services.person_update(user=request.user, person=person, reason=d["reason"],
+                                                           version=d["version"] or None,
                                                            **{n: d[n] for n in PERSON_FIELDS}))
 
 
