@@ -118,6 +118,7 @@ class HeadChangeForm(forms.Form):
 
     old_head_relationship = forms.ChoiceField(label="Quan hệ của chủ hộ cũ với chủ hộ mới",
                                               choices=MEMBER_RELATIONSHIPS)
+    expected_head = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)

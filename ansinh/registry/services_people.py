@@ -475,14 +475,18 @@ def household_member_move(*, user, person: Person, to_household: Household, on: 
 
 @transaction.atomic
 def household_head_change(*, user, household: Household, new_head: Person,
-                          old_head_relationship: str = Relationship.OTHER) -> RegistryChange:
+                          old_head_relationship: str = Relationship.OTHER,
+                          expected_head_id: int | None = None) -> RegistryChange:
     """Make another member the head; the former head stays with ``old_head_relationship``. Cancels the
-    household's saved HI quotes (the list is ranked from the head). Raises PermissionDenied, OutOfScope,
-    NotAMember."""
+    household's saved HI quotes (the list is ranked from the head). ``expected_head_id``: the head the
+    form showed; when another officer changed the head meanwhile, nothing is written (ChangedMeanwhile).
+    Raises PermissionDenied, OutOfScope, NotAMember, ChangedMeanwhile."""
     require_permission(user, "registry.change_household")
     require_household_in_scope(user, household)
     _lock(household)
     head = household.members.filter(relationship=Relationship.HEAD).first()
+    if expected_head_id is not None and (head.person_id if head else None) != expected_head_id:
+        raise e.ChangedMeanwhile()
     if head is None or head.person_id == new_head.pk:
         member = household.members.filter(person=new_head).first()
         if member is None:

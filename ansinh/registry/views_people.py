@@ -202,13 +202,14 @@ def household_head(request, pk: int):
     require_permission(request.user, "registry.change_household")
     others = [p for p in household_people(household=household)
               if not household.members.filter(person=p, relationship=Relationship.HEAD).exists()]
-    form = HeadChangeForm(request.POST or None, others=others)
+    head_id = household.members.filter(relationship=Relationship.HEAD).values_list("person_id", flat=True).first()
+    form = HeadChangeForm(request.POST or None, others=others, initial={"expected_head": head_id})
     return _form_page(request, form=form, title=f"Đổi chủ hộ — hộ {household.code}",
                       back=reverse("household_detail", args=[household.pk]),
                       done=reverse("household_detail", args=[household.pk]),
                       run=lambda d: services.household_head_change(
                           user=request.user, household=household, new_head=_pick(others, d["new_head"]),
-                          old_head_relationship=d["old_head_relationship"]))
+                          old_head_relationship=d["old_head_relationship"], expected_head_id=d["expected_head"]))
 
 
 @login_required

@@ -166,3 +166,22 @@ def test_an_edit_made_from_a_stale_page_is_refused_and_nothing_is_written(p, cli
     assert stale.context["form"].non_field_errors() == [e.ChangedMeanwhile.message]
     head.refresh_from_db()
     assert head.phone == "0911111111"
+
+
+def test_a_head_change_from_a_stale_page_is_refused(p, client):
+    from ansinh.registry.models import Relationship
+
+    wife = Person.objects.get(citizen_id="093172000002")
+    son = Person.objects.get(citizen_id="093200000003")
+    an = Person.objects.get(citizen_id="093070000001")
+    client.login(username="bhxh_tinh", password=PASSWORD)
+    page = client.get(f"/ho/{p.household.pk}/chu-ho/")
+    assert f'name="expected_head" value="{an.pk}"' in page.content.decode()
+    from ansinh.registry.services_people import household_head_change
+
+    household_head_change(user=officer(p), household=p.household, new_head=wife, old_head_relationship="spouse")
+    stale = client.post(f"/ho/{p.household.pk}/chu-ho/", {"new_head": son.pk, "old_head_relationship": "child",
+                                                          "expected_head": an.pk})
+    assert stale.status_code == 422
+    assert stale.context["form"].non_field_errors() == [e.ChangedMeanwhile.message]
+    assert p.household.members.get(relationship=Relationship.HEAD).person == wife
