@@ -16,7 +16,9 @@ from . import services_people as services
 from .errors_people import RegistryEditError
 from .forms_people import HeadChangeForm, HouseholdCreateForm, LeaveForm, MoveForm, PersonCreateForm, PersonEditForm, PovertyForm
 from .models import Household, Relationship
-from .selectors import HISTORY_LABELS, household_get, household_history, household_people, person_get, person_history
+from . import errors_people as e_people
+from .selectors import (HISTORY_LABELS, household_get, household_history, household_people, person_by_citizen_id,
+                        person_get, person_history)
 
 PERSON_FIELDS = ["full_name", "date_of_birth", "sex", "citizen_id", "si_number", "phone", "ethnic_minority",
                  "other_coverage", "hamlet"]
@@ -166,13 +168,20 @@ def household_create(request):
     form = HouseholdCreateForm(request.POST or None, communes=communes)
 
     def run(d):
+        commune = _pick(communes, d["commune"])
+        if d["head_citizen_id"]:
+            existing = person_by_citizen_id(user=request.user, citizen_id=d["head_citizen_id"], field="head_citizen_id")
+            return services.household_create(user=request.user, code=d["code"], commune=commune, hamlet=d["hamlet"],
+                                             address=d["address"], head=existing)
         head = {n: d[n] for n in PERSON_FIELDS}
-        return services.household_create(user=request.user, code=d["code"], commune=_pick(communes, d["commune"]),
+        return services.household_create(user=request.user, code=d["code"], commune=commune,
                                          hamlet=d["hamlet"], address=d["address"], new_head=head)
 
     def alike(d):
         commune = _pick(communes, d["commune"])
-        return _alike(commune.pk)(d) if commune is not None else []
+        if commune is None or d["head_citizen_id"]:
+            return []
+        return _alike(commune.pk)(d)
 
     return _form_page(request, form=form, title="Thêm hộ", back=reverse("household_list"), run=run,
                       done=lambda change: reverse("household_detail", args=[change.subject.pk]), alike=alike)
@@ -192,6 +201,32 @@ def household_person_add(request, pk: int):
                                                            relationship=d["relationship"],
                                                            **{n: d[n] for n in PERSON_FIELDS}),
                       alike=_alike(household.commune_id))
+
+
+@login_required
+@domain_errors
+def household_existing_person_add(request, pk: int):
+    """Thêm vào hộ một người đã có trong sổ nhưng chưa thuộc hộ nào (tìm theo số CCCD)."""
+    from .forms_people import ExistingPersonForm
+
+    household = household_get(user=request.user, pk=pk)
+    require_permission(request.user, "registry.change_household")
+    form = ExistingPersonForm(request.POST or None)
+
+    def run(d):
+        person = person_by_citizen_id(user=request.user, citizen_id=d["citizen_id"])
+        try:
+            change = services.household_member_add(user=request.user, household=household, person=person,
+                                                   relationship=d["relationship"], since=d["since"])
+        except (e_people.AlreadyInHousehold, e_people.PersonGone, e_people.PersonMergedAway) as exc:
+            raise RegistryEditError(exc.message, field="citizen_id") from exc
+        change.money = f"Đã thêm {person.full_name} vào hộ {household.code}. {change.money}"
+        return change
+
+    return _form_page(request, form=form, title=f"Thêm người đã có trong sổ vào hộ {household.code}",
+                      back=reverse("household_detail", args=[household.pk]),
+                      done=reverse("household_detail", args=[household.pk]), run=run,
+                      intro="Người chưa thuộc hộ nào; người đang ở hộ khác hãy dùng “Chuyển hộ” trên trang của họ.")
 
 
 @login_required
