@@ -198,16 +198,19 @@ def households_in_scope(user) -> QuerySet[Household]:
 
 
 def persons_in_scope(user) -> QuerySet[Person]:
-    """People the user may see: members of the households in scope, or (leaders) their unit's members."""
+    """People the user may see: members of the households in scope, or (leaders) their unit's members.
+    Records merged away into another (``Person.merged_into``) are never listed; their page points at the
+    kept record (``require_person_in_scope`` still lets an officer read them)."""
     user_role = role_of(user)
+    people = Person.objects.live()
     if user_role.role == Role.GROUP_LEADER:
-        return Person.objects.filter(
+        return people.filter(
             Q(memberships__unit=user_role.association_unit)
             | Q(household_membership__household__in=households_in_scope(user))
         ).distinct()
     if user_role.role == Role.COLLECTION_AGENT:
-        return Person.objects.filter(household_membership__household__agent=user_role.agent)
-    return Person.objects.filter(commune__in=record_communes_in_scope(user))
+        return people.filter(household_membership__household__agent=user_role.agent)
+    return people.filter(commune__in=record_communes_in_scope(user))
 
 
 SCOPE_CACHE_SECONDS = 60
@@ -255,6 +258,8 @@ def require_person_in_scope(user, person: Person) -> None:
     """Raise OutOfScope unless ``person`` is inside the user's scope (the rule of ``persons_in_scope``).
     Raises PermissionDenied for a user without role."""
     user_role = role_of(user)
+    if person.merged_into_id is not None:  # a merged-away record is seen by whoever sees the kept one
+        person = person.kept_record()
     if user_role.role in (Role.SI_OFFICER, Role.ASSOCIATION_OFFICER):
         inside = person.commune_id in record_commune_ids_in_scope(user)
     else:

@@ -107,7 +107,7 @@ def _leader_reminders(user, unit, on: datetime.date) -> list[Reminder]:
     leader_ids = Membership.objects.filter(unit=unit, role="leader").values("person_id")
     households = HouseholdMember.objects.filter(person_id__in=leader_ids).values("household_id")
     member_ids = set(Membership.objects.filter(unit=unit).values_list("person_id", flat=True))
-    people = list(Person.objects.filter(
+    people = list(Person.objects.live().filter(
         Q(pk__in=member_ids) | Q(household_membership__household__in=households)
     ).distinct().select_related("household_membership__household"))
     ids = [p.pk for p in people]

@@ -1007,13 +1007,26 @@ class MemberImport:
             fast_insert(HouseholdMember, [
                 HouseholdMember(household_id=ids[d.household_code], person_id=d.person.pk,
                                 relationship=d.relationship or Relationship.OTHER) for d in joins])
-        memberships = [Membership(person_id=d.person.pk, unit_id=unit_id, role=role)
-                       for d in good for unit_id, role in d.new_memberships]
+        # memberships are written as members; a leader is made by the leadership-change service, so the
+        # unit's Leadership periods stay right (the previous period closed, a new one opened from today)
+        memberships = [Membership(person_id=d.person.pk, unit_id=unit_id, role=MemberRole.MEMBER)
+                       for d in good for unit_id, _role in d.new_memberships]
         if memberships:
             fast_insert(Membership, memberships)
-        promote = [mid for d in good for mid in d.promote]
-        if promote:
-            Membership.objects.filter(pk__in=promote).update(role=MemberRole.LEADER)
+        leaders = [(unit_id, d.person) for d in good for unit_id in d.leader_units]
+        if leaders:
+            from django.utils import timezone
+
+            from ansinh.registry.models import AssociationUnit
+            from ansinh.registry.services import leader_period_open
+
+            units = AssociationUnit.objects.in_bulk([unit_id for unit_id, _ in leaders])
+            leading = set(Membership.objects.filter(unit_id__in=units, role=MemberRole.LEADER)
+                          .values_list("unit_id", "person_id"))
+            for unit_id, person in leaders:
+                if (unit_id, person.pk) not in leading:
+                    leader_period_open(user=user, unit=units[unit_id], person=person,
+                                       starts_on=timezone.localdate())
         # probable duplicates
         from .models import DuplicateCandidate
 

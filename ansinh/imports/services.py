@@ -309,38 +309,92 @@ def _month_end(first: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1) - datetime.timedelta(days=1)
 
 
-def _cover_periods(person_id: int) -> list[tuple[str, datetime.date, datetime.date]]:
+def _cover_periods(person_id: int) -> list[tuple[str, datetime.date, datetime.date, str]]:
     """A person's cover that is not cancelled: HI lines (card validity; a quote not yet paid: from its
-    pricing date for its months) and VSI periods (from the first month for its months)."""
+    pricing date for its months) and VSI periods (from the first month for its months); each with the
+    reference of its participation ("hi:<id>", "vsi:<id>")."""
     from ansinh.enrollment.models import HiMemberCoverage, Status, VsiParticipation
 
     periods = []
-    for valid_from, valid_to, priced_on, months in HiMemberCoverage.objects.filter(person_id=person_id).exclude(
+    for valid_from, valid_to, priced_on, months, pk in HiMemberCoverage.objects.filter(person_id=person_id).exclude(
             participation__status=Status.CANCELLED).values_list(
-            "valid_from", "valid_to", "participation__priced_on", "participation__months"):
+            "valid_from", "valid_to", "participation__priced_on", "participation__months", "participation_id"):
         start = valid_from or priced_on
-        periods.append(("BHYT", start, valid_to or _month_end(start, months)))
-    for from_month, months in VsiParticipation.objects.filter(person_id=person_id).exclude(
-            status=Status.CANCELLED).values_list("from_month", "months"):
-        periods.append(("BHXH tự nguyện", from_month, _month_end(from_month, months)))
+        periods.append(("BHYT", start, valid_to or _month_end(start, months), f"hi:{pk}"))
+    for from_month, months, pk in VsiParticipation.objects.filter(person_id=person_id).exclude(
+            status=Status.CANCELLED).values_list("from_month", "months", "pk"):
+        periods.append(("BHXH tự nguyện", from_month, _month_end(from_month, months), f"vsi:{pk}"))
     return periods
+
+
+def _overlap_pairs(keep: Person, merged: Person) -> list[tuple[tuple, tuple]]:
+    theirs = _cover_periods(merged.pk)
+    return [(mine, other) for mine in _cover_periods(keep.pk) for other in theirs
+            if mine[0] == other[0] and mine[1] <= other[2] and other[1] <= mine[2]]
 
 
 def cover_overlaps(*, keep: Person, merged: Person) -> list[str]:
     """The overlapping cover of two records of one person, in words ("BHYT: 01/01/2025–31/12/2025 (hồ sơ
     #1) và 01/07/2025–30/06/2026 (hồ sơ #2)"); empty when a merge leaves one line per month."""
-    found = []
-    theirs = _cover_periods(merged.pk)
-    for scheme, start, end in _cover_periods(keep.pk):
-        for other_scheme, other_start, other_end in theirs:
-            if scheme == other_scheme and start <= other_end and other_start <= end:
-                found.append(f"{scheme}: {start:%d/%m/%Y}–{end:%d/%m/%Y} (hồ sơ #{keep.pk}) và "
-                             f"{other_start:%d/%m/%Y}–{other_end:%d/%m/%Y} (hồ sơ #{merged.pk})")
-    return found
+    return [f"{scheme}: {start:%d/%m/%Y}–{end:%d/%m/%Y} (hồ sơ #{keep.pk}) và "
+            f"{other_start:%d/%m/%Y}–{other_end:%d/%m/%Y} (hồ sơ #{merged.pk})"
+            for (scheme, start, end, _), (_, other_start, other_end, _) in _overlap_pairs(keep, merged)]
+
+
+def cover_overlap_choices(*, candidate: DuplicateCandidate) -> list[dict]:
+    """The periods of the pair of ``candidate`` that overlap the other record's cover, for the officer to
+    pick the one to cancel at the merge: ``[{"ref" ("hi:<id>"/"vsi:<id>"), "person_id", "label"}]`` (a
+    pure read; no scope check, the caller got ``candidate`` from ``duplicate_get``)."""
+    if candidate.person_b_id is None:
+        return []
+    a, b = Person.objects.get(pk=candidate.person_a_id), Person.objects.get(pk=candidate.person_b_id)
+    seen, out = set(), []
+    for mine, other in _overlap_pairs(a, b):
+        for (scheme, start, end, ref), person in ((mine, a), (other, b)):
+            if ref not in seen:
+                seen.add(ref)
+                out.append({"ref": ref, "person_id": person.pk,
+                            "label": f"{scheme} {start:%d/%m/%Y}–{end:%d/%m/%Y} (hồ sơ #{person.pk})"})
+    return out
+
+
+def _period_cancel(*, user, ref: str, pair: set[int], reason: str) -> dict:
+    """Cancel one participation of the pair at a merge: each payment taken for it is reversed by
+    ``collection.services.payment_reverse`` (a negative payment pointing to it, with the reason) and the
+    refund is noted; a quote not yet paid is simply cancelled. An HI period on which other people are
+    listed is not cancelled (the household's other members would lose their cards)."""
+    from ansinh.collection.services import payment_reverse
+    from ansinh.enrollment.models import HiParticipation, Status, VsiParticipation
+    from ansinh.enrollment.services import participation_status_set
+
+    kind, _, pk = ref.partition(":")
+    model = {"hi": HiParticipation, "vsi": VsiParticipation}.get(kind)
+    if model is None or not pk.isdigit():
+        raise errors.MergeError("Kỳ cần hủy: lựa chọn không hợp lệ.", field="cancel")
+    participation = model.objects.select_for_update().filter(pk=int(pk)).first()
+    if participation is None:
+        raise errors.MergeError("Kỳ cần hủy: lựa chọn không hợp lệ.", field="cancel")
+    if kind == "hi":
+        others = participation.members.exclude(person_id__in=pair).count()
+        if others or participation.members.filter(person_id__in=pair).values("person_id").distinct().count() > 1:
+            raise errors.MergeError(
+                f"Kỳ cần hủy: thẻ BHYT của hộ {participation.household.code} còn ghi cho {others} người khác "
+                "trong hộ; hãy chọn kỳ của hồ sơ kia, hoặc hủy cả kỳ thu của hộ rồi báo giá lại.", field="cancel")
+    payments = list(participation.payments.filter(amount__gt=0, reverses__isnull=True, reversed_by__isnull=True))
+    refunded = 0
+    reversals = []
+    for payment in payments:
+        reversal = payment_reverse(user=user, payment=payment, reason=reason, on=timezone.localdate())
+        refunded += payment.amount
+        reversals.append(reversal.pk)
+    if not payments and participation.status != Status.CANCELLED:
+        participation_status_set(participation=participation, status=Status.CANCELLED)
+    return {"ref": ref, "refund": refunded, "reversals": reversals}
 
 
 @transaction.atomic
-def person_merge(*, user, candidate: DuplicateCandidate, keep: Person) -> PersonMerge:
+def person_merge(*, user, candidate: DuplicateCandidate, keep: Person, cancel: list[str] | tuple = (),
+                 refund_note: str = "") -> PersonMerge:
     """Merge the two people of ``candidate`` into ``keep``: the other record's memberships, household
     place, participations, coverages and referrals move to ``keep``; ``keep``'s empty fields (IDs,
     phone, hamlet) are filled from it; the other record stays, without IDs, pointing at ``keep``
@@ -351,7 +405,13 @@ def person_merge(*, user, candidate: DuplicateCandidate, keep: Person) -> Person
     cover (HI lines or VSI periods, not cancelled) for the same months, since the merged person would be
     two lines of D03-TS/D05-TS; cancel one period first (with its refund noted). Two officers merging the
     same pair at once: the candidate and both people are locked (people in id order), the second gets
-    ``MergeAlreadyDecided``. Raises PermissionDenied, OutOfScope, MergeError."""
+    ``MergeAlreadyDecided``.
+
+    Explicit resolution: ``cancel`` names the overlapping periods the officer chose to cancel ("hi:<id>",
+    "vsi:<id>", from ``cover_overlap_choices``); each is cancelled with a reversal of its payments and the
+    refund noted (``refund_note``, the reversal's reason; ``PersonMerge.moved["cancelled"]``), then the
+    merge goes on only if no overlap is left — never two lines for one person. Reversing a payment needs
+    ``collection.add_payment``. Raises PermissionDenied, OutOfScope, MergeError."""
     require_permission(user, MERGE_PERMISSION)
     candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.status != DuplicateStatus.OPEN:
@@ -370,13 +430,29 @@ def person_merge(*, user, candidate: DuplicateCandidate, keep: Person) -> Person
         require_person_in_scope(user, person)
         if person.merged_into_id is not None:
             raise errors.MergeAlreadyDecided(f"Hồ sơ #{person.pk} đã được gộp vào hồ sơ #{person.merged_into_id}.")
+    cancelled = []
+    if cancel:
+        offered = {}
+        for pair_ in _overlap_pairs(keep, merged):
+            for (scheme, start, end, ref), owner in zip(pair_, (keep, merged), strict=True):
+                offered[ref] = f"{scheme} {start:%d/%m/%Y}–{end:%d/%m/%Y} (hồ sơ #{owner.pk})"
+        unknown = [ref for ref in cancel if ref not in offered]
+        if unknown:
+            raise errors.MergeError("Kỳ cần hủy: chỉ chọn được một kỳ đang trùng tháng của hai hồ sơ.",
+                                    field="cancel")
+        note = " ".join((refund_note or "").split())
+        reason = (f"Gộp hồ sơ trùng #{merged.pk} vào #{keep.pk}: hủy kỳ trùng tháng, hoàn tiền"
+                  + (f" — {note}" if note else ""))[:300]
+        cancelled = [{"label": offered[ref], **_period_cancel(user=user, ref=ref, pair={keep.pk, merged.pk},
+                                                             reason=reason)}
+                     for ref in dict.fromkeys(cancel)]
     overlaps = cover_overlaps(keep=keep, merged=merged)
     if overlaps:
         raise errors.MergeCoverOverlap(
             "Không gộp được: cả hai hồ sơ đều có kỳ đóng cho cùng những tháng — " + "; ".join(overlaps)
             + ". Gộp lại sẽ thành hai dòng cho một người trên danh sách D03-TS/D05-TS. Hãy hủy một kỳ (ghi "
             "nhận hoàn tiền) rồi gộp.", field="keep", overlaps=overlaps)
-    moved: dict[str, int] = {}
+    moved: dict = {"cancelled": cancelled} if cancelled else {}
     # household place
     merged_place = HouseholdMember.objects.filter(person=merged).select_related("household").first()
     kept_place = HouseholdMember.objects.filter(person=keep).first()

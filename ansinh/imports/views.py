@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ansinh.accounts.services import require_permission
 from ansinh.accounts.views import domain_errors
+from ansinh.core.errors import PermissionDenied
 from ansinh.registry.models import Person
 
 from . import errors, services
@@ -127,7 +128,9 @@ def _quote(text: str) -> str:
 @domain_errors
 def duplicate_list(request):
     """Probable duplicates to merge or keep apart."""
-    candidates = duplicates_open(user=request.user)[:200]
+    candidates = list(duplicates_open(user=request.user)[:200])
+    for candidate in candidates:
+        candidate.overlap_choices = services.cover_overlap_choices(candidate=candidate)
     return render(request, "imports/duplicates.html", {"candidates": candidates})
 
 
@@ -149,12 +152,19 @@ def duplicate_decide(request, pk: int):
             messages.success(request, "Đã ghi nhận: hai hồ sơ là hai người khác nhau.")
         elif action in ("keep_a", "keep_b"):
             keep = candidate.person_a if action == "keep_a" else candidate.person_b
-            merge = services.person_merge(user=request.user, candidate=candidate, keep=keep)
-            messages.success(request, f"Đã gộp hồ sơ #{merge.merged_person_id} vào {keep.full_name}.")
+            cancel = [ref for ref in request.POST.getlist("cancel") if ref]
+            merge = services.person_merge(user=request.user, candidate=candidate, keep=keep, cancel=cancel,
+                                          refund_note=request.POST.get("refund_note", ""))
+            done = f"Đã gộp hồ sơ #{merge.merged_person_id} vào {keep.full_name}."
+            for item in merge.moved.get("cancelled", []):
+                refund = f"{item['refund']:,}".replace(",", ".")
+                done += f" Đã hủy kỳ {item['label']}" + (f", hoàn lại {refund} đồng" if item["refund"] else "") + "."
+            messages.success(request, done)
         else:
             raise errors.MergeError("Thao tác không hợp lệ.")
-    except errors.MergeError as exc:
-        messages.error(request, exc.message)
+    except (errors.MergeError, PermissionDenied) as exc:
+        messages.error(request, exc.message if not isinstance(exc, PermissionDenied) else
+                       "Hủy kỳ đã thu tiền (hoàn tiền) cần quyền ghi thu của cán bộ BHXH.")
     except Person.DoesNotExist:
         messages.error(request, "Hồ sơ không còn.")
     return redirect("duplicate_list")

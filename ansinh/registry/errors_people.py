@@ -139,6 +139,11 @@ class PersonGone(RegistryEditError):
     message = "Người này đã được ghi là đã mất hoặc đã chuyển đi ngoại tỉnh."
 
 
+class PersonMergedAway(RegistryEditError):
+    code, field = "person_merged_away", "person"
+    message = "Hồ sơ này đã được gộp vào một hồ sơ khác; hãy sửa trên hồ sơ được giữ lại."
+
+
 class DecisionRequired(RegistryEditError):
     code, field = "decision_required", "decision_number"
     message = "Số quyết định: đổi diện hộ nghèo/cận nghèo phải ghi số và ngày của quyết định."

@@ -57,6 +57,7 @@ class PersonEditForm(PersonFields):
     """Sửa thông tin người: identity corrections need a reason."""
 
     reason = text_field("Lý do sửa", max_length=100)
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,11 +65,20 @@ class PersonEditForm(PersonFields):
                                            "BHXH; được lưu trong lịch sử.")
 
 
-class HouseholdCreateForm(PersonFields, NotDuplicateConfirm):
-    """Thêm hộ: the household and its head."""
+class ExistingPersonForm(forms.Form):
+    """Thêm người đã có trong sổ (chưa thuộc hộ nào) vào hộ."""
 
-    field_order = ["code", "commune", "hamlet", "address"]
+    citizen_id = text_field("Số CCCD của người cần thêm", max_length=14, required=True, inputmode="numeric")
+    relationship = forms.ChoiceField(label="Quan hệ với chủ hộ", choices=MEMBER_RELATIONSHIPS)
+    since = date_field("Vào hộ từ ngày", required=False)
+
+
+class HouseholdCreateForm(PersonFields, NotDuplicateConfirm):
+    """Thêm hộ: the household and its head — a new person, or one already in the registry (by citizen ID)."""
+
+    field_order = ["code", "commune", "hamlet", "address", "head_citizen_id"]
     code = text_field("Mã hộ", max_length=20, required=True)
+    head_citizen_id = text_field("Chủ hộ đã có trong sổ: số CCCD", max_length=14, inputmode="numeric")
     commune = forms.TypedChoiceField(label="Xã/phường", coerce=int,
                                      error_messages={"required": "Xã/phường: vui lòng chọn.",
                                                      "invalid_choice": "Xã/phường: nằm ngoài địa bàn bạn phụ trách."})
@@ -78,6 +88,11 @@ class HouseholdCreateForm(PersonFields, NotDuplicateConfirm):
         super().__init__(*args, **kwargs)
         self.fields["commune"].choices = [("", "— Chọn xã/phường —")] + [(c.pk, c.name) for c in communes]
         self.fields["full_name"].label = "Họ tên chủ hộ"
+        self.fields["head_citizen_id"].help_text = ("Nếu chủ hộ đã có trong sổ (chưa thuộc hộ nào hoặc chuyển từ hộ "
+                                                    "khác): nhập số CCCD, bỏ trống các ô thông tin chủ hộ bên dưới.")
+        if (self.data.get(self.add_prefix("head_citizen_id")) or "").strip():
+            for name in ("full_name", "date_of_birth", "sex"):
+                self.fields[name].required = False
 
 
 def _people_choice(label: str, people, *, required: bool, empty: str) -> forms.TypedChoiceField:
@@ -117,6 +132,7 @@ class HeadChangeForm(forms.Form):
 
     old_head_relationship = forms.ChoiceField(label="Quan hệ của chủ hộ cũ với chủ hộ mới",
                                               choices=MEMBER_RELATIONSHIPS)
+    expected_head = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)

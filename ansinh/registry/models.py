@@ -62,6 +62,13 @@ class FoldedNameField(models.CharField):
         return value
 
 
+class PersonQuerySet(models.QuerySet):
+    def live(self):
+        """People not merged away (``merged_into`` empty): the ones every list, search and selector shows.
+        A merged-away record stays for its receipts and history and points at the kept one."""
+        return self.filter(merged_into__isnull=True)
+
+
 class Person(models.Model):
     """A person in the registry. ``commune`` is the commune-level unit of residence (old map for
     records made before 1 July 2025)."""
@@ -89,6 +96,8 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at", "name_folded"])
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         indexes = [
             models.Index(fields=["commune"]),
@@ -101,6 +110,14 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def kept_record(self) -> "Person":
+        """The record this one was merged into, following earlier merges (itself when not merged away)."""
+        person, seen = self, {self.pk}
+        while person.merged_into_id is not None and person.merged_into_id not in seen:
+            seen.add(person.merged_into_id)
+            person = Person.objects.select_related("commune").get(pk=person.merged_into_id)
+        return person
 
 
 class Household(models.Model):

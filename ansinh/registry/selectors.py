@@ -354,7 +354,7 @@ def referrer_choices(*, household: Household) -> list:
         Q(unit__commune_id=household.commune_id, unit__closed_on__isnull=True) | Q(unit_id__in=units)
     ).values("person_id")
     own = Membership.objects.filter(person_id__in=member_ids).values("person_id")
-    return list(Person.objects.filter(Q(pk__in=leaders) | Q(pk__in=own)).order_by("full_name", "pk"))
+    return list(Person.objects.live().filter(Q(pk__in=leaders) | Q(pk__in=own)).order_by("full_name", "pk"))
 
 
 def suggestions_pending(*, user) -> QuerySet:
@@ -367,3 +367,23 @@ def suggestions_pending(*, user) -> QuerySet:
     require_permission(user, "registry.change_registrysuggestion")
     return (RegistrySuggestion.objects.filter(state=SuggestionState.PENDING, person__in=persons_in_scope(user))
             .select_related("person", "proposed_by").order_by("created_at", "pk"))
+
+
+def person_by_citizen_id(*, user, citizen_id: str, field: str = "citizen_id"):
+    """The live person (not merged away) with this 12-digit citizen ID inside the user's scope, for adding an
+    existing person to a household. Raises PermissionDenied and RegistryEditError naming ``field``
+    (malformed ID, nobody found in the user's area)."""
+    import re
+
+    from ansinh.accounts.services import persons_in_scope
+
+    from .errors_people import CitizenIdInvalid, RegistryEditError
+
+    require_permission(user, "registry.view_person")
+    citizen_id = re.sub(r"\s", "", citizen_id or "")
+    if not re.fullmatch(r"[0-9]{12}", citizen_id, flags=re.ASCII):
+        raise CitizenIdInvalid(field=field)
+    person = persons_in_scope(user).filter(citizen_id=citizen_id).select_related("commune").first()
+    if person is None:
+        raise RegistryEditError("Số CCCD: không có người nào mang số này trong địa bàn bạn phụ trách.", field=field)
+    return person

@@ -263,9 +263,19 @@ def leader_change(*, user, unit: AssociationUnit, person: Person, starts_on: dat
     require_permission(user, "registry.add_leadership")
     unit = _locked(unit)
     _require_unit_in_scope(user, unit)
-    _require_open(unit)
     if person.commune_id not in record_commune_ids_in_scope(user):
         raise errors.LeaderPersonInvalid(errors.LEADER_PERSON_OUT_OF_SCOPE)
+    return leader_period_open(user=user, unit=unit, person=person, starts_on=starts_on)
+
+
+def leader_period_open(*, user, unit: AssociationUnit, person: Person, starts_on: datetime.date) -> Leadership:
+    """The leadership change itself (``leader_change`` without its permission and scope checks, which the
+    caller made: ``leader_change`` for the unit pages, the member-list import for its rows): closes the open
+    period the day before, opens one for ``person`` and sets the ``leader`` membership role. Runs inside
+    the caller's transaction; locks the unit. Raises UnitClosed, UnitDateInvalid, LeaderPersonInvalid
+    (already the leader), LeaderTwoOnOneDate, LeaderStartBeforeCurrent."""
+    unit = _locked(unit)
+    _require_open(unit)
     _not_after_today(starts_on, "starts_on")
     periods = Leadership.objects.select_for_update().filter(unit=unit)
     current = periods.filter(ends_on__isnull=True).select_related("person").first()

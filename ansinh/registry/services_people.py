@@ -204,6 +204,8 @@ def _membership_unchanged(person: Person, read: HouseholdMember | None) -> House
 
 
 def _check_not_gone(person: Person) -> None:
+    if person.merged_into_id is not None:
+        raise e.PersonMergedAway()
     if person.died_on is not None or person.moved_out_on is not None:
         raise e.PersonGone()
 
@@ -262,12 +264,41 @@ def person_create(*, user, full_name: str, date_of_birth: datetime.date, sex: st
     return change
 
 
+def person_version(person: Person) -> str:
+    """A short fingerprint of a person's editable data as read: the edit page sends it back, and
+    ``person_update`` refuses (``ChangedMeanwhile``) when the record changed in between (optimistic lock:
+    of two officers editing the same person at once, the second is told, nothing of theirs written)."""
+    import hashlib
+
+    values = [str(getattr(person, name)) for name in (*PERSON_FIELDS, "died_on", "moved_out_on", "merged_into_id")]
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
+
+
+def name_kept(registry: str, typed: str) -> tuple[str, bool]:
+    """The name to store when ``typed`` replaces ``registry`` on the edit page, and whether it is an identity
+    change (needs a reason). A name that differs only in diacritics and case never takes diacritics away
+    ("Pham Van Hung" leaves "Phạm Văn Hùng" as it is, no change); words the registry has without diacritics
+    take the typed ones (an improvement, not an identity change); another name, or other diacritics on a
+    word that had them ("Hùng" → "Hưng"), is an identity change."""
+    from ansinh.imports.fields import name_reconcile
+
+    kept, conflict = name_reconcile(registry, typed)
+    if conflict:
+        return typed, True
+    return kept, False
+
+
 @transaction.atomic
-def person_update(*, user, person: Person, reason: str = "", **changes) -> RegistryChange:
-    """Change a person's data (``PERSON_FIELDS``). A change of an identity field (full name, date of birth,
-    sex, citizen ID, SI number) needs ``reason``, kept in the history. A change of the date of birth,
-    ethnic minority or other cover cancels the saved quotes of the person and their household. Raises
-    PermissionDenied, OutOfScope, PersonGone, ReasonRequired and the RegistryEditError naming the field."""
+def person_update(*, user, person: Person, reason: str = "", version: str | None = None,
+                  **changes) -> RegistryChange:
+    """Change a person's data (``PERSON_FIELDS``). A change of an identity field (full name beyond
+    diacritics and case, date of birth, sex, citizen ID, SI number) needs ``reason``, kept in the history; a
+    name typed with fewer diacritics never replaces the registry's (``name_kept``). A citizen ID or SI number
+    of another person is refused on its field. ``version`` (``person_version`` of the record the form
+    showed): when the record changed since, nothing is written (``ChangedMeanwhile``). A change of the date
+    of birth, ethnic minority or other cover cancels the saved quotes of the person and their household.
+    Raises PermissionDenied, OutOfScope, PersonMergedAway, ChangedMeanwhile, ReasonRequired and the
+    RegistryEditError naming the field."""
     require_permission(user, "registry.change_person")
     require_person_in_scope(user, person)
     unknown = set(changes) - set(PERSON_FIELDS)
@@ -276,16 +307,27 @@ def person_update(*, user, person: Person, reason: str = "", **changes) -> Regis
     membership = _membership(person)
     _lock(membership.household if membership else None)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if version is not None and version != person_version(person):
+        raise e.ChangedMeanwhile()
+    if person.merged_into_id is not None:
+        raise e.PersonMergedAway()
     fields = _clean_person_fields(changes, person=person)
+    identity = set(IDENTITY_FIELDS)
+    if fields.get("full_name"):
+        fields["full_name"], name_is_identity = name_kept(person.full_name, fields["full_name"])
+        if not name_is_identity:
+            identity.discard("full_name")
     changed = {name: value for name, value in fields.items()
                if (getattr(person, name) or None) != (value or None)}
     if not changed:
         return RegistryChange(subject=person)
     reason = collapse_spaces(reason or "")
-    if not reason and set(changed) & set(IDENTITY_FIELDS):
+    if not reason and set(changed) & identity:
         raise e.ReasonRequired()
     for name, value in changed.items():
         setattr(person, name, "" if value is None and name not in ("citizen_id", "si_number") else value)
+    if not reason and "full_name" in changed:
+        reason = "Bổ sung dấu cho họ tên"
     _stamp(person, user, reason or "Sửa thông tin").save()
     if not set(changed) & set(PRICE_FIELDS):
         return RegistryChange(subject=person)
@@ -433,14 +475,18 @@ def household_member_move(*, user, person: Person, to_household: Household, on: 
 
 @transaction.atomic
 def household_head_change(*, user, household: Household, new_head: Person,
-                          old_head_relationship: str = Relationship.OTHER) -> RegistryChange:
+                          old_head_relationship: str = Relationship.OTHER,
+                          expected_head_id: int | None = None) -> RegistryChange:
     """Make another member the head; the former head stays with ``old_head_relationship``. Cancels the
-    household's saved HI quotes (the list is ranked from the head). Raises PermissionDenied, OutOfScope,
-    NotAMember."""
+    household's saved HI quotes (the list is ranked from the head). ``expected_head_id``: the head the
+    form showed; when another officer changed the head meanwhile, nothing is written (ChangedMeanwhile).
+    Raises PermissionDenied, OutOfScope, NotAMember, ChangedMeanwhile."""
     require_permission(user, "registry.change_household")
     require_household_in_scope(user, household)
     _lock(household)
     head = household.members.filter(relationship=Relationship.HEAD).first()
+    if expected_head_id is not None and (head.person_id if head else None) != expected_head_id:
+        raise e.ChangedMeanwhile()
     if head is None or head.person_id == new_head.pk:
         member = household.members.filter(person=new_head).first()
         if member is None:

@@ -7,6 +7,8 @@ urlpatterns = [
     path("ho/moi/", views_people.household_create, name="household_create"),
     path("ho/<int:pk>/", views.household_detail, name="household_detail"),
     path("ho/<int:pk>/them-nguoi/", views_people.household_person_add, name="household_person_add"),
+    path("ho/<int:pk>/them-nguoi-co-san/", views_people.household_existing_person_add,
+         name="household_existing_person_add"),
     path("ho/<int:pk>/chu-ho/", views_people.household_head, name="household_head"),
     path("ho/<int:pk>/dien-ho/", views_people.household_poverty, name="household_poverty"),
     path("ho/<int:pk>/lich-su/", views_people.household_history_page, name="household_history"),

@@ -17,7 +17,9 @@ from . import services_people as services
 from .errors_people import RegistryEditError
 from .forms_people import HeadChangeForm, HouseholdCreateForm, LeaveForm, MoveForm, PersonCreateForm, PersonEditForm, PovertyForm
 from .models import Household, Relationship
-from .selectors import HISTORY_LABELS, household_get, household_history, household_people, person_get, person_history
+from . import errors_people as e_people
+from .selectors import (HISTORY_LABELS, household_get, household_history, household_people, person_by_citizen_id,
+                        person_get, person_history)
 
 PERSON_FIELDS = ["full_name", "date_of_birth", "sex", "citizen_id", "si_number", "phone", "ethnic_minority",
                  "other_coverage", "hamlet"]
@@ -73,8 +75,10 @@ def person_detail(request, pk: int):
     person = person_get(user=request.user, pk=pk)
     membership = getattr(person, "household_membership", None)
     can_history = request.user.has_perm("registry.view_registry_history")
+    kept = person.kept_record() if person.merged_into_id is not None else None
     return render(request, "registry/person_detail.html", {
-        "person": person, "membership": membership, "can_edit": request.user.has_perm("registry.change_person"),
+        "person": person, "membership": membership, "kept": kept,
+        "can_edit": kept is None and request.user.has_perm("registry.change_person"),
         "can_history": can_history, "tab": request.GET.get("tab", ""),
         "history": person_history(user=request.user, person=person) if can_history and request.GET.get("tab") == "lich-su" else None,
         "payments": (person_payment_history(user=request.user, person=person)
@@ -87,11 +91,15 @@ def person_detail(request, pk: int):
 def person_edit(request, pk: int):
     person = person_get(user=request.user, pk=pk)
     require_permission(request.user, "registry.change_person")
+    if person.merged_into_id is not None:
+        return redirect("person_detail", pk=person.pk)
     initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+    initial["version"] = services.person_version(person)
     form = PersonEditForm(request.POST or None, initial=initial)
     return _form_page(request, form=form, title=f"Sửa thông tin — {person.full_name}",
                       back=reverse("person_detail", args=[person.pk]), done=reverse("person_detail", args=[person.pk]),
                       run=lambda d: services.person_update(user=request.user, person=person, reason=d["reason"],
+                                                           version=d["version"] or None,
                                                            **{n: d[n] for n in PERSON_FIELDS}))
 
 
@@ -163,13 +171,20 @@ def household_create(request):
     form = HouseholdCreateForm(request.POST or None, communes=communes)
 
     def run(d):
+        commune = _pick(communes, d["commune"])
+        if d["head_citizen_id"]:
+            existing = person_by_citizen_id(user=request.user, citizen_id=d["head_citizen_id"], field="head_citizen_id")
+            return services.household_create(user=request.user, code=d["code"], commune=commune, hamlet=d["hamlet"],
+                                             address=d["address"], head=existing)
         head = {n: d[n] for n in PERSON_FIELDS}
-        return services.household_create(user=request.user, code=d["code"], commune=_pick(communes, d["commune"]),
+        return services.household_create(user=request.user, code=d["code"], commune=commune,
                                          hamlet=d["hamlet"], address=d["address"], new_head=head)
 
     def alike(d):
         commune = _pick(communes, d["commune"])
-        return _alike(commune.pk)(d) if commune is not None else []
+        if commune is None or d["head_citizen_id"]:
+            return []
+        return _alike(commune.pk)(d)
 
     return _form_page(request, form=form, title="Thêm hộ", back=reverse("household_list"), run=run,
                       done=lambda change: reverse("household_detail", args=[change.subject.pk]), alike=alike)
@@ -193,19 +208,46 @@ def household_person_add(request, pk: int):
 
 @login_required
 @domain_errors
+def household_existing_person_add(request, pk: int):
+    """Thêm vào hộ một người đã có trong sổ nhưng chưa thuộc hộ nào (tìm theo số CCCD)."""
+    from .forms_people import ExistingPersonForm
+
+    household = household_get(user=request.user, pk=pk)
+    require_permission(request.user, "registry.change_household")
+    form = ExistingPersonForm(request.POST or None)
+
+    def run(d):
+        person = person_by_citizen_id(user=request.user, citizen_id=d["citizen_id"])
+        try:
+            change = services.household_member_add(user=request.user, household=household, person=person,
+                                                   relationship=d["relationship"], since=d["since"])
+        except (e_people.AlreadyInHousehold, e_people.PersonGone, e_people.PersonMergedAway) as exc:
+            raise RegistryEditError(exc.message, field="citizen_id") from exc
+        change.money = f"Đã thêm {person.full_name} vào hộ {household.code}. {change.money}"
+        return change
+
+    return _form_page(request, form=form, title=f"Thêm người đã có trong sổ vào hộ {household.code}",
+                      back=reverse("household_detail", args=[household.pk]),
+                      done=reverse("household_detail", args=[household.pk]), run=run,
+                      intro="Người chưa thuộc hộ nào; người đang ở hộ khác hãy dùng “Chuyển hộ” trên trang của họ.")
+
+
+@login_required
+@domain_errors
 def household_head(request, pk: int):
     """Đổi chủ hộ."""
     household = household_get(user=request.user, pk=pk)
     require_permission(request.user, "registry.change_household")
     others = [p for p in household_people(household=household)
               if not household.members.filter(person=p, relationship=Relationship.HEAD).exists()]
-    form = HeadChangeForm(request.POST or None, others=others)
+    head_id = household.members.filter(relationship=Relationship.HEAD).values_list("person_id", flat=True).first()
+    form = HeadChangeForm(request.POST or None, others=others, initial={"expected_head": head_id})
     return _form_page(request, form=form, title=f"Đổi chủ hộ — hộ {household.code}",
                       back=reverse("household_detail", args=[household.pk]),
                       done=reverse("household_detail", args=[household.pk]),
                       run=lambda d: services.household_head_change(
                           user=request.user, household=household, new_head=_pick(others, d["new_head"]),
-                          old_head_relationship=d["old_head_relationship"]))
+                          old_head_relationship=d["old_head_relationship"], expected_head_id=d["expected_head"]))
 
 
 @login_required

@@ -163,12 +163,54 @@ def _pct(value) -> int | Decimal | None:
     return int(number) if number == number.to_integral_value() else number.normalize()
 
 
+class RowCodes:
+    """The residence codes of a list row on the map in force on the row's date (its payment date):
+    the old map (province, district, commune) for payments up to 30/06/2025; from 01/07/2025 the
+    successor province and the new commune (an old-map commune through its primary mapping, ``areas``),
+    no district, and the old codes alongside (``old_*``). Units are read once per list."""
+
+    def __init__(self):
+        from ansinh.areas.services import MAP_CHANGE_DATE
+
+        self.change = MAP_CHANGE_DATE
+        self._cache: dict[tuple[int, bool], dict] = {}
+
+    @staticmethod
+    def _own(unit: AdministrativeUnit) -> dict:
+        district = unit.parent if unit.parent_id and unit.parent.level == Level.DISTRICT else None
+        return {"province_code": unit.province.code if unit.province_id else "",
+                "district_code": district.code if district else "",
+                "commune_code": unit.code if unit.level == Level.COMMUNE else ""}
+
+    def on(self, commune_id: int | None, paid_on: datetime.date) -> dict:
+        blank = {"province_code": "", "district_code": "", "commune_code": "", "old_province_code": "",
+                 "old_district_code": "", "old_commune_code": ""}
+        if commune_id is None:
+            return blank
+        new_map = paid_on >= self.change
+        key = (commune_id, new_map)
+        if key not in self._cache:
+            from ansinh.areas.models import UnitMapping
+
+            unit = AdministrativeUnit.objects.select_related("parent", "province").get(pk=commune_id)
+            codes = {**blank, **self._own(unit)}
+            if new_map and unit.map == MapVersion.OLD:
+                mapping = (UnitMapping.objects.filter(old_unit=unit, is_primary=True)
+                           .select_related("new_unit__province").first())
+                if mapping is not None:
+                    new = mapping.new_unit
+                    codes = {"province_code": new.province.code if new.province_id else "", "district_code": "",
+                             "commune_code": new.code, "old_province_code": codes["province_code"],
+                             "old_district_code": codes["district_code"], "old_commune_code": codes["commune_code"]}
+            self._cache[key] = codes
+        return self._cache[key]
+
+
 D05_FIELDS = (
     "pk", "paid_on", "receipt__number", "receipt__amount", "vsi__person__full_name", "vsi__person__si_number",
     "vsi__person__citizen_id", "vsi__person__date_of_birth", "vsi__income", "vsi__from_month", "vsi__months",
     "vsi__payment_mode", "vsi__amount_due", "vsi__payable", "vsi__state_support", "vsi__local_support",
-    "vsi__quote__support_pct", "vsi__quote__local_support_pct", "vsi__commune__code", "vsi__commune__level",
-    "vsi__commune__parent__code", "vsi__commune__parent__level", "vsi__commune__province__code",
+    "vsi__quote__support_pct", "vsi__quote__local_support_pct", "vsi__commune_id",
 )
 
 
@@ -179,16 +221,19 @@ def d05_rows(*, user, filters: ListFilter, chunk_size: int = 2000) -> Iterator[d
     month), "from_month" (date, first day), "months", "payment_mode" (Vietnamese label), "amount_due"
     (total to pay, VND), "payable" (own payment, VND; equals the receipt), "state_support_pct",
     "state_support" (VND), "local_support_pct", "local_support" (VND), "province_code", "district_code"
-    (blank on the new map), "commune_code", "receipt_number", "receipt_amount", "paid_on"}``.
+    (blank on the new map), "commune_code", "old_province_code", "old_district_code", "old_commune_code",
+    "receipt_number", "receipt_amount", "paid_on"}``. The codes are those of the map in force on the payment
+    date (``RowCodes``): old-map codes up to 30/06/2025, the successor province and new commune after, with
+    the old codes alongside (blank when the row is on the old map).
     ``amount_due = payable + state_support + local_support``. Percentages come from the frozen quote.
     Raises PermissionDenied.
     """
     payments = list_payments(user=user, scheme=SCHEME_VSI, filters=filters)
     values = payments.order_by("paid_on", "receipt__year", "receipt__serial", "pk").values_list(*D05_FIELDS)
+    codes = RowCodes()
     for no, v in enumerate(values.iterator(chunk_size=chunk_size), start=1):
         (_pk, paid_on, receipt_number, receipt_amount, name, si_number, citizen_id, born, income, from_month,
-         months, mode, due, payable, state, local, state_pct, local_pct, commune_code, commune_level,
-         parent_code, parent_level, province_code) = v
+         months, mode, due, payable, state, local, state_pct, local_pct, commune_id) = v
         local_pct = _pct(local_pct)
         if local_pct is None and not local:
             local_pct = 0
@@ -197,9 +242,7 @@ def d05_rows(*, user, filters: ListFilter, chunk_size: int = 2000) -> Iterator[d
             "date_of_birth": born, "income": income, "from_month": from_month, "months": months,
             "payment_mode": PAYMENT_MODE_LABELS.get(mode, mode), "amount_due": due, "payable": payable,
             "state_support_pct": _pct(state_pct), "state_support": state, "local_support_pct": local_pct,
-            "local_support": local, "province_code": province_code or "",
-            "district_code": parent_code if parent_level == Level.DISTRICT else "",
-            "commune_code": commune_code if commune_level == Level.COMMUNE else "",
+            "local_support": local, **codes.on(commune_id, paid_on),
             "receipt_number": receipt_number or "", "receipt_amount": receipt_amount or 0, "paid_on": paid_on,
         }
 
@@ -209,7 +252,7 @@ D03_FIELDS = (
     "hi__members__person__full_name", "hi__members__person__si_number", "hi__members__person__citizen_id",
     "hi__members__person__date_of_birth", "hi__members__share_pct", "hi__members__amount",
     "hi__members__support_pct", "hi__members__state_support", "hi__members__payable", "hi__members__valid_from",
-    "hi__members__valid_to",
+    "hi__members__valid_to", "hi__commune_id",
 )
 
 
@@ -220,22 +263,26 @@ def d03_rows(*, user, filters: ListFilter, chunk_size: int = 2000) -> Iterator[d
     "rank" (place on the household list), "share_pct" (100/70/60/50/40), "months", "valid_from",
     "valid_to" (card validity, dates; None until activated), "amount" (the member's share before
     support, VND), "support_pct", "state_support" (VND), "payable" (what the member pays, VND; the sum
-    over a household equals its receipt), "receipt_number", "paid_on", "payment_id"}``.
+    over a household equals its receipt), "receipt_number", "paid_on", "payment_id", and the household's
+    residence codes on the map of the payment date like D05-TS ("province_code", "district_code",
+    "commune_code", "old_province_code", "old_district_code", "old_commune_code")}``.
     Raises PermissionDenied.
     """
     payments = list_payments(user=user, scheme=SCHEME_HI, filters=filters)
     values = payments.order_by("paid_on", "receipt__year", "receipt__serial", "pk", "hi__members__rank").values_list(
         *D03_FIELDS
     )
+    codes = RowCodes()
     for no, v in enumerate(values.iterator(chunk_size=chunk_size), start=1):
         (pk, paid_on, receipt_number, household_code, months, rank, name, si_number, citizen_id, born, share,
-         amount, support_pct, support, payable, valid_from, valid_to) = v
+         amount, support_pct, support, payable, valid_from, valid_to, commune_id) = v
         yield {
             "no": no, "full_name": name, "si_number": si_number or "", "citizen_id": citizen_id or "",
             "date_of_birth": born, "household_code": household_code, "rank": rank, "share_pct": share,
             "months": months, "valid_from": valid_from, "valid_to": valid_to, "amount": amount,
             "support_pct": support_pct, "state_support": support, "payable": payable,
             "receipt_number": receipt_number or "", "paid_on": paid_on, "payment_id": pk,
+            **codes.on(commune_id, paid_on),
         }
 
 

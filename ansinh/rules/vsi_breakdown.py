@@ -23,6 +23,12 @@ OPEN_POINT_ADVANCE_SUPPORT = (
 OPEN_POINT_LOCAL_MONTHS = (
     "Giả định: hỗ trợ của địa phương áp dụng cho cùng số tháng được Nhà nước hỗ trợ."
 )
+OPEN_POINT_BACKPAY_SUPPORT = (
+    "Điểm còn mở: tháng đóng bù có được Nhà nước (và địa phương) hỗ trợ hay không; theo tham số "
+    "vsi.backpay_state_support = {code}: {meaning}."
+)
+BACKPAY_SUPPORT_MEANING = {"none": "tháng đóng bù không được hỗ trợ (mặc định)",
+                           "supported": "tháng đóng bù được hỗ trợ theo tỷ lệ của nhóm"}
 NOTE_SUPPORT_LIMITED = "Tổng hỗ trợ được giới hạn bằng số tiền phải đóng."
 NOTE_FUND_RATE_GIVEN = "Lãi suất r do yêu cầu cung cấp, không lấy từ tham số."
 
@@ -115,7 +121,12 @@ def _support_line(q: VsiContribution, key: str) -> Line:
         else f"Ngân sách địa phương hỗ trợ ({pct_text(choice.pct)})"
     )
     notes = []
-    if a.supported_months < a.months:
+    backpay_parameters = ()
+    if q.payment_mode == BACKPAY:
+        code = r.backpay_support.value if r.backpay_support is not None else "none"
+        notes.append(OPEN_POINT_BACKPAY_SUPPORT.format(code=code, meaning=BACKPAY_SUPPORT_MEANING.get(code, code)))
+        backpay_parameters = (r.backpay_support,) if r.backpay_support is not None else ()
+    if a.supported_months < a.months and not (q.payment_mode == BACKPAY and a.supported_months == 0):
         notes.append(
             f"Chỉ {a.supported_months}/{a.months} tháng được hỗ trợ do giới hạn {r.support_cap.value} tháng."
         )
@@ -134,7 +145,7 @@ def _support_line(q: VsiContribution, key: str) -> Line:
             f"{pct_text(choice.pct)} × {pct_text(r.contribution_rate.value)} × "
             f"{vnd_text(r.support_base.value)} × {a.supported_months} tháng"
         ),
-        parameters=tables + (r.contribution_rate, r.support_base, r.support_cap),
+        parameters=tables + (r.contribution_rate, r.support_base, r.support_cap) + backpay_parameters,
         rounded=True,
         notes=tuple(notes),
     )

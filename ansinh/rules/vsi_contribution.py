@@ -113,6 +113,8 @@ def vsi_amounts(
     else:
         amount_due = gross
     supported = vsi_supported_months(months, rates.support_cap.value, months_already_supported)
+    if payment_mode == BACKPAY and not rates.backpay_supported:
+        supported = 0  # back-paid months get no support (vsi.backpay_state_support, default none)
     state_support = to_vnd(ratio(state.pct) * rates.support_unit * supported)
     local_support = to_vnd(ratio(local.pct) * rates.support_unit * supported)
     limited = state_support + local_support > amount_due

@@ -37,6 +37,13 @@ class VsiRates:
     step_vnd: int
     rate: Decimal
     support_unit: Decimal
+    backpay_support: Resolved | None = None
+    """vsi.backpay_state_support (open point of rules §2: 'none' by default); None in a parameter set
+    without it, which then means the default, none."""
+
+    @property
+    def backpay_supported(self) -> bool:
+        return self.backpay_support is not None and self.backpay_support.value == "supported"
 
 
 def vsi_rates_on(on: date, params: ParameterSet | None = None) -> VsiRates:
@@ -72,4 +79,6 @@ def vsi_rates_on(on: date, params: ParameterSet | None = None) -> VsiRates:
         step_vnd=get("vsi.income_step", on).value,
         rate=rate,
         support_unit=rate * support_base.value,
+        backpay_support=params.find("vsi.backpay_state_support", on) if "vsi.backpay_state_support" in params
+        else None,
     )

@@ -463,3 +463,34 @@ def test_imported_and_renamed_people_can_be_found_without_diacritics(small_provi
     assert Person.objects.get(citizen_id="093190000777").name_folded == "tran thi bich ngoc"
     renamed = Person.objects.get(citizen_id="093172000002")  # a name without diacritics gets them (an improvement)
     assert (renamed.full_name, renamed.name_folded) == ("Trần Thị Bình", "tran thi binh")
+
+
+def test_an_imported_leader_gets_a_leadership_period_through_the_leadership_service(small_province, tmp_path):
+    from ansinh.registry.models import AssociationUnit, Leadership
+    from ansinh.registry.selectors import leaders_on
+
+    unit = AssociationUnit.objects.create(kind="branch", code="CH-0009", name="Chi hội ấp 9",
+                                          commune=small_province.commune)
+    former = Person.objects.get(citizen_id="093172000002")
+    Leadership.objects.create(unit=unit, person=former, starts_on=datetime.date(2024, 1, 1),
+                              ends_on=datetime.date(2025, 12, 31))
+    header = ["Họ và tên", "Ngày sinh", "Giới tính", "Xã", "Chi hội", "Chức vụ"]
+    path = xlsx(tmp_path / "ds.xlsx", [["Trưởng Mới", "1975", "Nam", "Phường I", "Chi hội ấp 9", "Chi hội trưởng"]],
+                header=header)
+    summary = run(path, user=small_province.users["hoi_tinh"])
+    assert summary["errors"] == []
+    leader = Person.objects.get(full_name="Trưởng Mới")
+    today = engine_today()
+    assert list(Leadership.objects.filter(unit=unit).order_by("starts_on").values_list(
+        "person__full_name", "starts_on", "ends_on")) == [
+        ("Trần Thị Bình", datetime.date(2024, 1, 1), datetime.date(2025, 12, 31)),
+        ("Trưởng Mới", today, None)]
+    assert Membership.objects.get(unit=unit, person=leader).role == "leader"
+    assert leaders_on(on=today, unit_ids=[unit.pk]) == {unit.pk: leader.pk}
+    assert leaders_on(on=datetime.date(2025, 6, 1), unit_ids=[unit.pk]) == {unit.pk: former.pk}
+
+
+def engine_today():
+    from django.utils import timezone
+
+    return timezone.localdate()
