@@ -13,6 +13,7 @@ from ansinh.enrollment.models import PaymentMode
 
 from .errors import KEY_MESSAGE
 from .models import PaymentMethod
+from ansinh.core.forms import TextHygieneMixin
 
 HI_MONTHS = [(12, "12 tháng"), (6, "6 tháng"), (3, "3 tháng")]
 # Payment modes with a fixed number of months; for the others the months are entered.
@@ -51,7 +52,7 @@ class VndField(forms.Field):
         return number
 
 
-class PaymentFields(forms.Form):
+class PaymentFields(TextHygieneMixin, forms.Form):
     """Amount, method, date and the idempotency key shared by the HI and VSI payment forms."""
 
     amount = VndField(label="Số tiền thu (đồng)")
@@ -116,7 +117,7 @@ class HiPaymentForm(PaymentFields):
         self.order_fields(self.field_order)
 
 
-class VsiParamsForm(forms.Form):
+class VsiParamsForm(TextHygieneMixin, forms.Form):
     """A member, a chosen monthly income, a payment mode and (for advance / back-payment) the months."""
 
     person = forms.TypedChoiceField(label="Người tham gia", coerce=int,

@@ -48,7 +48,7 @@ from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ansinh.core.text import fold, name_key, name_normalise
+from ansinh.core.text import bidi_control_find, fold, name_key, name_normalise
 from ansinh.registry.models import (
     Household, HouseholdMember, MemberRole, Membership, Person, Relationship, Sex, UnitKind,
 )
@@ -446,6 +446,14 @@ class MemberImport:
             label = label or self._label(name)
             problems.append(RowError(row, label, exc.code, row_message(
                 exc.code, label=label, value=exc.value, **{k: v for k, v in exc.details.items()})))
+
+        # text hygiene: a bidirectional control character refuses the row, naming the column
+        for name, index in self.field_index.items():
+            cell = values[index] if index < len(values) else None
+            if isinstance(cell, str) and (code := bidi_control_find(cell)):
+                label = self._label(name)
+                problems.append(RowError(row, label, "bidi_control",
+                                         row_message("bidi_control", label=label, other=code)))
 
         # name
         if m.has("full_name"):
@@ -1143,8 +1151,9 @@ class RejectedRowsFile:
 
     def _open(self, width: int) -> None:
         from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
+
+        from ansinh.core.xlsx import text_cell
 
         self.wb = Workbook(write_only=True)
         self.ws = self.wb.create_sheet("Dòng bị từ chối")
@@ -1157,13 +1166,15 @@ class RejectedRowsFile:
         header += ["Dòng gốc", "Lỗi"]
         cells = []
         for text in header:
-            cell = WriteOnlyCell(self.ws, value=text)
+            cell = text_cell(self.ws, text)
             cell.font = bold
             cells.append(cell)
         self.ws.append(cells)
 
     def add(self, row: int, values: list, problems: list[RowError]) -> None:
         from openpyxl.cell import WriteOnlyCell
+
+        from ansinh.core.xlsx import safe_value, text_cell
 
         if self.ws is None:
             self._open(len(values))
@@ -1180,9 +1191,10 @@ class RejectedRowsFile:
                 cell.number_format = "DD/MM/YYYY"
                 out.append(cell)
             else:
-                out.append(v)
+                out.append(safe_value(self.ws, v))  # a cell "=HYPERLINK(…)" comes back as text, not a formula
         out.append(row)
-        out.append("; ".join(f"{p.column}: {p.message}" if p.column else p.message for p in problems))
+        out.append(text_cell(self.ws, "; ".join(f"{p.column}: {p.message}" if p.column else p.message
+                                                for p in problems)))
         self.ws.append(out)
 
     def finish(self) -> bytes | None:

@@ -124,6 +124,7 @@ ROW_MESSAGES = {
     "household_moved": "Người này đã thuộc hộ khác ({other}).",
     "relationship_invalid": "Quan hệ với chủ hộ \"{value}\" không rõ.",
     "text_too_long": "{label} quá dài (tối đa {other} ký tự).",
+    "bidi_control": "{label} có ký tự điều khiển hướng chữ (U+{other}) không được phép; hãy gõ lại ô này.",
     "duplicate_in_file": "Trùng với dòng {other} trong cùng tệp ({value}).",
     "id_conflict": "{value} đã thuộc về người khác trong hệ thống ({other}).",
     "ambiguous_person": "Có {other} người cùng họ tên, ngày sinh và xã trong hệ thống: hãy ghi số CCCD.",
