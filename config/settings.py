@@ -38,6 +38,9 @@ SECRET_KEY_FROM_ENV = bool(SECRET_KEY)
 SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 ANSINH_DEMO = os.environ.get("ANSINH_DEMO", "0") == "1"
+# Uploads: the check of a member list stops with a message naming this limit past this many data rows
+# (memory and time stay bounded; a larger list is split into several files).
+ANSINH_IMPORT_MAX_ROWS = int(os.environ.get("ANSINH_IMPORT_MAX_ROWS", "200000"))
 # Office policy, not law: how many days back an agent may date a payment in the web forms (a payment is
 # priced on its date, so an old date would price at old rules). None: no limit.
 ANSINH_MAX_BACKDATE_DAYS = 31

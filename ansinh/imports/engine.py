@@ -44,6 +44,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -280,6 +281,7 @@ class MemberImport:
         numbering_checked = False
         previous = last_header_row
         cache: list | None = []
+        max_rows = settings.ANSINH_IMPORT_MAX_ROWS
         for row_number, values in book.rows(key):
             if row_number <= last_header_row:
                 continue
@@ -307,6 +309,9 @@ class MemberImport:
                     if is_numbering_row(values):
                         continue
                 count += 1
+                if count > max_rows:
+                    limit = f"{max_rows:,}".replace(",", ".")
+                    raise errors.TooManyRows(errors.TOO_MANY_ROWS.format(limit=limit), limit=max_rows)
             if blank_run > MAX_BLANK_RUN:
                 raise self._blank_error(blank_from, blank_run)
         if count == 0:

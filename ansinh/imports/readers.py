@@ -521,8 +521,8 @@ def _text_encoding(sample: bytes) -> str | None:
 
 
 def _too_many_nul(sample: bytes) -> bool:
-    """A binary file, not text: more than 1 byte in 100 is NUL (a stray NUL in one cell is fine)."""
-    return sample.count(0) > len(sample) // 100
+    """A binary file, not text: more than 1 byte in 100 is NUL (a few stray NULs in cells are fine)."""
+    return sample.count(0) > max(len(sample) // 100, 16)
 
 
 def _csv_encoding(path) -> str:
@@ -586,7 +586,7 @@ class CsvBook:
             sample = f.read(64 * 1024)
         if not sample.strip():
             raise errors.EmptyFile()
-        if sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t") > len(sample) // 100:
+        if sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t") > max(len(sample) // 100, 16):
             raise errors.NotSpreadsheet()  # a stray NUL or control character in a cell is dropped per cell
         first_lines = sample.splitlines()[:30]
         counts = {d: sum(line.count(d) for line in first_lines) for d in (",", ";", "\t", "|")}
