@@ -13,6 +13,7 @@ One file holds everything; environment variables change only what differs betwee
   ANSINH_PROXY_SSL_HEADER  "1" behind a reverse proxy that terminates HTTPS and sets X-Forwarded-Proto
                  (only then: a client could otherwise claim HTTPS)
   CSRF_TRUSTED_ORIGINS  comma-separated origins (https://ansinh.example.vn) when served behind a proxy
+  ANSINH_IMPORT_MAX_ROWS  the upload check stops past this many data rows (default 200000)
   ANSINH_SESSION_HOURS  a signed-in session lasts this many hours (default 8, one office day) and ends
                  when the browser closes (shared office computers)
   ANSINH_DEMO    "1" when the demo province is served (demo passwords may be shown)
