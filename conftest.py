@@ -49,3 +49,14 @@ def _fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _no_live_formulas(monkeypatch):
+    """Every workbook a test makes An Sinh write is scanned: any formula cell fails the test (user text
+    such as ``=HYPERLINK(…)`` must come back as text; see ``ansinh.core.xlsx``)."""
+    from openpyxl.workbook.workbook import Workbook
+
+    from ansinh.testing.xlsx_guard import guarded_save
+
+    monkeypatch.setattr(Workbook, "save", guarded_save(Workbook.save))

@@ -2,9 +2,20 @@
 
 One file holds everything; environment variables change only what differs between machines:
   DATABASE_URL   database (default: SQLite file ``ansinh.db`` in the current folder)
-  SECRET_KEY     signing key (default: a development key; set it in production)
+  SECRET_KEY     signing key. Required in production: without DEBUG the web server (``ansinh serve``,
+                 ``config.wsgi``) refuses to start when it is unset (the demo, tests and commands use a
+                 development key), and ``check --deploy`` reports it (ansinh.E001)
   DEBUG          "1" to show debug pages (default off)
   ALLOWED_HOSTS  comma-separated host names (default: localhost names)
+  ANSINH_HTTPS   "1" when users reach An Sinh over HTTPS: Secure session and CSRF cookies, redirect of plain
+                 HTTP to HTTPS, HSTS (default off, for a machine on a local network without a certificate)
+  ANSINH_HSTS_SECONDS  HSTS duration when ANSINH_HTTPS is on (default 31536000, one year; 0 turns it off)
+  ANSINH_PROXY_SSL_HEADER  "1" behind a reverse proxy that terminates HTTPS and sets X-Forwarded-Proto
+                 (only then: a client could otherwise claim HTTPS)
+  CSRF_TRUSTED_ORIGINS  comma-separated origins (https://ansinh.example.vn) when served behind a proxy
+  ANSINH_IMPORT_MAX_ROWS  the upload check stops past this many data rows (default 200000)
+  ANSINH_SESSION_HOURS  a signed-in session lasts this many hours (default 8, one office day) and ends
+                 when the browser closes (shared office computers)
   ANSINH_DEMO    "1" when the demo province is served (demo passwords may be shown)
   DATABASE_REPLICA_URL  a streaming replica of the PostgreSQL primary: dashboards, progress pages,
                  official lists and exports read from it (``ansinh/core/replica.py``); default none
@@ -24,10 +35,19 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "ansinh-development-key-not-for-production")
+DEVELOPMENT_SECRET_KEY = "ansinh-development-key-not-for-production"
+SECRET_KEY_MISSING = ("SECRET_KEY chưa được đặt: máy chủ An Sinh không khởi động khi tắt DEBUG mà không có khóa bí mật "
+                      "riêng. Đặt biến môi trường SECRET_KEY (một chuỗi ngẫu nhiên dài, ví dụ tạo bằng: python -c "
+                      "'import secrets; print(secrets.token_urlsafe(50))') rồi chạy lại.")
 DEBUG = os.environ.get("DEBUG", "0") == "1"
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+SECRET_KEY_FROM_ENV = bool(SECRET_KEY)
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 ANSINH_DEMO = os.environ.get("ANSINH_DEMO", "0") == "1"
+# Uploads: the check of a member list stops with a message naming this limit past this many data rows
+# (memory and time stay bounded; a larger list is split into several files).
+ANSINH_IMPORT_MAX_ROWS = int(os.environ.get("ANSINH_IMPORT_MAX_ROWS", "200000"))
 # Office policy, not law: how many days back an agent may date a payment in the web forms (a payment is
 # priced on its date, so an old date would price at old rules). None: no limit.
 ANSINH_MAX_BACKDATE_DAYS = 31
@@ -74,7 +94,46 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts only from this site (htmx, Chart.js and An Sinh's own files
+# are served locally; no inline script, no on*= handler). Inline style attributes stay allowed (progress
+# bar widths, htmx's indicator style). Nothing may frame the pages, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# HTTPS (ANSINH_HTTPS=1 in production behind a certificate): cookies only over HTTPS, plain HTTP redirected,
+# browsers told to keep to HTTPS (HSTS).
+ANSINH_HTTPS = os.environ.get("ANSINH_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = ANSINH_HTTPS
+CSRF_COOKIE_SECURE = ANSINH_HTTPS
+SECURE_SSL_REDIRECT = ANSINH_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("ANSINH_HSTS_SECONDS", "31536000")) if ANSINH_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = ANSINH_HTTPS
+SECURE_HSTS_PRELOAD = ANSINH_HTTPS
+if os.environ.get("ANSINH_PROXY_SSL_HEADER", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Shared office computers: a session lasts one office day and ends when the browser closes.
+SESSION_COOKIE_AGE = int(float(os.environ.get("ANSINH_SESSION_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
 
 SESSION_ENGINE = "ansinh.accounts.sessions"  # database sessions, read by one hand-written query
 ROOT_URLCONF = "config.urls"

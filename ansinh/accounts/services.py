@@ -29,7 +29,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_household", "registry.view_person", "enrollment.add_vsiparticipation",
         "enrollment.add_hiparticipation", "collection.add_payment", "collection.view_payment",
         "campaigns.view_campaign", "campaigns.change_target", "campaigns.add_target",
-        "imports.import_members", "imports.merge_persons", "parameters.add_parametervalue",
+        "imports.import_members", "imports.merge_persons",
         *REGISTRY_EDIT, "registry.change_poverty_status", "registry.view_registry_history",
         "registry.change_registrysuggestion", "collection.add_visit", "collection.view_visit",
         "collection.confirm_cashhandover", *MESSAGING_OFFICER, "messaging.queue_reminders",

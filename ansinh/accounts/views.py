@@ -1,6 +1,7 @@
 """Login, logout, the home redirect by role, and the decorator that turns domain errors into HTTP
 answers for every page."""
 
+import logging
 from functools import wraps
 
 from django.contrib.auth import views as auth_views
@@ -17,18 +18,40 @@ from .models import Role
 from .services import role_of
 
 
+NOT_FOUND = "Không tìm thấy hồ sơ."
+audit = logging.getLogger("ansinh.audit")
+
+
+def out_of_scope_refused(request, exc: Exception | None = None, *, model: str = "", pk=None) -> Http404:
+    """The answer to a record outside the user's scope: exactly a missing record's (404, same page), so
+    that ids cannot be probed, with the refusal logged for audit (``ansinh.audit``: user id, URL name,
+    model, the URL's ids; never personal data)."""
+    match = getattr(request, "resolver_match", None)
+    details = getattr(exc, "details", {}) or {}
+    ids = ",".join(f"{k}={v}" for k, v in sorted((match.kwargs if match else {}).items()))
+    url_name = match.view_name if match else ""
+    audit.warning("out_of_scope user=%s url=%s model=%s pk=%s ids=%s", getattr(request.user, "pk", None),
+                  url_name or "-", model or details.get("model") or url_name.split("_")[0] or "-",
+                  pk if pk is not None else details.get("pk", match.kwargs.get("pk", "-") if match else "-"),
+                  ids or "-")
+    return Http404(NOT_FOUND)
+
+
 def domain_errors(view):
-    """Answer PermissionDenied / OutOfScope from a service with the 403 page (showing the Vietnamese
-    message) and a missing record with the 404 page, instead of a server error."""
+    """Answer PermissionDenied from a service with the 403 page (showing the Vietnamese message), a
+    record outside the user's scope (OutOfScope) exactly like a missing record, with the 404 page (the
+    refusal logged for audit), instead of a server error."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except (PermissionDenied, OutOfScope) as exc:
+        except OutOfScope as exc:
+            raise out_of_scope_refused(request, exc) from exc
+        except PermissionDenied as exc:
             raise HttpForbidden(exc.message) from exc
         except ObjectDoesNotExist as exc:
-            raise Http404("Không tìm thấy hồ sơ.") from exc
+            raise Http404(NOT_FOUND) from exc
 
     return wrapper
 

@@ -13,6 +13,7 @@ from ansinh.campaigns.errors import CampaignInvalid, TargetInvalid, TargetOutOfS
 from ansinh.campaigns.models import Campaign, Target
 from ansinh.campaigns.selectors import campaign_map, campaigns_all
 from ansinh.campaigns.services import (
+    campaign_get_in_scope, target_get_in_scope,
     target_unit_label, campaign_create, campaign_targets_copy, campaign_update, target_create, target_update,
     targets_for_user,
 )
@@ -68,8 +69,7 @@ def _edit_page(request, campaign, form, copy_form, status=200, copy_result=None)
 @domain_errors
 def campaign_edit_view(request, pk: int):
     """Sửa chiến dịch (name and dates; the code stays) with its targets and the copy form."""
-    admin_province(request.user, "campaigns.change_campaign")
-    campaign = get_object_or_404(Campaign.objects.select_related("province"), pk=pk)
+    campaign = campaign_get_in_scope(user=request.user, pk=pk, permission="campaigns.change_campaign", admin=True)
     initial = {"code": campaign.code, "name": campaign.name, "launch_day": campaign.launch_day,
                "starts_on": campaign.starts_on, "ends_on": campaign.ends_on}
     form = CampaignForm(request.POST or None, initial=initial, editing=True)
@@ -96,8 +96,7 @@ def campaign_edit_view(request, pk: int):
 def campaign_copy_view(request, pk: int):
     """Sao chép chỉ tiêu (POST): copy the chosen campaign's targets, then show what was copied and what
     was left for the administrator to set by hand."""
-    admin_province(request.user, "campaigns.add_target")
-    campaign = get_object_or_404(Campaign.objects.select_related("province"), pk=pk)
+    campaign = campaign_get_in_scope(user=request.user, pk=pk, permission="campaigns.add_target", admin=True)
     copy_form = CopyTargetsForm(request.POST, campaign=campaign)
     form = CampaignForm(initial={"code": campaign.code, "name": campaign.name, "launch_day": campaign.launch_day,
                                  "starts_on": campaign.starts_on, "ends_on": campaign.ends_on}, editing=True)
@@ -145,7 +144,7 @@ def _target_page(request, campaign, target=None):
 @domain_errors
 def target_create_view(request, pk: int):
     """Giao chỉ tiêu: indicator, unit (on the campaign's map), period inside the campaign, goal."""
-    campaign = get_object_or_404(Campaign.objects.select_related("province"), pk=pk)
+    campaign = campaign_get_in_scope(user=request.user, pk=pk, permission="campaigns.add_target", admin=True)
     return _target_page(request, campaign)
 
 
@@ -153,6 +152,5 @@ def target_create_view(request, pk: int):
 @domain_errors
 def target_edit_view(request, pk: int):
     """Sửa chỉ tiêu."""
-    target = get_object_or_404(Target.objects.select_related("campaign", "campaign__province", "area",
-                                                            "association_unit", "agent"), pk=pk)
+    target = target_get_in_scope(user=request.user, pk=pk, permission="campaigns.change_target", admin=True)
     return _target_page(request, target.campaign, target)

@@ -17,7 +17,7 @@ from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
 from ansinh.areas.selectors import record_communes_of
 from ansinh.collection.models import Agent
 from ansinh.core.dates import ADMIN_DATE_OUT_OF_RANGE, admin_date_in_range
-from ansinh.core.errors import PermissionDenied
+from ansinh.core.errors import OutOfScope, PermissionDenied
 from ansinh.registry.models import AssociationUnit
 
 from . import errors
@@ -212,6 +212,39 @@ def _require_campaign_of(user_role, campaign: Campaign) -> None:
     mine_communes = set(record_communes_of(unit=mine).values_list("pk", flat=True))
     if not set(record_communes_of(unit=theirs).values_list("pk", flat=True)) & mine_communes:
         raise PermissionDenied(errors.CAMPAIGN_OTHER_PROVINCE)
+
+
+def campaign_get_in_scope(*, user, pk: int, permission: str, admin: bool = False) -> Campaign:
+    """The campaign ``pk`` for a page that changes it or its targets: the permission first (the same 403
+    for every id), then the record (DoesNotExist when missing), then its province (OutOfScope, answered
+    like a missing record, for another province's campaign). ``admin``: only the province
+    administrator (the structure pages)."""
+    user_role = require_permission(user, permission)
+    if admin and (user_role.role != Role.PROVINCE_ADMIN or user_role.area is None):
+        raise PermissionDenied(errors.CAMPAIGN_NEEDS_PROVINCE)
+    campaign = Campaign.objects.select_related("province").get(pk=pk)
+    if user_role.area is None or user_role.area.level != Level.PROVINCE:
+        raise OutOfScope(model="campaign", pk=pk)
+    try:
+        _require_campaign_of(user_role, campaign)
+    except PermissionDenied:
+        raise OutOfScope(model="campaign", pk=pk) from None
+    return campaign
+
+
+def target_get_in_scope(*, user, pk: int, permission: str, admin: bool = False) -> Target:
+    """The target ``pk`` for a page that changes or removes it: the permission first, then the record
+    (DoesNotExist), then its unit inside the user's scope (OutOfScope, answered like a missing record)."""
+    user_role = require_permission(user, permission)
+    if admin and (user_role.role != Role.PROVINCE_ADMIN or user_role.area is None):
+        raise PermissionDenied(errors.CAMPAIGN_NEEDS_PROVINCE)
+    target = Target.objects.select_related("campaign", "campaign__province", "area", "association_unit",
+                                           "agent").get(pk=pk)
+    try:
+        _require_unit_in_scope(user, area=target.area, association_unit=target.association_unit, agent=target.agent)
+    except errors.TargetOutOfScope:
+        raise OutOfScope(model="target", pk=pk) from None
+    return target
 
 
 def _check_campaign(*, starts_on, ends_on, launch_day) -> None:

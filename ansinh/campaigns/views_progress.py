@@ -41,7 +41,7 @@ from .progress import (
     progress_for_user,
 )
 from .reminders import REMINDER_HEADERS, reminder_rows, reminders_for
-from .services import target_create, target_delete, target_update, targets_for_user
+from .services import target_create, target_delete, target_get_in_scope, target_update, targets_for_user
 from .xlsx import xlsx_response
 
 TEMPLATES = "campaigns/progress/"
@@ -399,8 +399,7 @@ def target_new(request):
 @domain_errors
 def target_edit(request, pk: int):
     """Edit a target."""
-    require_permission(request.user, "campaigns.change_target")
-    target = get_object_or_404(Target.objects.select_related("campaign", "area", "association_unit", "agent"), pk=pk)
+    target = target_get_in_scope(user=request.user, pk=pk, permission="campaigns.change_target")
     return _save_target(request, target.campaign, target)
 
 
@@ -409,7 +408,7 @@ def target_edit(request, pk: int):
 @require_POST
 def target_remove(request, pk: int):
     """Delete a target (POST)."""
-    target = get_object_or_404(Target.objects.select_related("campaign"), pk=pk)
+    target = target_get_in_scope(user=request.user, pk=pk, permission="campaigns.change_target")
     target_delete(user=request.user, target=target)
     messages.success(request, "Đã xóa chỉ tiêu.")
     return redirect(_url("targets", campaign=target.campaign.code))

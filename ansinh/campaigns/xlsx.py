@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ansinh.core.xlsx import text_cell_set
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -23,15 +25,16 @@ def xlsx_bytes(*, title: str, headers: list[str], rows: list[list], sheet: str =
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
-    ws.append([title])
+    text_cell_set(ws.cell(row=1, column=1), title)
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([])
-    ws.append(headers)
-    for cell in ws[3]:
+    for n, header in enumerate(headers, start=1):
+        cell = ws.cell(row=3, column=n)
+        text_cell_set(cell, header)
         cell.font = Font(bold=True)
     widths = [len(str(h)) for h in headers]
-    for row in rows:
-        ws.append([_cell(v) for v in row])
+    for row_no, row in enumerate(rows, start=4):
+        for n, v in enumerate(row, start=1):  # user text (names, codes) stays text: never a live formula
+            text_cell_set(ws.cell(row=row_no, column=n), _cell(v))
         for n, v in enumerate(row[: len(widths)]):
             widths[n] = max(widths[n], len(str(v)) if v is not None else 0)
     for n, width in enumerate(widths, start=1):

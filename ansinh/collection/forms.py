@@ -7,6 +7,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from ansinh.core.forms import TextHygieneMixin
 from ansinh.enrollment.models import PaymentMode
 
 from .errors import KEY_MESSAGE, PaymentDateInvalid
@@ -50,7 +51,7 @@ class VndField(forms.Field):
         return number
 
 
-class PaymentFields(forms.Form):
+class PaymentFields(TextHygieneMixin, forms.Form):
     """Amount, method, date and the idempotency key shared by the HI and VSI payment forms."""
 
     amount = VndField(label="Số tiền thu (đồng)")
@@ -108,7 +109,7 @@ class HiPaymentForm(PaymentFields):
         self.order_fields(self.field_order)
 
 
-class VsiParamsForm(forms.Form):
+class VsiParamsForm(TextHygieneMixin, forms.Form):
     """A member, a chosen monthly income, a payment mode and (for advance / back-payment) the months."""
 
     person = forms.TypedChoiceField(label="Người tham gia", coerce=int,

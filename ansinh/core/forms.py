@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .dates import ADMIN_DATE_MAX, ADMIN_DATE_MIN, ADMIN_DATE_OUT_OF_RANGE
+from .text import BIDI_MESSAGE, bidi_control_find, control_chars_strip
 
 NUL_MESSAGE = "Không được chứa ký tự NUL."
 MAX_LENGTH_MESSAGE = "Tối đa %(limit_value)d ký tự (đang có %(show_value)d)."
@@ -14,9 +15,28 @@ INVALID_CHOICE = "Lựa chọn không hợp lệ."
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 
 
-class VietnameseForm(forms.Form):
+class TextHygieneMixin:
+    """Typed text is clean before any check reads it: control characters (other than tab and line breaks)
+    are removed, a bidirectional control character (U+202A–U+202E, U+2066–U+2069) is refused on its
+    field with ``BIDI_MESSAGE``. Mixed into every form of the pages (``VietnameseForm`` and the registry,
+    collection and administration forms)."""
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, value in list(self.cleaned_data.items()):
+            if not isinstance(value, str) or not value:
+                continue
+            code = bidi_control_find(value)
+            if code:
+                self.add_error(name, ValidationError(BIDI_MESSAGE.format(code=code), code="bidi_control"))
+            else:
+                self.cleaned_data[name] = control_chars_strip(value)
+
+
+class VietnameseForm(TextHygieneMixin, forms.Form):
     """A form whose fields answer Django's built-in checks in Vietnamese: a NUL character, and a text
-    longer than the field's ``max_length`` (a message the field sets itself is kept)."""
+    longer than the field's ``max_length`` (a message the field sets itself is kept); typed text cleaned
+    by ``TextHygieneMixin``."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -223,3 +223,24 @@ def is_vietnamese_word(word: str) -> bool:
     if not all(ch in "abcdđeghiklmnopqrstuvxyăâêôơư" for ch in joined):
         return False
     return _syllable_ok(joined, tone, tone_index)
+
+
+# --- hygiene of typed and imported text ---------------------------------------------------------------
+
+BIDI_CONTROLS_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional embedding/override/isolate characters: they make stored text display in another order
+than it is read (a hamlet name shown reversed, a file name disguised); never needed in Vietnamese."""
+CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters other than tab, line feed and carriage return (NUL included)."""
+BIDI_MESSAGE = "Có ký tự điều khiển hướng chữ (U+{code}) không được phép; hãy gõ lại nội dung này."
+
+
+def control_chars_strip(text: str) -> str:
+    """``text`` without NUL and other control characters (tab and line breaks kept)."""
+    return CONTROL_CHARS_RE.sub("", text)
+
+
+def bidi_control_find(text: str) -> str | None:
+    """The first bidirectional control character of ``text`` as a code ("202E"), None when there is none."""
+    match = BIDI_CONTROLS_RE.search(text)
+    return f"{ord(match.group()):04X}" if match else None

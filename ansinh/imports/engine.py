@@ -44,11 +44,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ansinh.core.text import fold, name_key, name_normalise
+from ansinh.core.text import bidi_control_find, fold, name_key, name_normalise
 from ansinh.registry.models import (
     Household, HouseholdMember, MemberRole, Membership, Person, Relationship, Sex, UnitKind,
 )
@@ -280,6 +281,7 @@ class MemberImport:
         numbering_checked = False
         previous = last_header_row
         cache: list | None = []
+        max_rows = settings.ANSINH_IMPORT_MAX_ROWS
         for row_number, values in book.rows(key):
             if row_number <= last_header_row:
                 continue
@@ -307,6 +309,9 @@ class MemberImport:
                     if is_numbering_row(values):
                         continue
                 count += 1
+                if count > max_rows:
+                    limit = f"{max_rows:,}".replace(",", ".")
+                    raise errors.TooManyRows(errors.TOO_MANY_ROWS.format(limit=limit), limit=max_rows)
             if blank_run > MAX_BLANK_RUN:
                 raise self._blank_error(blank_from, blank_run)
         if count == 0:
@@ -446,6 +451,14 @@ class MemberImport:
             label = label or self._label(name)
             problems.append(RowError(row, label, exc.code, row_message(
                 exc.code, label=label, value=exc.value, **{k: v for k, v in exc.details.items()})))
+
+        # text hygiene: a bidirectional control character refuses the row, naming the column
+        for name, index in self.field_index.items():
+            cell = values[index] if index < len(values) else None
+            if isinstance(cell, str) and (code := bidi_control_find(cell)):
+                label = self._label(name)
+                problems.append(RowError(row, label, "bidi_control",
+                                         row_message("bidi_control", label=label, other=code)))
 
         # name
         if m.has("full_name"):
@@ -1156,8 +1169,9 @@ class RejectedRowsFile:
 
     def _open(self, width: int) -> None:
         from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
+
+        from ansinh.core.xlsx import text_cell
 
         self.wb = Workbook(write_only=True)
         self.ws = self.wb.create_sheet("Dòng bị từ chối")
@@ -1170,13 +1184,15 @@ class RejectedRowsFile:
         header += ["Dòng gốc", "Lỗi"]
         cells = []
         for text in header:
-            cell = WriteOnlyCell(self.ws, value=text)
+            cell = text_cell(self.ws, text)
             cell.font = bold
             cells.append(cell)
         self.ws.append(cells)
 
     def add(self, row: int, values: list, problems: list[RowError]) -> None:
         from openpyxl.cell import WriteOnlyCell
+
+        from ansinh.core.xlsx import safe_value, text_cell
 
         if self.ws is None:
             self._open(len(values))
@@ -1193,9 +1209,10 @@ class RejectedRowsFile:
                 cell.number_format = "DD/MM/YYYY"
                 out.append(cell)
             else:
-                out.append(v)
+                out.append(safe_value(self.ws, v))  # a cell "=HYPERLINK(…)" comes back as text, not a formula
         out.append(row)
-        out.append("; ".join(f"{p.column}: {p.message}" if p.column else p.message for p in problems))
+        out.append(text_cell(self.ws, "; ".join(f"{p.column}: {p.message}" if p.column else p.message
+                                                for p in problems)))
         self.ws.append(out)
 
     def finish(self) -> bytes | None:

@@ -35,6 +35,18 @@ class NotSpreadsheet(ImportFileError):
     message = "Tệp này không phải là bảng tính (nội dung không đọc được như Excel hay CSV)."
 
 
+class TooManyRows(ImportFileError):
+    """More data rows than ``settings.ANSINH_IMPORT_MAX_ROWS``: the check stops there (memory and time
+    stay bounded); the message names the limit."""
+
+    code = "too_many_rows"
+    message = "Tệp có quá nhiều dòng."
+
+
+TOO_MANY_ROWS = ("Tệp có hơn {limit} dòng dữ liệu: mỗi lần chỉ nhận tối đa {limit} dòng. Hãy chia danh sách "
+                 "thành nhiều tệp nhỏ hơn rồi nhập từng tệp.")
+
+
 class CorruptFile(ImportFileError):
     code = "corrupt_file"
     message = "Tệp bảng tính bị hỏng, không đọc được."
@@ -124,6 +136,7 @@ ROW_MESSAGES = {
     "household_moved": "Người này đã thuộc hộ khác ({other}).",
     "relationship_invalid": "Quan hệ với chủ hộ \"{value}\" không rõ.",
     "text_too_long": "{label} quá dài (tối đa {other} ký tự).",
+    "bidi_control": "{label} có ký tự điều khiển hướng chữ (U+{other}) không được phép; hãy gõ lại ô này.",
     "duplicate_in_file": "Trùng với dòng {other} trong cùng tệp ({value}).",
     "id_conflict": "{value} đã thuộc về người khác trong hệ thống ({other}).",
     "ambiguous_person": "Có {other} người cùng họ tên, ngày sinh và xã trong hệ thống: hãy ghi số CCCD.",

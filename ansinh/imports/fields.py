@@ -8,7 +8,7 @@ import datetime
 import re
 from functools import cache
 
-from ansinh.core.text import collapse_spaces, fold, name_key, name_normalise, nfc
+from ansinh.core.text import collapse_spaces, control_chars_strip, fold, name_key, name_normalise, nfc
 from ansinh.registry.models import Relationship, Sex
 
 from .legacy_text import detect_and_convert
@@ -26,7 +26,8 @@ class FieldProblem(Exception):
 
 
 def clean_text(value) -> str:
-    """A cell as text: legacy TCVN3/VNI converted, NFC, spaces collapsed; "" for an empty cell.
+    """A cell as text: control characters (NUL…) removed, legacy TCVN3/VNI converted, NFC, spaces
+    collapsed; "" for an empty cell.
     Numbers that are whole print without ".0"."""
     if value is None:
         return ""
@@ -38,7 +39,7 @@ def clean_text(value) -> str:
         return value.strftime("%d/%m/%Y %H:%M") if value.time() != datetime.time() else value.strftime("%d/%m/%Y")
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
+    text = control_chars_strip(str(value))  # a NUL or other control character in a cell is dropped
     if not text.isascii():
         text, _ = detect_and_convert(text)
         text = nfc(text)

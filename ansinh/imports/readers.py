@@ -4,7 +4,8 @@
 - .xlsx is read by a streaming parser (``zipfile`` + expat): memory stays flat for a million rows, and
   formula error cells (#REF!, #VALUE!, ...) are seen, which python-calamine reports as empty.
 - .xls and .ods (small by nature: .xls stops at 65,536 rows) are read with python-calamine.
-- .csv: UTF-8 (with or without BOM), else Windows-1258 or Windows-1252; delimiter , ; or tab.
+- .csv: UTF-16 (with or without BOM), UTF-8 (with or without BOM), else Windows-1258 or Windows-1252;
+  delimiter , ; or tab; a stray NUL byte does not make it binary.
 
 Rows are ``(row_number, values)`` with spreadsheet row numbers (1 = first row) and values of type
 ``str``, ``int``, ``float``, ``bool``, ``datetime.date``/``datetime.datetime`` or ``None``.
@@ -498,20 +499,55 @@ class CalamineBook:
 _CP1258_TONE_BYTES = frozenset(b"\xcc\xd2\xde\xec\xf2")
 
 
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" for text whose every other byte is mostly NUL (UTF-16 of Latin text)."""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > len(odd) * 0.4 and even.count(0) < len(even) * 0.05:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.4 and odd.count(0) < len(odd) * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _text_encoding(sample: bytes) -> str | None:
+    """The encoding a byte order mark or a UTF-16 byte pattern names, None otherwise."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return _utf16_without_bom(sample[:4096])
+
+
+def _too_many_nul(sample: bytes) -> bool:
+    """A binary file, not text: more than 1 byte in 100 is NUL (a few stray NULs in cells are fine)."""
+    return sample.count(0) > max(len(sample) // 100, 16)
+
+
 def _csv_encoding(path) -> str:
+    """UTF-16 (with or without byte order mark), UTF-8 (with or without BOM), Windows-1258, else
+    Windows-1252 (TCVN3/VNI text, converted cell by cell later). Read in chunks: memory stays flat."""
+    with open(path, "rb") as f:
+        head = f.read(CHUNK)
+    named = _text_encoding(head)
+    if named:
+        return named
+    if _too_many_nul(head):
+        raise errors.NotSpreadsheet()
     decoder = codecs.getincrementaldecoder("utf-8")()
     tone_bytes = False
     with open(path, "rb") as f:
         ok = True
         while chunk := f.read(CHUNK):
-            if b"\x00" in chunk:
-                raise errors.NotSpreadsheet()
             if ok:
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     ok = False
             tone_bytes = tone_bytes or bool(_CP1258_TONE_BYTES.intersection(chunk))
+            if not ok and tone_bytes:
+                break
         if ok:
             try:
                 decoder.decode(b"", final=True)
@@ -550,8 +586,8 @@ class CsvBook:
             sample = f.read(64 * 1024)
         if not sample.strip():
             raise errors.EmptyFile()
-        if sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t") > len(sample) // 100:
-            raise errors.NotSpreadsheet()
+        if sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t") > max(len(sample) // 100, 16):
+            raise errors.NotSpreadsheet()  # a stray NUL or control character in a cell is dropped per cell
         first_lines = sample.splitlines()[:30]
         counts = {d: sum(line.count(d) for line in first_lines) for d in (",", ";", "\t", "|")}
         self.delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
@@ -677,7 +713,9 @@ def detect_format(path, filename: str = "") -> str:
         raise errors.WrongFormat()
     with open(path, "rb") as f:
         sample = f.read(64 * 1024)
-    if b"\x00" in sample or head.lstrip().lower().startswith((b"<!doc", b"<html", b"<?xml")):
+    if _text_encoding(sample):  # UTF-8 with BOM, UTF-16: text whatever its NUL bytes
+        return "csv"
+    if _too_many_nul(sample) or head.lstrip().lower().startswith((b"<!doc", b"<html", b"<?xml")):
         raise errors.NotSpreadsheet()
     return "csv"
 

@@ -19,6 +19,9 @@ CHANGE_NEEDS_REASON = ("Giá trị mới thay đổi {pct} so với giá trị g
                        "phép. Hãy kiểm tra lại; nếu đúng, ghi lý do vào ô «Lý do thay đổi lớn» và bấm xác nhận.")
 LOCAL_SUPPORT_ABOVE_TOTAL = ("Hỗ trợ của địa phương cho nhóm «{group}» ({local}) cộng với hỗ trợ của Nhà nước "
                              "từ ngày {start} ({state}) vượt quá 100% mức đóng tính trên chuẩn hộ nghèo.")
+LEGAL_PARAMETER_ADMIN_ONLY = ("Tham số pháp lý áp dụng cho cả nước: chỉ quản trị tỉnh mới được thêm giá trị mới "
+                              "(cán bộ cấp huyện, xã không được thêm).")
+LOCAL_SUPPORT_OWN_PROVINCE = "Chỉ quản trị của tỉnh {code} mới được thêm mức hỗ trợ của địa phương tỉnh này."
 ALREADY_ADDED = "Tham số này vừa có một giá trị khác cùng ngày áp dụng; vui lòng tải lại trang."
 
 

@@ -15,17 +15,20 @@ from datetime import date
 
 from django.db import connection
 
-from ansinh.accounts.services import require_permission
+from ansinh.accounts.services import require_permission, role_of
+from ansinh.core.errors import PermissionDenied
 from ansinh.core.db import sql_table
 from ansinh.rules import ParameterError, ParameterSet, default_parameters
 from ansinh.rules.parameters import Parameter
 
-from .errors import UNKNOWN_PARAMETER, UnknownParameter
+from .errors import LEGAL_PARAMETER_ADMIN_ONLY, LOCAL_SUPPORT_OWN_PROVINCE, UNKNOWN_PARAMETER, UnknownParameter
 from .models import ParameterValue
 from .values import value_load
 
 ADD_PERMISSION = "parameters.add_parametervalue"
-"""The named Django permission to add a dated value (given to the si_officer role)."""
+"""The named Django permission to add a dated value (given to the province_admin role); the level check
+``parameter_level_check`` narrows it per parameter."""
+LOCAL_SUPPORT_FAMILY = "vsi.local_support"
 
 NAMESPACE_LABELS_VI = {
     "common": "Tham số chung",
@@ -186,5 +189,28 @@ def parameter_history(*, name: str, on: date) -> dict:
 def parameter_for_addition(*, user, name: str) -> Parameter:
     """The parameter a user is about to add a value to (for the form). Raises PermissionDenied (without
     ``parameters.add_parametervalue``) and UnknownParameter."""
+    parameter = parameter_get(name=name)
+    parameter_level_check(user=user, parameter=parameter)
+    return parameter
+
+
+def parameter_level_check(*, user, parameter: Parameter) -> None:
+    """Who may add a value to ``parameter``, by level: a legal (national) parameter only a provincial
+    administrator (``province_admin``) or a superuser; a province's local support
+    (``vsi.local_support.<code>``) only the administrator of that province (or a superuser). District and
+    commune officers never: a value applies to the whole province and beyond. Raises PermissionDenied
+    (with the Vietnamese reason)."""
+    from ansinh.accounts.models import Role
+
+    if user.is_authenticated and user.is_superuser and user.is_active:
+        return
+    user_role = role_of(user)
+    if user_role.role == Role.SI_OFFICER:  # the officers who used to add values: say why no longer
+        raise PermissionDenied(LEGAL_PARAMETER_ADMIN_ONLY)
     require_permission(user, ADD_PERMISSION)
-    return parameter_get(name=name)
+    if user_role.role != Role.PROVINCE_ADMIN or user_role.area is None:
+        raise PermissionDenied(LEGAL_PARAMETER_ADMIN_ONLY)
+    if parameter.family == LOCAL_SUPPORT_FAMILY:
+        code = parameter.name.rsplit(".", 1)[1]
+        if user_role.area.code != code:
+            raise PermissionDenied(LOCAL_SUPPORT_OWN_PROVINCE.format(code=code))

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from ansinh.accounts.services import require_permission
 from ansinh.core.formatting import format_date
 from ansinh.rules import ParameterError, default_parameters
 from ansinh.rules.breakdown import pct_text
@@ -33,7 +32,7 @@ from .errors import (
     ParameterValueRefused,
 )
 from .models import ParameterValue
-from .selectors import ADD_PERMISSION, active_parameters, active_parameters_refresh, parameter_get, runtime_extra, runtime_item
+from .selectors import active_parameters, active_parameters_refresh, parameter_get, parameter_level_check, runtime_extra, runtime_item
 from .values import value_json, value_parse
 
 LAST_YEAR = 2100
@@ -69,12 +68,12 @@ def parameter_value_add(
     value in force before it needs ``change_reason``: the page asks the person to confirm, and the
     reason is recorded with the value.
 
-    Raises PermissionDenied (without ``parameters.add_parametervalue``: the si_officer role has it),
-    UnknownParameter, ParameterValueRefused (Vietnamese message; ``field`` names the input concerned).
+    Raises PermissionDenied (without ``parameters.add_parametervalue``, or a level the parameter does not
+    allow: ``selectors.parameter_level_check``), UnknownParameter, ParameterValueRefused (Vietnamese message; ``field`` names the input concerned).
     """
-    require_permission(user, ADD_PERMISSION)
     params = active_parameters()
     parameter = parameter_get(name=name, params=params)
+    parameter_level_check(user=user, parameter=parameter)
     if start is None:
         raise _refuse(START_REQUIRED, "start_required", "start")
     if parameter.values and start <= parameter.values[-1].start:

@@ -1,9 +1,10 @@
 """Search form of the household list."""
 
 from django import forms
+from ansinh.core.forms import TextHygieneMixin
 
 
-class HouseholdSearchForm(forms.Form):
+class HouseholdSearchForm(TextHygieneMixin, forms.Form):
     """Free text matched against the household code and the members' names."""
 
     q = forms.CharField(label="Tìm hộ gia đình", required=False, max_length=100,

@@ -4,6 +4,7 @@ check scope, dates, heads and uniqueness and name the field that is wrong."""
 from django import forms
 
 from .models import OtherCoverage, PovertyStatus, Relationship, Sex
+from ansinh.core.forms import TextHygieneMixin
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MEMBER_RELATIONSHIPS = [(value, label) for value, label in Relationship.choices if value != Relationship.HEAD]
@@ -25,7 +26,7 @@ def text_field(label: str, *, max_length: int, required: bool = False, **attrs) 
                                            "max_length": f"{label}: tối đa {max_length} ký tự."})
 
 
-class PersonFields(forms.Form):
+class PersonFields(TextHygieneMixin, forms.Form):
     """A person's own data."""
 
     full_name = text_field("Họ tên", max_length=100, required=True)
@@ -40,7 +41,7 @@ class PersonFields(forms.Form):
     hamlet = text_field("Ấp/khu vực", max_length=100)
 
 
-class NotDuplicateConfirm(forms.Form):
+class NotDuplicateConfirm(TextHygieneMixin, forms.Form):
     """Shown once the page has warned of probable duplicates: the user has looked and it is someone else."""
 
     not_duplicate = forms.BooleanField(label="Tôi đã xem các hồ sơ nghi trùng: đây là người khác, vẫn lưu",
@@ -102,7 +103,7 @@ def _people_choice(label: str, people, *, required: bool, empty: str) -> forms.T
         error_messages={"required": f"{label}: vui lòng chọn.", "invalid_choice": f"{label}: lựa chọn không hợp lệ."})
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(TextHygieneMixin, forms.Form):
     """Ghi nhận đã mất / chuyển đi ngoại tỉnh: the date and, for a head, the new head."""
 
     on = date_field("Ngày")
@@ -114,7 +115,7 @@ class LeaveForm(forms.Form):
                                                  empty="— Không đổi (người này không phải chủ hộ) —")
 
 
-class MoveForm(forms.Form):
+class MoveForm(TextHygieneMixin, forms.Form):
     """Chuyển sang hộ khác từ một ngày."""
 
     to_household = text_field("Hộ chuyển đến (mã hộ)", max_length=20, required=True)
@@ -127,7 +128,7 @@ class MoveForm(forms.Form):
                                                  empty="— Không đổi (người này không phải chủ hộ) —")
 
 
-class HeadChangeForm(forms.Form):
+class HeadChangeForm(TextHygieneMixin, forms.Form):
     """Đổi chủ hộ."""
 
     old_head_relationship = forms.ChoiceField(label="Quan hệ của chủ hộ cũ với chủ hộ mới",
@@ -140,7 +141,7 @@ class HeadChangeForm(forms.Form):
         self.order_fields(["new_head", "old_head_relationship"])
 
 
-class PovertyForm(forms.Form):
+class PovertyForm(TextHygieneMixin, forms.Form):
     """Đổi diện hộ (nghèo, cận nghèo…) theo quyết định."""
 
     status = forms.ChoiceField(label="Diện hộ", choices=PovertyStatus.choices)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -158,9 +159,10 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
 
     # Changing the months re-prices the form (htmx), then back to 12 months.
     page.check("#hi-pay-form input[name=months][value='6']")
-    page.wait_for_function(f"document.querySelector('#hi-pay-form #id_amount').value === '{vnd(due[6]).removesuffix(' đ')}'")
+    # a locator wait, not wait_for_function: the Content-Security-Policy forbids evaluating strings
+    expect(page.locator("#hi-pay-form #id_amount")).to_have_value(vnd(due[6]).removesuffix(" đ"))
     page.check("#hi-pay-form input[name=months][value='12']")
-    page.wait_for_function(f"document.querySelector('#hi-pay-form #id_amount').value === '{vnd(due[12]).removesuffix(' đ')}'")
+    expect(page.locator("#hi-pay-form #id_amount")).to_have_value(vnd(due[12]).removesuffix(" đ"))
     assert page.locator("#id_paid_on").input_value() == today.strftime("%d/%m/%Y")
 
     page.click("#hi-pay-form button[type=submit]:not([formaction])")

@@ -175,16 +175,16 @@ def test_other_roles_and_other_provinces_get_403(client, small_province, org):
     assert client.get("/quan-tri/bhxh-co-so/").status_code == 403
 
 
-def test_another_provinces_org_and_office_are_403_for_the_administrator(admin):
+def test_another_provinces_org_and_office_answer_like_missing_ones_for_the_administrator(admin):
     from ansinh.areas.models import AdministrativeUnit
 
     province = AdministrativeUnit.objects.create(map="new", level="province", code="96", name="Cà Mau")
     foreign = CollectionOrg.objects.create(code="BDCM", name="Bưu điện Cà Mau", province=province)
     office = SiOffice.objects.create(code="CM01", name="BHXH Cà Mau", province=province)
     response = admin.get(f"/quan-tri/to-chuc-thu/{foreign.pk}/")
-    assert response.status_code == 403
-    assert "Hồ sơ này nằm ngoài địa bàn bạn phụ trách." in response.content.decode()
-    assert admin.post(f"/quan-tri/bhxh-co-so/{office.pk}/dong/", {"closed_on": d(TODAY)}).status_code == 403
+    assert response.status_code == 404
+    assert "Không tìm thấy trang hoặc hồ sơ" in response.content.decode()
+    assert admin.post(f"/quan-tri/bhxh-co-so/{office.pk}/dong/", {"closed_on": d(TODAY)}).status_code == 404
     office.refresh_from_db()
     assert office.closed_on is None
     assert "BDCM" not in admin.get("/quan-tri/to-chuc-thu/").content.decode()

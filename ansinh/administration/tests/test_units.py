@@ -98,7 +98,7 @@ def test_a_commune_of_another_province_is_shown_on_the_commune_field(client_admi
 def test_a_unit_of_another_province_is_not_shown(client_admin):
     unit = AssociationUnit.objects.create(kind=UnitKind.BRANCH, code="CH-HN", name="Chi hội Hà Nội",
                                           commune=foreign_commune())
-    assert client_admin.get(reverse("admin_unit_detail", args=[unit.pk])).status_code == 403
+    assert client_admin.get(reverse("admin_unit_detail", args=[unit.pk])).status_code == 404
     assert "CH-HN" not in client_admin.get(reverse("admin_unit_list")).content.decode()
 
 

@@ -107,7 +107,7 @@ def test_officer_is_refused(small_province, client):
     assert client.get(reverse("admin_user_list")).status_code == 403
 
 
-def test_user_pages_of_another_province_are_403_for_the_administrator(small_province, admin, admin_client, client):
+def test_user_pages_of_another_province_answer_404_for_the_administrator(small_province, admin, admin_client, client):
     from ansinh.accounts.services import user_role_assign
     from ansinh.areas.models import AdministrativeUnit
 
@@ -119,13 +119,13 @@ def test_user_pages_of_another_province_are_403_for_the_administrator(small_prov
     for url in (reverse("admin_user_edit", args=[foreign.pk]), reverse("admin_user_password", args=[foreign.pk])):
         response = admin_client.get(url)
         body = response.content.decode()
-        assert response.status_code == 403
-        assert "Hồ sơ này nằm ngoài địa bàn bạn phụ trách." in body
+        assert response.status_code == 404
+        assert "Không tìm thấy trang hoặc hồ sơ" in body
         assert "quantri_cm" not in body and "0912345678" not in body and "Lê Văn Cà" not in body
     client.force_login(foreign)
     for url in (reverse("admin_user_edit", args=[target.pk]), reverse("admin_user_password", args=[target.pk])):
         response = client.get(url)
-        assert response.status_code == 403
+        assert response.status_code == 404
         assert "bhxh_huyen" not in response.content.decode()
     assert client.get(reverse("admin_user_edit", args=[999999])).status_code == 404
     client.force_login(admin)

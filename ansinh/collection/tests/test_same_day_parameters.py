@@ -25,8 +25,17 @@ def _quote(p):
     return vsi_enroll(user=p.users["thu_1"], person=head, income=INCOME, months=1, payment_mode="monthly", on=DAY)
 
 
+def _admin():
+    """The administrator of the new-map province 92: only they add its local support."""
+    from django.contrib.auth.models import User
+
+    from ansinh.testing.admin import province_admin_make
+
+    return User.objects.filter(username="quan_tri").first() or province_admin_make("quan_tri")
+
+
 def _local_from(p, start):
-    parameter_value_add(user=p.users["bhxh_tinh"], name="vsi.local_support.92", start=start, value='{"other": 10}',
+    parameter_value_add(user=_admin(), name="vsi.local_support.92", start=start, value='{"other": 10}',
                         reference_document="Nghị quyết HĐND (thử)", confidence="reported")
 
 

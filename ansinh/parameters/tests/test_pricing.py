@@ -14,6 +14,7 @@ from ansinh.enrollment.services import hi_enroll
 from ansinh.parameters.selectors import active_parameters
 from ansinh.parameters.services import parameter_value_add
 from ansinh.rules import default_parameters
+from ansinh.testing.admin import province_admin_make
 from ansinh.testing.vectors import vector
 
 BASE = "common.base_salary"
@@ -32,7 +33,7 @@ def snapshot(participation: HiParticipation) -> dict:
 
 def test_a_new_base_salary_never_reprices_a_paid_household_but_prices_later_dates(small_province):
     p = small_province
-    agent, officer = p.users["thu_1"], p.users["bhxh_tinh"]
+    agent, officer = p.users["thu_1"], province_admin_make("quan_tri")
     hi = vector("hi-2024-5")
     paid_on = datetime.date.fromisoformat(hi["request"]["on"])
     participation = hi_enroll(user=agent, household=p.household, months=12, on=paid_on)
@@ -80,7 +81,7 @@ def test_the_vsi_ceiling_follows_a_runtime_base_salary(users):
     with pytest.raises(PricingError) as refused:
         pricing.vsi_price(income=ceiling, months=1, payment_mode="monthly", support_group="none", on=new_start)
     assert refused.value.code == "income_above_ceiling"
-    parameter_value_add(user=users["bhxh_tinh"], name=BASE, start=new_start, value=str(new_value),
+    parameter_value_add(user=users["quan_tri"], name=BASE, start=new_start, value=str(new_value),
                         reference_document="Decree 1/2027/NĐ-CP", confidence="reported")
     result = pricing.vsi_price(income=ceiling, months=1, payment_mode="monthly", support_group="none", on=new_start)
     rate = default_parameters().value("vsi.contribution_rate", new_start)

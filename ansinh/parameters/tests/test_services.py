@@ -39,8 +39,8 @@ def test_the_confidence_choices_are_the_rules_confidences():
     assert Confidence.values == list(CONFIDENCES)
 
 
-def test_an_si_officer_adds_the_next_base_salary_recorded_with_who_and_when(users):
-    officer = users["bhxh_tinh"]
+def test_the_province_admin_adds_the_next_base_salary_recorded_with_who_and_when(users):
+    officer = users["quan_tri"]
     record = add(officer)
     assert record.created_by == officer and record.created_at is not None
     assert record.value_json == "2800000"
@@ -58,7 +58,7 @@ def test_an_si_officer_adds_the_next_base_salary_recorded_with_who_and_when(user
     assert newest["record"] == record
 
 
-@pytest.mark.parametrize("username", ["thu_1", "hoi_tinh"])
+@pytest.mark.parametrize("username", ["thu_1", "hoi_tinh", "bhxh_tinh"])
 def test_other_roles_cannot_add_a_value(users, username):
     with pytest.raises(PermissionDenied):
         add(users[username])
@@ -69,7 +69,7 @@ def test_a_date_not_after_the_last_value_is_refused(users):
     last = last_base_salary()
     for start in (last.start, last.start - datetime.timedelta(days=1)):
         with pytest.raises(ParameterValueRefused) as refused:
-            add(users["bhxh_tinh"], start=start)
+            add(users["quan_tri"], start=start)
         assert refused.value.message == errors.START_NOT_AFTER_LAST.format(last=last.start.strftime("%d/%m/%Y"))
         assert refused.value.message == f"Ngày áp dụng phải sau ngày bắt đầu của giá trị gần nhất " \
                                         f"({last.start:%d/%m/%Y})."
@@ -78,7 +78,7 @@ def test_a_date_not_after_the_last_value_is_refused(users):
 
 
 def test_a_date_after_an_earlier_runtime_value_is_needed_too(users):
-    officer = users["bhxh_tinh"]
+    officer = users["quan_tri"]
     first = add(officer)
     with pytest.raises(ParameterValueRefused) as refused:
         add(officer, start=first.start, value="2.900.000")
@@ -87,14 +87,14 @@ def test_a_date_after_an_earlier_runtime_value_is_needed_too(users):
 
 def test_a_negative_amount_is_refused(users):
     with pytest.raises(ParameterValueRefused) as refused:
-        add(users["bhxh_tinh"], value="-2.800.000")
+        add(users["quan_tri"], value="-2.800.000")
     assert refused.value.message == "Giá trị không được âm."
     assert refused.value.field == "value"
 
 
 def test_an_unknown_parameter_is_refused(users):
     with pytest.raises(UnknownParameter) as refused:
-        add(users["bhxh_tinh"], name="common.base_salery")
+        add(users["quan_tri"], name="common.base_salery")
     assert refused.value.message == "Không có tham số «common.base_salery»."
 
 
@@ -108,7 +108,7 @@ def test_an_unknown_parameter_is_refused(users):
 def test_a_value_that_does_not_fit_its_unit_is_refused_naming_the_expected_form(users, name, value, hint):
     last = default_parameters().parameter(name).values[-1]
     with pytest.raises(ParameterValueRefused) as refused:
-        add(users["bhxh_tinh"], name=name, start=next_year(last.start), value=value)
+        add(users["quan_tri"], name=name, start=next_year(last.start), value=value)
     assert refused.value.message == f"Giá trị không hợp lệ: cần {hint}."
 
 
@@ -121,7 +121,7 @@ def test_a_value_that_does_not_fit_its_unit_is_refused_naming_the_expected_form(
 ])
 def test_missing_or_bad_fields_are_refused(users, field, overrides, message):
     with pytest.raises(ParameterValueRefused) as refused:
-        add(users["bhxh_tinh"], **overrides)
+        add(users["quan_tri"], **overrides)
     assert refused.value.message == message
     assert refused.value.field == field
 
@@ -131,14 +131,14 @@ def test_an_alias_to_nowhere_is_refused_by_the_rules_loader(users):
     parameter = default_parameters().parameter(name)
     assert parameter.unit == "alias"
     with pytest.raises(ParameterValueRefused) as refused:
-        add(users["bhxh_tinh"], name=name, start=next_year(parameter.values[-1].start),
+        add(users["quan_tri"], name=name, start=next_year(parameter.values[-1].start),
             value="common.no_such_parameter")
     assert refused.value.message.startswith("Bộ kiểm tra tham số từ chối giá trị này (")
     assert "common.no_such_parameter" in refused.value.message
 
 
 def test_decimals_and_structured_values_are_stored_normalised(users):
-    officer = users["bhxh_tinh"]
+    officer = users["quan_tri"]
     rate = default_parameters().parameter("household_hi.contribution_rate").values[-1]
     record = add(officer, name="household_hi.contribution_rate", start=next_year(rate.start), value="4,75")
     assert record.value_json == '"4.75"'
@@ -152,7 +152,7 @@ def test_decimals_and_structured_values_are_stored_normalised(users):
 def test_a_family_member_is_created_at_runtime(users):
     name = "vsi.local_support.92"
     assert active_parameters().find(name, datetime.date(2027, 1, 1)) is None
-    add(users["bhxh_tinh"], name=name, start=datetime.date(2027, 1, 1),
+    add(users["quan_tri"], name=name, start=datetime.date(2027, 1, 1),
         value='{"poor": 10, "near_poor": 5}')
     assert active_parameters().value(name, datetime.date(2027, 1, 1))["poor"] == 10
 
@@ -161,7 +161,7 @@ def test_the_active_set_is_cached_until_a_value_is_added(users):
     first = active_parameters()
     assert active_parameters() is first
     assert first is default_parameters()
-    add(users["bhxh_tinh"])
+    add(users["quan_tri"])
     second = active_parameters()
     assert second is not first
     assert active_parameters() is second
@@ -169,7 +169,7 @@ def test_the_active_set_is_cached_until_a_value_is_added(users):
 
 def test_a_zero_base_salary_is_refused_because_every_price_would_be_zero(users):
     with pytest.raises(ParameterValueRefused) as refused:
-        add(users["bhxh_tinh"], value="0")
+        add(users["quan_tri"], value="0")
     assert refused.value.message == errors.VALUE_ZERO
     assert not ParameterValue.objects.exists()
 
@@ -178,13 +178,13 @@ def test_a_value_by_group_must_keep_the_groups_in_force(users):
     name = "vsi.state_support_2025"
     last = default_parameters().parameter(name).values[-1]
     with pytest.raises(ParameterValueRefused) as refused:
-        add(users["bhxh_tinh"], name=name, start=next_year(last.start), value='{"rich": 10}')
+        add(users["quan_tri"], name=name, start=next_year(last.start), value='{"rich": 10}')
     assert refused.value.message == errors.GROUPS_DIFFER.format(groups=", ".join(sorted(last.value)))
 
 
 def test_an_officer_adds_a_provinces_social_pension_top_up_and_the_quote_uses_it_from_its_date(users):
     name = "social_pension.local_top_up.can_tho"
-    add(users["bhxh_tinh"], name=name, start=datetime.date(2027, 1, 1), value="100.000")
+    add(users["quan_tri"], name=name, start=datetime.date(2027, 1, 1), value="100.000")
     request = {"kind": "social_pension", "age": 80, "has_pension": False, "province": "can_tho"}
     before = quote(request | {"on": "2026-12-31"}, params=active_parameters())
     after = quote(request | {"on": "2027-01-01"}, params=active_parameters())
@@ -194,13 +194,13 @@ def test_an_officer_adds_a_provinces_social_pension_top_up_and_the_quote_uses_it
 def test_a_change_of_more_than_half_needs_a_reason_and_the_reason_is_recorded(users):
     last = last_base_salary()
     with pytest.raises(ParameterValueRefused) as refused:
-        add(users["bhxh_tinh"], value=str(last.value // 10))
+        add(users["quan_tri"], value=str(last.value // 10))
     assert refused.value.message == errors.CHANGE_NEEDS_REASON.format(
         pct="90%", share="50%", before=f"{last.value:,}".replace(",", "."),
         after=f"{last.value // 10:,}".replace(",", "."))
     assert (refused.value.code, refused.value.field) == ("change_needs_reason", "change_reason")
     assert not ParameterValue.objects.exists()
-    record = add(users["bhxh_tinh"], value=str(last.value // 10), change_reason="  Nghị định mới giảm lương cơ sở  ")
+    record = add(users["quan_tri"], value=str(last.value // 10), change_reason="  Nghị định mới giảm lương cơ sở  ")
     assert record.change_reason == "Nghị định mới giảm lương cơ sở"
     dated = active_parameters().parameter(BASE).values[-1]
     assert (dated.value, dated.change_reason) == (last.value // 10, "Nghị định mới giảm lương cơ sở")
@@ -208,7 +208,7 @@ def test_a_change_of_more_than_half_needs_a_reason_and_the_reason_is_recorded(us
 
 def test_a_change_of_exactly_half_needs_no_reason(users):
     last = last_base_salary()
-    record = add(users["bhxh_tinh"], value=str(last.value * 3 // 2))
+    record = add(users["quan_tri"], value=str(last.value * 3 // 2))
     assert record.change_reason == ""
 
 
@@ -217,7 +217,7 @@ def test_a_group_moving_by_more_than_half_needs_a_reason_too(users):
     last = default_parameters().parameter(name).values[-1]
     value = dict(last.value) | {"other": 5}
     with pytest.raises(ParameterValueRefused) as refused:
-        add(users["bhxh_tinh"], name=name, start=next_year(last.start),
+        add(users["quan_tri"], name=name, start=next_year(last.start),
             value="{" + ", ".join(f'"{k}": {v}' for k, v in value.items()) + "}")
     assert refused.value.code == "change_needs_reason"
     assert "thay đổi 75%" in refused.value.message
@@ -232,10 +232,33 @@ def test_local_support_above_100_percent_with_the_state_is_refused_on_the_page(u
     name = "vsi.local_support.92"
     if not accepted:
         with pytest.raises(ParameterValueRefused) as refused:
-            add(users["bhxh_tinh"], name=name, start=start, value=f'{{"poor": {local}, "other": 10}}')
+            add(users["quan_tri"], name=name, start=start, value=f'{{"poor": {local}, "other": 10}}')
         assert refused.value.message == errors.LOCAL_SUPPORT_ABOVE_TOTAL.format(
             group="hộ nghèo", local=f"{local}%", start=f"{start:%d/%m/%Y}", state="50%")
         assert (refused.value.code, refused.value.field) == ("local_support_above_total", "value")
         return
-    record = add(users["bhxh_tinh"], name=name, start=start, value=f'{{"poor": {local}, "other": 10}}')
+    record = add(users["quan_tri"], name=name, start=start, value=f'{{"poor": {local}, "other": 10}}')
     assert record.name == name
+
+
+def test_a_legal_parameter_is_refused_to_an_si_officer_with_the_reason(users):
+    with pytest.raises(PermissionDenied) as refused:
+        add(users["bhxh_tinh"], name="vsi.contribution_rate")
+    assert refused.value.message == ("Tham số pháp lý áp dụng cho cả nước: chỉ quản trị tỉnh mới được thêm giá trị "
+                                     "mới (cán bộ cấp huyện, xã không được thêm).")
+    assert ParameterValue.objects.count() == 0
+
+
+def test_local_support_of_another_province_is_refused_to_a_province_admin(users):
+    with pytest.raises(PermissionDenied) as refused:
+        add(users["quan_tri"], name="vsi.local_support.94", start=datetime.date(2027, 1, 1),
+            value='{"poor": 10, "near_poor": 5}')
+    assert refused.value.message == "Chỉ quản trị của tỉnh 94 mới được thêm mức hỗ trợ của địa phương tỉnh này."
+    assert ParameterValue.objects.count() == 0
+
+
+def test_a_superuser_adds_a_legal_parameter(users):
+    from django.contrib.auth.models import User
+
+    root = User.objects.create_superuser(username="root", password="x")
+    assert add(root).created_by == root

@@ -8,6 +8,7 @@ import pytest
 
 from ansinh.parameters.models import ParameterValue
 from ansinh.rules import default_parameters
+from ansinh.testing.admin import province_admin_make
 from ansinh.testing.province import PASSWORD
 
 BASE = "common.base_salary"
@@ -98,9 +99,9 @@ def test_the_collection_agent_of_the_small_province_gets_403(client, small_provi
     assert ParameterValue.objects.count() == 0
 
 
-def test_an_si_officer_adds_the_next_base_salary_through_the_page(client, small_province):
-    officer = small_province.users["bhxh_tinh"]
-    client.login(username="bhxh_tinh", password=PASSWORD)
+def test_the_province_admin_adds_the_next_base_salary_through_the_page(client, small_province):
+    officer = province_admin_make("quan_tri")
+    client.login(username="quan_tri", password=PASSWORD)
     assert "Thêm giá trị mới" in text(client.get(f"/tham-so/{BASE}/"))
     form = client.get(ADD_URL)
     assert form.status_code == 200
@@ -114,12 +115,12 @@ def test_an_si_officer_adds_the_next_base_salary_through_the_page(client, small_
     assert f"Đã thêm giá trị mới của «Lương cơ sở», áp dụng từ ngày {next_start():%d/%m/%Y}." in page
     assert "Bổ sung qua giao diện" in page
     local = record.created_at.astimezone(datetime.timezone(datetime.timedelta(hours=7)))
-    assert f"bởi bhxh_tinh, lúc {local:%H:%M} ngày {local:%d/%m/%Y}" in page
+    assert f"bởi quan_tri, lúc {local:%H:%M} ngày {local:%d/%m/%Y}" in page
     assert vnd(2_800_000) in page
     # anonymous visitors see when, not who
     client.logout()
     anonymous = text(client.get(f"/tham-so/{BASE}/"))
-    assert f"lúc {local:%H:%M} ngày {local:%d/%m/%Y}" in anonymous and "bhxh_tinh" not in anonymous
+    assert f"lúc {local:%H:%M} ngày {local:%d/%m/%Y}" in anonymous and "quan_tri" not in anonymous
 
 
 def field_errors(response, name: str) -> str:
@@ -138,7 +139,7 @@ def field_errors(response, name: str) -> str:
 ])
 def test_an_invalid_addition_is_refused_with_its_message_next_to_the_field(client, users, overrides, field, message):
     last = f"{base_values()[-1].start:%d/%m/%Y}"
-    client.force_login(users["bhxh_tinh"])
+    client.force_login(users["quan_tri"])
     data = post_data(**{k: v.format(last=last) for k, v in overrides.items()})
     response = client.post(ADD_URL, data)
     assert response.status_code == 400
@@ -147,14 +148,14 @@ def test_an_invalid_addition_is_refused_with_its_message_next_to_the_field(clien
 
 
 def test_adding_to_an_unknown_parameter_is_a_404_with_the_message(client, users):
-    client.force_login(users["bhxh_tinh"])
+    client.force_login(users["quan_tri"])
     response = client.post("/tham-so/common.base_salery/them/", post_data())
     assert response.status_code == 404
     assert ParameterValue.objects.count() == 0
 
 
 def test_a_family_member_is_reached_from_its_family_and_added(client, users):
-    client.force_login(users["bhxh_tinh"])
+    client.force_login(users["quan_tri"])
     family = next(f for f in default_parameters().families() if f["name"] == "vsi.local_support")
     assert family["label"] in text(client.get("/tham-so/"))
     response = client.get("/tham-so/vsi.local_support/them/?key=92")
@@ -168,7 +169,7 @@ def test_a_family_member_is_reached_from_its_family_and_added(client, users):
 
 
 def test_there_is_no_way_to_edit_or_delete_a_value(client, users):
-    client.force_login(users["bhxh_tinh"])
+    client.force_login(users["quan_tri"])
     client.post(ADD_URL, post_data())
     record = ParameterValue.objects.get()
     for url in (f"/tham-so/{BASE}/{record.pk}/", f"/tham-so/{BASE}/sua/", f"/tham-so/{BASE}/xoa/"):
@@ -177,7 +178,7 @@ def test_there_is_no_way_to_edit_or_delete_a_value(client, users):
 
 
 def test_a_large_change_is_confirmed_on_the_page_with_its_reason(client, users):
-    client.force_login(users["bhxh_tinh"])
+    client.force_login(users["quan_tri"])
     last = base_values()[-1].value
     response = client.post(ADD_URL, post_data(value=str(last // 10)))
     assert response.status_code == 400
@@ -192,7 +193,7 @@ def test_a_large_change_is_confirmed_on_the_page_with_its_reason(client, users):
 
 
 def test_the_reason_field_is_not_shown_for_an_ordinary_value(client, users):
-    client.force_login(users["bhxh_tinh"])
+    client.force_login(users["quan_tri"])
     assert "Lý do thay đổi lớn" not in text(client.get(ADD_URL))
 
 
@@ -213,3 +214,14 @@ def test_signed_in_staff_find_the_code_and_english_notes_folded_away(client, sma
     page = client.get(f"/tham-so/{BASE}/").content.decode()
     assert "<summary>Mã và ghi chú cho người bảo trì (tiếng Anh)</summary>" in page
     assert f"<code>{BASE}</code>" in page
+
+
+def test_a_district_si_officer_cannot_open_nor_post_the_contribution_rate_form(client, small_province):
+    client.login(username="bhxh_huyen", password=PASSWORD)
+    url = "/tham-so/vsi.contribution_rate/them/"
+    for response in (client.get(url), client.post(url, post_data(value="23"))):
+        assert response.status_code == 403
+        assert ("Tham số pháp lý áp dụng cho cả nước: chỉ quản trị tỉnh mới được thêm giá trị mới (cán bộ cấp "
+                "huyện, xã không được thêm).") in text(response)
+    assert "Thêm giá trị mới" not in text(client.get("/tham-so/vsi.contribution_rate/"))
+    assert ParameterValue.objects.count() == 0

@@ -80,8 +80,8 @@ def test_the_household_page_shows_members_and_the_hi_amounts(agent, small_provin
 
 def test_a_household_outside_the_agents_area_is_refused_in_vietnamese(agent, small_province):
     response = agent.get(f"/ho/{small_province.other_household.pk}/")
-    assert response.status_code == 403
-    assert "Hồ sơ này nằm ngoài địa bàn bạn phụ trách." in response.content.decode()
+    assert response.status_code == 404  # exactly like a missing household: ids cannot be probed
+    assert "Không tìm thấy trang hoặc hồ sơ" in response.content.decode()
 
 
 def test_a_household_that_does_not_exist_is_a_404(agent):

@@ -231,7 +231,7 @@ def test_every_edit_page_opens_for_an_officer(p, client):
 
 def test_a_person_outside_the_agents_households_is_closed(p, client):
     other = p.other_household.members.get().person
-    assert login(client, "thu_1").get(f"/nguoi/{other.pk}/").status_code == 403
+    assert login(client, "thu_1").get(f"/nguoi/{other.pk}/").status_code == 404
 
 
 def test_a_leader_suggests_a_death_through_the_page_and_an_officer_confirms_it_in_the_list(p, client):

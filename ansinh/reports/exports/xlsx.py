@@ -30,6 +30,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 
+from ansinh.core.xlsx import safe_value, text_cell
+
 MONEY_FORMAT = "#,##0"
 DATE_FORMAT = "dd/mm/yyyy"
 MONTH_FORMAT = "mm/yyyy"
@@ -102,11 +104,11 @@ class _FastSheet(WriteOnlyWorksheet):
         cells = []
         for value, style_id in zip(row, self.style_ids, strict=False):
             if style_id and value is not None:
-                cell = WriteOnlyCell(self, value=value)
+                cell = text_cell(self, value) if isinstance(value, str) else WriteOnlyCell(self, value=value)
                 cell._style = self.parent._cell_styles[style_id]
                 cells.append(cell)
             else:
-                cells.append(value)
+                cells.append(safe_value(self, value))
         return cells
 
 
@@ -168,6 +170,8 @@ class _Styles:
         return cell.style_id if cell is not None else 0
 
     def cell(self, value, style):
+        if isinstance(value, str):
+            return text_cell(self.ws, value, style=style)
         cell = WriteOnlyCell(self.ws, value=value)
         cell._style = style
         return cell
@@ -216,7 +220,7 @@ def write_list(
     for line_no, (style, text) in enumerate(title_lines, start=1):
         if style == "title":
             ws.merged_cells.add(CellRange(f"A{line_no}:{last_letter}{line_no}"))
-        ws.append([styles.cell(text, getattr(styles, style)) if style else text])
+        ws.append([styles.cell(text, getattr(styles, style)) if style else safe_value(ws, text)])
     ws.append([])
     ws.append([styles.cell(c.header, styles.header) for c in columns])
 

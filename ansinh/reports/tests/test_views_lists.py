@@ -1,5 +1,5 @@
 """The pages and downloads: each list, book, reconciliation, renewal list and PDF once through its URL,
-with the scope the selectors enforce (403 outside it)."""
+with the scope the selectors enforce (404 outside it, like a missing record)."""
 
 import io
 
@@ -80,8 +80,8 @@ def test_the_receipt_and_form_4_pdfs_are_served_in_scope_only(client, paid):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     client.logout()
     client = _login(client, "thu_2")
-    assert client.get(f"/bien-lai/{paid.hi_receipt.pk}/pdf/").status_code == 403
-    assert client.get(f"/ho/{paid.p.household.pk}/mau-4/pdf/").status_code == 403
+    assert client.get(f"/bien-lai/{paid.hi_receipt.pk}/pdf/").status_code == 404  # like a missing one
+    assert client.get(f"/ho/{paid.p.household.pk}/mau-4/pdf/").status_code == 404
     assert client.get("/bien-lai/999999/pdf/").status_code == 404
 
 

@@ -5,8 +5,11 @@ Example: ansinh serve --host 127.0.0.1 --port 8000
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from ansinh.core.deploy import secret_key_require
 
 
 DEFAULT_THREADS = min(8, 2 * (os.cpu_count() or 1) + 1)
@@ -15,7 +18,12 @@ DEFAULT_THREADS = min(8, 2 * (os.cpu_count() or 1) + 1)
 
 def serve(*, host: str, port: int, workers: int = 1, threads: int = DEFAULT_THREADS) -> None:
     """Apply pending migrations, collect the static files, then serve ``config.wsgi:application`` on host:port until stopped, with
-    ``workers`` processes of ``threads`` threads each."""
+    ``workers`` processes of ``threads`` threads each. Raises CommandError without DEBUG and without
+    SECRET_KEY (``secret_key_require``)."""
+    try:
+        secret_key_require()
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from None
     from granian import Granian
     from granian.constants import Interfaces
 
@@ -42,5 +50,9 @@ class Command(BaseCommand):
                             help=f"số luồng mỗi tiến trình (mặc định {DEFAULT_THREADS}: 2 × số lõi + 1, tối đa 8)")
 
     def handle(self, *args, host, port, workers, threads, **options):
+        try:
+            secret_key_require()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"An Sinh: http://{host}:{port}/")
         serve(host=host, port=port, workers=workers, threads=threads)
