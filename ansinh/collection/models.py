@@ -158,7 +158,8 @@ class Receipt(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
-    cancel_reason = models.CharField(max_length=300, blank=True, default="")
+    # db_default: the demo bulk-inserts receipts naming its columns
+    cancel_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "year", "series", "serial"], name="receipt_unique_number")]

@@ -145,7 +145,7 @@ def test_an_officer_cannot_approve_their_own_request_on_the_page(small_province)
             in own.content.decode())
     assert PaymentCancellation.objects.get().status == CancellationStatus.REQUESTED
     other_agent = _client("thu_2")
-    assert other_agent.get(f"/bien-lai/{receipt.pk}/yeu-cau-huy/").status_code == 403  # not their receipt
+    assert other_agent.get(f"/bien-lai/{receipt.pk}/yeu-cau-huy/").status_code == 404  # not their receipt: as if missing
 
 
 def test_an_officer_marks_a_list_sent_and_its_payments_are_then_corrected_through_the_agency(small_province):

@@ -109,8 +109,8 @@ MENUS = {
     "thu_1": ["Hộ gia đình", "Việc cần làm", "Sổ thu", "Bàn giao tiền", "Biên lai", "Tái tục", "Danh sách",
               "Tính mức đóng"],
     "bhxh_tinh": ["Hộ gia đình", "Chiến dịch", "Tiến độ", "Sổ thu", "Đối chiếu", "Bàn giao tiền", "Biên lai",
-                  "Yêu cầu hủy thu", "Tái tục", "Danh sách", "Nhập dữ liệu", "Tính mức đóng", "Tham số"],
-    "hoi_tinh": ["Hộ gia đình", "Chiến dịch", "Tiến độ", "Tái tục", "Nhập dữ liệu", "Tính mức đóng"],
+                  "Yêu cầu hủy thu", "Tái tục", "Danh sách", "Nhập dữ liệu", "Tin nhắn", "Tính mức đóng", "Tham số"],
+    "hoi_tinh": ["Hộ gia đình", "Chiến dịch", "Tiến độ", "Tái tục", "Nhập dữ liệu", "Tin nhắn", "Tính mức đóng"],
     "chi_hoi": ["Hộ gia đình", "Việc cần làm", "Chiến dịch", "Tiến độ", "Tái tục", "Tính mức đóng"],
 }
 
