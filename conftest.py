@@ -49,3 +49,10 @@ def _fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Background jobs run at once, inside the test's transaction (Django's ImmediateBackend); the tests of
+    the queue itself (``ansinh/jobs/tests``) switch back to the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "ansinh.api",
     "ansinh.imports",
     "ansinh.demo",
+    "ansinh.jobs",
+    "django_tasks_db",
     "axes",
 ]
 
@@ -104,6 +106,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (imports, large exports, progress refreshes, reminders): Django's own tasks framework
+# with the database backend of django-tasks-db, run by `ansinh worker`. Why this queue: it needs no new
+# server (the embedded SQLite default stays one file; on PostgreSQL, workers on several machines share
+# the queue through the same database), the package is kept by the author of Django's tasks framework,
+# and a task is written in the same database transaction as the work that asks for it (a request that
+# rolls back leaves no task; one that commits always has its task). Tests run tasks at once with Django's
+# ImmediateBackend (conftest.py) except those that test the queue itself.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker that has not written its heartbeat for this many seconds is taken as dead: the task it was
+# running is run again by another worker (ansinh/jobs/worker.py). Longer than any database lock wait.
+ANSINH_WORKER_LEASE_SECONDS = float(os.environ.get("ANSINH_WORKER_LEASE_SECONDS", "60"))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before the password is checked
