@@ -118,6 +118,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # A worker that has not written its heartbeat for this many seconds is taken as dead: the task it was
 # running is run again by another worker (ansinh/jobs/worker.py). Longer than any database lock wait.
 ANSINH_WORKER_LEASE_SECONDS = float(os.environ.get("ANSINH_WORKER_LEASE_SECONDS", "60"))
+# Rows an import checks and writes per transaction (its restart granularity); empty: 1000.
+ANSINH_IMPORT_CHUNK_ROWS = int(os.environ.get("ANSINH_IMPORT_CHUNK_ROWS", "0")) or None
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before the password is checked

@@ -44,6 +44,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -357,6 +358,7 @@ class MemberImport:
             self.units = UnitIndex(self.communes)
             self._progress(0)
             pending: list[tuple[int, list]] = []
+            chunk = getattr(settings, "ANSINH_IMPORT_CHUNK_ROWS", None) or BATCH_SIZE
             numbering_checked = False
             rows = self.cached_rows if self.cached_rows is not None else book.rows(key)
             self.cached_rows = None
@@ -368,7 +370,7 @@ class MemberImport:
                     if is_numbering_row(values):
                         continue
                 pending.append((row_number, values))
-                if len(pending) >= BATCH_SIZE:
+                if len(pending) >= chunk:
                     self._batch(pending)
                     pending = []
             if pending:

@@ -115,6 +115,8 @@ def _batch_record(batch: ImportBatch, importer: MemberImport, summary: dict, rej
     batch.rejected_file = rejected
     batch.status = status
     batch.finished_at = timezone.now()
+    if batch.pk is not None:  # the high-water mark moves in the groups' transactions, not from this copy
+        batch.refresh_from_db(fields=["rows_committed", "checkpoint"])
     batch.save()
     ImportRowError.objects.filter(batch=batch).delete()
     ImportRowError.objects.bulk_create(

@@ -12,6 +12,7 @@ from django.utils.crypto import get_random_string
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a worker restarted by a supervisor should start at once; `ansinh check` checks
     help = ("Chạy các việc nền (nhập danh sách, xuất danh sách lớn, tính lại tiến độ, nhắc hạn) từ hàng đợi "
             "trong cơ sở dữ liệu, cho đến khi dừng (Ctrl+C). Ví dụ: ansinh worker")
 
