@@ -10,6 +10,7 @@ committed writes went (the import does the latter: ``ImportBatch.rows_committed`
 
 import dataclasses
 import logging
+import time
 
 from django.db import transaction
 from django.db.models import F
@@ -130,6 +131,7 @@ def job_execute(*, job_id: int) -> dict:
     job.refresh_from_db()
     handler = import_string(HANDLERS[job.kind])
     ctx = JobContext(job)
+    cpu = time.process_time()
     try:
         outcome = handler(job=job, ctx=ctx)
     except JobCancelled:
@@ -149,4 +151,4 @@ def job_execute(*, job_id: int) -> dict:
         fields.update(result=outcome.data, result_name=outcome.name[:200], result_type=outcome.content_type[:100])
     job.refresh_from_db(fields=["total"])
     _finish(job.pk, JobStatus.DONE, done=job.total, **fields)
-    return {"status": JobStatus.DONE}
+    return {"status": JobStatus.DONE, "cpu_seconds": round(time.process_time() - cpu, 3)}
