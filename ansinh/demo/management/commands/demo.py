@@ -56,4 +56,4 @@ class Command(BaseCommand):
 
         os.environ["ANSINH_DEMO"] = "1"
         settings.ANSINH_DEMO = True
-        serve(host=host, port=port)
+        serve(host=host, port=port, with_worker=True)  # imports and large exports run as background jobs
