@@ -332,6 +332,10 @@ def import_batch_cancel(*, user, batch: ImportBatch) -> None:
             status=BatchStatus.CANCELLED, error_code="cancelled", error_message="Đã hủy trước khi chạy.")
 
 
+INTERRUPTED = ("Lần nhập bị ngắt giữa chừng (tiến trình dừng đột ngột). Hãy nhập lại tệp: các dòng đã ghi sẽ "
+               "không bị thêm lần nữa.")
+
+
 def import_batches_recover() -> list[int]:
     """Put on the queue the batches left checking or importing without a job that could finish them (the
     web server's thread that ran them before the queue existed, or a job lost otherwise): an import
@@ -344,6 +348,11 @@ def import_batches_recover() -> list[int]:
             "content", "rejected_file").select_related("created_by"):
         job = import_batch_job(batch=batch)
         if job is not None and job.status not in FINISHED:
+            continue
+        if not ImportBatch.objects.filter(pk=batch.pk, content__isnull=False).exists():
+            # a command-line import (the file is not kept) whose process died: the file must be given again
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=BatchStatus.FAILED, error_code="interrupted", error_message=INTERRUPTED)
             continue
         dry_run = batch.status == BatchStatus.CHECKING
         job_enqueue(user=batch.created_by, kind=JobKind.IMPORT_CHECK if dry_run else JobKind.IMPORT_RUN,

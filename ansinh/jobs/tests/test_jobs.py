@@ -145,6 +145,16 @@ def test_batches_left_running_by_the_old_web_thread_are_queued(small_province, t
     assert imports.import_batches_recover() == []  # its job is queued: not twice
 
 
+def test_a_command_line_import_cut_off_is_marked_interrupted(small_province, settings):
+    settings.TASKS = DB_TASKS
+    batch = ImportBatch.objects.create(file_name="ds.xlsx", sha256="0" * 64, status=BatchStatus.IMPORTING)
+    assert imports.import_batches_recover() == []
+    batch.refresh_from_db()
+    assert (batch.status, batch.error_code, batch.error_message) == (
+        BatchStatus.FAILED, "interrupted", imports.INTERRUPTED)
+    assert not Job.objects.exists()
+
+
 def test_serve_with_worker_starts_it_and_stops_it_with_the_server(monkeypatch):
     import granian
 
