@@ -200,7 +200,7 @@ def main() -> None:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
+        for _ in range(900):  # up to 3 minutes: a busy machine starts the server slowly
             try:
                 http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request("GET", "/dang-nhap/")
                 break
