@@ -60,3 +60,10 @@ def _no_live_formulas(monkeypatch):
     from ansinh.testing.xlsx_guard import guarded_save
 
     monkeypatch.setattr(Workbook, "save", guarded_save(Workbook.save))
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Background jobs run at once, inside the test's transaction (Django's ImmediateBackend); the tests of
+    the queue itself (``ansinh/jobs/tests``) switch back to the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

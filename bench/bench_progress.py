@@ -58,99 +58,101 @@ def _ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-GENERATE_SQL = [
-    # Communes numbered 0..74 in code order, with their district; agents numbered 0..4 per district.
-    """CREATE TEMP TABLE bc AS SELECT (row_number() OVER (ORDER BY code)) - 1 AS n, id, parent_id
-       FROM areas_administrativeunit WHERE map = 'old' AND level = 'commune'""",
-    """INSERT INTO collection_collectionorg(code, name, province_id)
-       SELECT 'BENCH', 'Bưu điện (bench)', id FROM areas_administrativeunit WHERE map = 'old' AND level = 'province'""",
-    """INSERT INTO collection_agent(org_id, code, full_name, phone, area_id)
-       SELECT o.id, 'B' || d.code || '-' || k, 'Nhân viên ' || d.code || '-' || k, '', d.id
-       FROM areas_administrativeunit d, generate_series(0, 4) k, collection_collectionorg o
-       WHERE d.map = 'old' AND d.level = 'district' AND o.code = 'BENCH'""",
-    """CREATE TEMP TABLE ba AS SELECT (row_number() OVER (PARTITION BY area_id ORDER BY id)) - 1 AS k, id, area_id
-       FROM collection_agent""",
-    # Household h (0-based) lives in commune h % 75 and is served by agent (h / 75) % 5 of its district.
-    f"""CREATE TEMP TABLE bh AS SELECT h, bc.id AS commune_id, ba.id AS agent_id
-       FROM generate_series(0, {HOUSEHOLDS} - 1) h JOIN bc ON bc.n = h % 75
-       JOIN ba ON ba.area_id = bc.parent_id AND ba.k = (h / 75) % 5""",
-    """INSERT INTO registry_household(id, code, commune_id, hamlet, address, poverty_status, agent_id)
-       SELECT h + 1, 'BH' || h, commune_id, '', '', CASE WHEN h % 10 = 0 THEN 'near_poor' ELSE 'other' END,
-              agent_id FROM bh""",
-    # Person i (1-based) belongs to household (i - 1) % HOUSEHOLDS; the first person is its head.
-    f"""INSERT INTO registry_person(id, full_name, date_of_birth, sex, citizen_id, phone, ethnic_minority,
-              hamlet, created_at, commune_id, other_coverage)
-       SELECT i, 'Người ' || i, date '1950-01-01' + ((i * 7919) % 20000)::int,
-              CASE WHEN i % 2 = 0 THEN 'male' ELSE 'female' END, lpad(i::text, 12, '0'), '', false, '', now(),
-              bh.commune_id, ''
-       FROM generate_series(1::bigint, {PERSONS}) i JOIN bh ON bh.h = (i - 1) % {HOUSEHOLDS}""",
-    f"""INSERT INTO registry_householdmember(household_id, person_id, relationship)
-       SELECT (i - 1) % {HOUSEHOLDS} + 1, i, CASE WHEN i <= {HOUSEHOLDS} THEN 'head' ELSE 'child' END
-       FROM generate_series(1::bigint, {PERSONS}) i""",
-    # Association units u (0-based): branches then groups, unit u in commune u % 75.
-    f"""INSERT INTO registry_associationunit(id, kind, code, name, commune_id, branch_id)
-       SELECT u + 1, CASE WHEN u < {UNITS_BRANCH} THEN 'branch' ELSE 'savings_group' END,
-              CASE WHEN u < {UNITS_BRANCH} THEN 'CH' ELSE 'TO' END || lpad(u::text, 5, '0'),
-              CASE WHEN u < {UNITS_BRANCH} THEN 'Chi hội ' ELSE 'Tổ TK&VV ' END || u, bc.id, NULL
-       FROM generate_series(0, {UNITS_BRANCH + UNITS_GROUP} - 1) u JOIN bc ON bc.n = u % 75""",
-    # Member m (0..35,999) is person m * 7 + 1, in commune n = (7 m) % 75, and joins unit (m % 19) * 75 + n of
-    # that commune (when it exists); every 10th member is also in the next unit; the first member of each unit
-    # leads it.
-    f"""INSERT INTO registry_membership(person_id, unit_id, role, joined_on)
-       SELECT m * 7 + 1, (m % 19) * 75 + (m * 7) % 75 + 1, 'member', NULL
-       FROM generate_series(0::bigint, {MEMBERS} - 1) m
-       WHERE (m % 19) * 75 + (m * 7) % 75 < {UNITS_BRANCH + UNITS_GROUP}""",
-    f"""INSERT INTO registry_membership(person_id, unit_id, role, joined_on)
-       SELECT m * 7 + 1, ((m + 1) % 19) * 75 + (m * 7) % 75 + 1, 'member', NULL
-       FROM generate_series(0::bigint, {MEMBERS} - 1, 10) m
-       WHERE ((m + 1) % 19) * 75 + (m * 7) % 75 < {UNITS_BRANCH + UNITS_GROUP}
-       ON CONFLICT DO NOTHING""",
-    """UPDATE registry_membership SET role = 'leader'
-       WHERE id IN (SELECT min(id) FROM registry_membership GROUP BY unit_id)""",
-    # Payment day d (0..244 from 2024-05-01): launch day 2024-05-20 (d = 19) gets 3 % of all sign-ups.
-    # VSI period v (1-based): person (v * 104729) % PERSONS + 1 (some people twice); referred by a leader
-    # for every 4th.
-    f"""INSERT INTO enrollment_vsiparticipation(id, income, payment_mode, support_group, from_month, months,
-              priced_on, gross, amount_due, state_support, local_support, payable, quote, status, created_at,
-              agent_id, commune_id, created_by_id, person_id, referred_by_id)
-       SELECT v, 1500000, '12_months', 'other', date_trunc('month', d)::date, 12, d, 3960000, 3960000, 475200,
-              0, 3484800, '{{}}'::jsonb, 'paid', now(), bh.agent_id, bh.commune_id, NULL, p,
-              CASE WHEN v % 4 = 0 THEN (v % {UNITS_BRANCH + UNITS_GROUP}) * 7 + 1 END
-       FROM (SELECT v, (v * 104729) % {PERSONS} + 1 AS p,
-                    date '2024-05-01' + CASE WHEN v % 33 = 0 THEN 19 ELSE ((v * 7) % 245)::int END AS d
-             FROM generate_series(1::bigint, {VSI}) v) s
-       JOIN bh ON bh.h = (s.p - 1) % {HOUSEHOLDS}""",
-    f"""INSERT INTO enrollment_hiparticipation(id, months, priced_on, total, state_support, payable, quote, status,
-              created_at, agent_id, commune_id, created_by_id, household_id, referred_by_id)
-       SELECT g + 1, 12, d, 2106000, 0, 2106000, '{{}}'::jsonb, 'paid', now(), bh.agent_id, bh.commune_id, NULL,
-              g + 1, CASE WHEN g % 5 = 0 THEN (g % {UNITS_BRANCH + UNITS_GROUP}) * 7 + 1 END
-       FROM (SELECT g, date '2024-05-01' + CASE WHEN g % 33 = 0 THEN 19 ELSE (g * 11) % 245 END AS d
-             FROM generate_series(0, {HI} - 1) g) s JOIN bh ON bh.h = s.g""",
-    # One line per household member; the card is valid 12 months from the day after payment.
-    f"""INSERT INTO enrollment_himembercoverage(rank, share_pct, amount, support_pct, state_support, payable,
-              valid_from, valid_to, validity_rule, person_id, participation_id)
-       SELECT CASE WHEN i <= {HOUSEHOLDS} THEN 1 ELSE 1 + (i - 1) / {HOUSEHOLDS} END, 100, 842400, 0, 0, 842400,
-              hp.priced_on + 1, hp.priced_on + 365, '', i, hp.id
-       FROM generate_series(1::bigint, {PERSONS}) i
-       JOIN enrollment_hiparticipation hp ON hp.id = (i - 1) % {HOUSEHOLDS} + 1""",
-    """INSERT INTO collection_payment(idempotency_key, amount, method, paid_on, reason, created_at, agent_id, hi_id,
-              recorded_by_id, reverses_id, vsi_id)
-       SELECT 'bv' || id, payable, 'cash', priced_on, '', now(), agent_id, NULL, NULL, NULL, id
-       FROM enrollment_vsiparticipation""",
-    """INSERT INTO collection_payment(idempotency_key, amount, method, paid_on, reason, created_at, agent_id, hi_id,
-              recorded_by_id, reverses_id, vsi_id)
-       SELECT 'bh' || id, payable, 'cash', priced_on, '', now(), agent_id, id, NULL, NULL, NULL
-       FROM enrollment_hiparticipation""",
-    # 0.5 % of the payments are reversed a week later; their participation is cancelled.
-    """INSERT INTO collection_payment(idempotency_key, amount, method, paid_on, reason, created_at, agent_id, hi_id,
-              recorded_by_id, reverses_id, vsi_id)
-       SELECT 'r' || id, -amount, method, paid_on + 7, 'bench', now(), agent_id, hi_id, NULL, id, vsi_id
-       FROM collection_payment WHERE id % 200 = 0""",
-    """UPDATE enrollment_vsiparticipation SET status = 'cancelled'
-       WHERE id IN (SELECT vsi_id FROM collection_payment WHERE reverses_id IS NOT NULL AND vsi_id IS NOT NULL)""",
-    """UPDATE enrollment_hiparticipation SET status = 'cancelled'
-       WHERE id IN (SELECT hi_id FROM collection_payment WHERE reverses_id IS NOT NULL AND hi_id IS NOT NULL)""",
-]
+def generate_sql(PERSONS: int, HOUSEHOLDS: int, VSI: int, HI: int, MEMBERS: int) -> list[str]:  # noqa: N803
+    """The generator's statements for these sizes (``--scale`` multiplies the full sizes)."""
+    return [
+        # Communes numbered 0..74 in code order, with their district; agents numbered 0..4 per district.
+        """CREATE TEMP TABLE bc AS SELECT (row_number() OVER (ORDER BY code)) - 1 AS n, id, parent_id
+           FROM areas_administrativeunit WHERE map = 'old' AND level = 'commune'""",
+        """INSERT INTO collection_collectionorg(code, name, kind, province_id)
+           SELECT 'BENCH', 'Bưu điện (bench)', 'post_office', id FROM areas_administrativeunit WHERE map = 'old' AND level = 'province'""",
+        """INSERT INTO collection_agent(org_id, code, full_name, phone, area_id)
+           SELECT o.id, 'B' || d.code || '-' || k, 'Nhân viên ' || d.code || '-' || k, '', d.id
+           FROM areas_administrativeunit d, generate_series(0, 4) k, collection_collectionorg o
+           WHERE d.map = 'old' AND d.level = 'district' AND o.code = 'BENCH'""",
+        """CREATE TEMP TABLE ba AS SELECT (row_number() OVER (PARTITION BY area_id ORDER BY id)) - 1 AS k, id, area_id
+           FROM collection_agent""",
+        # Household h (0-based) lives in commune h % 75 and is served by agent (h / 75) % 5 of its district.
+        f"""CREATE TEMP TABLE bh AS SELECT h, bc.id AS commune_id, ba.id AS agent_id
+           FROM generate_series(0, {HOUSEHOLDS} - 1) h JOIN bc ON bc.n = h % 75
+           JOIN ba ON ba.area_id = bc.parent_id AND ba.k = (h / 75) % 5""",
+        """INSERT INTO registry_household(id, code, commune_id, hamlet, address, poverty_status, agent_id)
+           SELECT h + 1, 'BH' || h, commune_id, '', '', CASE WHEN h % 10 = 0 THEN 'near_poor' ELSE 'other' END,
+                  agent_id FROM bh""",
+        # Person i (1-based) belongs to household (i - 1) % HOUSEHOLDS; the first person is its head.
+        f"""INSERT INTO registry_person(id, full_name, name_folded, date_of_birth, sex, citizen_id, phone,
+                  ethnic_minority, hamlet, created_at, commune_id, other_coverage)
+           SELECT i, 'Người ' || i, 'nguoi ' || i, date '1950-01-01' + ((i * 7919) % 20000)::int,
+                  CASE WHEN i % 2 = 0 THEN 'male' ELSE 'female' END, lpad(i::text, 12, '0'), '', false, '', now(),
+                  bh.commune_id, ''
+           FROM generate_series(1::bigint, {PERSONS}) i JOIN bh ON bh.h = (i - 1) % {HOUSEHOLDS}""",
+        f"""INSERT INTO registry_householdmember(household_id, person_id, relationship)
+           SELECT (i - 1) % {HOUSEHOLDS} + 1, i, CASE WHEN i <= {HOUSEHOLDS} THEN 'head' ELSE 'child' END
+           FROM generate_series(1::bigint, {PERSONS}) i""",
+        # Association units u (0-based): branches then groups, unit u in commune u % 75.
+        f"""INSERT INTO registry_associationunit(id, kind, code, name, commune_id, branch_id)
+           SELECT u + 1, CASE WHEN u < {UNITS_BRANCH} THEN 'branch' ELSE 'savings_group' END,
+                  CASE WHEN u < {UNITS_BRANCH} THEN 'CH' ELSE 'TO' END || lpad(u::text, 5, '0'),
+                  CASE WHEN u < {UNITS_BRANCH} THEN 'Chi hội ' ELSE 'Tổ TK&VV ' END || u, bc.id, NULL
+           FROM generate_series(0, {UNITS_BRANCH + UNITS_GROUP} - 1) u JOIN bc ON bc.n = u % 75""",
+        # Member m (0..35,999) is person m * 7 + 1, in commune n = (7 m) % 75, and joins unit (m % 19) * 75 + n of
+        # that commune (when it exists); every 10th member is also in the next unit; the first member of each unit
+        # leads it.
+        f"""INSERT INTO registry_membership(person_id, unit_id, role, joined_on)
+           SELECT m * 7 + 1, (m % 19) * 75 + (m * 7) % 75 + 1, 'member', NULL
+           FROM generate_series(0::bigint, {MEMBERS} - 1) m
+           WHERE (m % 19) * 75 + (m * 7) % 75 < {UNITS_BRANCH + UNITS_GROUP}""",
+        f"""INSERT INTO registry_membership(person_id, unit_id, role, joined_on)
+           SELECT m * 7 + 1, ((m + 1) % 19) * 75 + (m * 7) % 75 + 1, 'member', NULL
+           FROM generate_series(0::bigint, {MEMBERS} - 1, 10) m
+           WHERE ((m + 1) % 19) * 75 + (m * 7) % 75 < {UNITS_BRANCH + UNITS_GROUP}
+           ON CONFLICT DO NOTHING""",
+        """UPDATE registry_membership SET role = 'leader'
+           WHERE id IN (SELECT min(id) FROM registry_membership GROUP BY unit_id)""",
+        # Payment day d (0..244 from 2024-05-01): launch day 2024-05-20 (d = 19) gets 3 % of all sign-ups.
+        # VSI period v (1-based): person (v * 104729) % PERSONS + 1 (some people twice); referred by a leader
+        # for every 4th.
+        f"""INSERT INTO enrollment_vsiparticipation(id, income, payment_mode, support_group, from_month, months,
+                  priced_on, gross, amount_due, state_support, local_support, payable, quote, status, created_at,
+                  agent_id, commune_id, created_by_id, person_id, referred_by_id)
+           SELECT v, 1500000, '12_months', 'other', date_trunc('month', d)::date, 12, d, 3960000, 3960000, 475200,
+                  0, 3484800, '{{}}'::jsonb, 'paid', now(), bh.agent_id, bh.commune_id, NULL, p,
+                  CASE WHEN v % 4 = 0 THEN (v % {UNITS_BRANCH + UNITS_GROUP}) * 7 + 1 END
+           FROM (SELECT v, (v * 104729) % {PERSONS} + 1 AS p,
+                        date '2024-05-01' + CASE WHEN v % 33 = 0 THEN 19 ELSE ((v * 7) % 245)::int END AS d
+                 FROM generate_series(1::bigint, {VSI}) v) s
+           JOIN bh ON bh.h = (s.p - 1) % {HOUSEHOLDS}""",
+        f"""INSERT INTO enrollment_hiparticipation(id, months, priced_on, total, state_support, payable, quote, status,
+                  created_at, agent_id, commune_id, created_by_id, household_id, referred_by_id)
+           SELECT g + 1, 12, d, 2106000, 0, 2106000, '{{}}'::jsonb, 'paid', now(), bh.agent_id, bh.commune_id, NULL,
+                  g + 1, CASE WHEN g % 5 = 0 THEN (g % {UNITS_BRANCH + UNITS_GROUP}) * 7 + 1 END
+           FROM (SELECT g, date '2024-05-01' + CASE WHEN g % 33 = 0 THEN 19 ELSE (g * 11) % 245 END AS d
+                 FROM generate_series(0, {HI} - 1) g) s JOIN bh ON bh.h = s.g""",
+        # One line per household member; the card is valid 12 months from the day after payment.
+        f"""INSERT INTO enrollment_himembercoverage(rank, share_pct, amount, support_pct, state_support, payable,
+                  valid_from, valid_to, validity_rule, person_id, participation_id)
+           SELECT CASE WHEN i <= {HOUSEHOLDS} THEN 1 ELSE 1 + (i - 1) / {HOUSEHOLDS} END, 100, 842400, 0, 0, 842400,
+                  hp.priced_on + 1, hp.priced_on + 365, '', i, hp.id
+           FROM generate_series(1::bigint, {PERSONS}) i
+           JOIN enrollment_hiparticipation hp ON hp.id = (i - 1) % {HOUSEHOLDS} + 1""",
+        """INSERT INTO collection_payment(idempotency_key, amount, method, paid_on, reason, created_at, agent_id, hi_id,
+                  recorded_by_id, reverses_id, vsi_id)
+           SELECT 'bv' || id, payable, 'cash', priced_on, '', now(), agent_id, NULL, NULL, NULL, id
+           FROM enrollment_vsiparticipation""",
+        """INSERT INTO collection_payment(idempotency_key, amount, method, paid_on, reason, created_at, agent_id, hi_id,
+                  recorded_by_id, reverses_id, vsi_id)
+           SELECT 'bh' || id, payable, 'cash', priced_on, '', now(), agent_id, id, NULL, NULL, NULL
+           FROM enrollment_hiparticipation""",
+        # 0.5 % of the payments are reversed a week later; their participation is cancelled.
+        """INSERT INTO collection_payment(idempotency_key, amount, method, paid_on, reason, created_at, agent_id, hi_id,
+                  recorded_by_id, reverses_id, vsi_id)
+           SELECT 'r' || id, -amount, method, paid_on + 7, 'bench', now(), agent_id, hi_id, NULL, id, vsi_id
+           FROM collection_payment WHERE id % 200 = 0""",
+        """UPDATE enrollment_vsiparticipation SET status = 'cancelled'
+           WHERE id IN (SELECT vsi_id FROM collection_payment WHERE reverses_id IS NOT NULL AND vsi_id IS NOT NULL)""",
+        """UPDATE enrollment_hiparticipation SET status = 'cancelled'
+           WHERE id IN (SELECT hi_id FROM collection_payment WHERE reverses_id IS NOT NULL AND hi_id IS NOT NULL)""",
+    ]
 
 RESET_SEQUENCES = [
     "registry_person", "registry_household", "registry_associationunit", "enrollment_vsiparticipation",
@@ -158,7 +160,37 @@ RESET_SEQUENCES = [
 ]
 
 
-def generate(say=print) -> None:
+def sizes(scale: float) -> dict:
+    """The generated sizes at ``scale`` (1: the full benchmark). Members are every 7th person, and the
+    referrers (one per association unit) must exist: at least 10,000 people."""
+    persons = max(10_000, round(PERSONS * scale))
+    households = max(4_000, round(HOUSEHOLDS * scale))
+    return {"PERSONS": persons, "HOUSEHOLDS": households, "VSI": max(6_000, round(VSI * scale)),
+            "HI": min(households, max(4_000, round(HI * scale))), "MEMBERS": min(MEMBERS, persons // 7)}
+
+
+def _check_columns(sql: str) -> None:
+    """Fail with a clear message when the models gained a required column the generator does not write
+    (the generator writes SQL for speed; the small run in the test suite keeps it up to date)."""
+    import re
+
+    from django.apps import apps
+
+    found = re.match(r"\s*INSERT INTO (\w+)\(([^)]*)\)", sql)
+    if not found:
+        return
+    table, columns = found.group(1), {c.strip() for c in found.group(2).split(",")}
+    model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
+    if model is None:
+        return
+    missing = [f.column for f in model._meta.concrete_fields
+               if not f.null and not f.primary_key and not f.has_db_default() and f.column not in columns]
+    if missing:
+        raise SystemExit(f"bench_progress: the generator does not write {', '.join(missing)} of {table}: "
+                         "add them to generate_sql()")
+
+
+def generate(say=print, scale: float = 1.0) -> None:
     """Fill the (migrated, empty) benchmark database with generated data."""
     from django.db import connection, transaction
 
@@ -168,7 +200,8 @@ def generate(say=print) -> None:
     with transaction.atomic():
         areas_load(old_province_code=93, new_province_code=92)
         with connection.cursor() as cursor:
-            for sql in GENERATE_SQL:
+            for sql in generate_sql(**sizes(scale)):
+                _check_columns(sql)
                 t = time.monotonic()
                 cursor.execute(sql)
                 say(f"  {time.monotonic() - t:6.1f} s  {' '.join(sql.split())[:90]}")
@@ -360,7 +393,7 @@ def _one_more_payment() -> None:
                            agent=agent)
 
 
-def run(repeat: int) -> int:
+def run(repeat: int, enforce_budget: bool = True) -> int:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -431,7 +464,8 @@ def run(repeat: int) -> int:
           f"(budget {BUDGET_RATIO}x)")
     print(f"hand-written SQL on the source tables:            {raw_ms:8.1f} ms   ratio {ratio_raw:.2f}x")
     print(f"same numbers (selector = hand SQL on facts = hand SQL on source): {same}")
-    ok = same and page_ms <= BUDGET_MS and ratio_facts <= BUDGET_RATIO and ratio_raw <= BUDGET_RATIO
+    ok = same and (not enforce_budget or page_ms <= BUDGET_MS and ratio_facts <= BUDGET_RATIO
+                   and ratio_raw <= BUDGET_RATIO)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
@@ -441,6 +475,8 @@ def main(argv=None) -> int:
     parser.add_argument("--regenerate", action="store_true", help="wipe and refill the benchmark database")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs of each (median is printed)")
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="sizes × this (the test suite runs 0.01); budgets apply to the full size only")
     args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -458,11 +494,12 @@ def main(argv=None) -> int:
     if args.regenerate:
         call_command("flush", interactive=False, verbosity=0)
     if not Campaign.objects.exists():
-        print("generating 1,000,000 enrolments …")
-        generate()
+        n = sizes(args.scale)
+        print(f"generating {n['VSI'] + n['HI']:,} enrolments …")
+        generate(scale=args.scale)
     if args.generate_only:
         return 0
-    return run(args.repeat)
+    return run(args.repeat, enforce_budget=args.scale >= 1)
 
 
 if __name__ == "__main__":

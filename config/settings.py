@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "ansinh.imports",
     "ansinh.messaging",
     "ansinh.demo",
+    "ansinh.jobs",
+    "django_tasks_db",
     "axes",
 ]
 
@@ -179,6 +181,20 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["ansinh.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (imports, large exports, progress refreshes, reminders): Django's own tasks framework
+# with the database backend of django-tasks-db, run by `ansinh worker`. Why this queue: it needs no new
+# server (the embedded SQLite default stays one file; on PostgreSQL, workers on several machines share
+# the queue through the same database), the package is kept by the author of Django's tasks framework,
+# and a task is written in the same database transaction as the work that asks for it (a request that
+# rolls back leaves no task; one that commits always has its task). Tests run tasks at once with Django's
+# ImmediateBackend (conftest.py) except those that test the queue itself.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker that has not written its heartbeat for this many seconds is taken as dead: the task it was
+# running is run again by another worker (ansinh/jobs/worker.py). Longer than any database lock wait.
+ANSINH_WORKER_LEASE_SECONDS = float(os.environ.get("ANSINH_WORKER_LEASE_SECONDS", "60"))
+# Rows an import checks and writes per transaction (its restart granularity); empty: 1000.
+ANSINH_IMPORT_CHUNK_ROWS = int(os.environ.get("ANSINH_IMPORT_CHUNK_ROWS", "0")) or None
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before the password is checked

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("ansinh.campaigns.urls_progress")),
     path("", include("ansinh.reports.urls_lists")),
     path("", include("ansinh.imports.urls")),
+    path("", include("ansinh.jobs.urls")),
     path("", include("ansinh.parameters.urls")),
     path("", include("ansinh.calculator.urls")),
     path("", include("ansinh.administration.urls")),

@@ -216,7 +216,8 @@ class MemberImport:
     def __init__(self, *, path, file_name: str, user=None, dry_run: bool = False, mapping: dict | None = None,
                  default_commune_id: int | None = None, scope: set[int] | None = None,
                  progress: Callable[[int, int], None] | None = None, batch=None, today=None,
-                 change_reason: str = ""):
+                 change_reason: str = "", checkpoint: Callable[[int, dict], None] | None = None,
+                 resume_rows: int = 0, resume_counts: dict | None = None):
         self.path = path
         self.file_name = file_name
         self.user = user
@@ -225,6 +226,13 @@ class MemberImport:
         self.default_commune_id = default_commune_id
         self.scope = scope
         self.progress = progress
+        # Restart after a crash: ``checkpoint(rows, counts)`` runs inside each group's write transaction
+        # and records the durable high-water mark (data rows done, counts so far). A run resumed with
+        # ``resume_rows`` (that mark) reads and checks the rows up to it again, to rebuild what the rows
+        # before establish, without writing them (they are in the registry), then writes from there on.
+        self.checkpoint = checkpoint
+        self.resume_rows = resume_rows
+        self.resume_counts = resume_counts or {}
         self.batch = batch
         self.today = today or timezone.localdate()
         self.change_reason = change_reason or f"Nhập tệp {file_name}"
@@ -354,6 +362,7 @@ class MemberImport:
             self.units = UnitIndex(self.communes)
             self._progress(0)
             pending: list[tuple[int, list]] = []
+            chunk = getattr(settings, "ANSINH_IMPORT_CHUNK_ROWS", None) or BATCH_SIZE
             numbering_checked = False
             rows = self.cached_rows if self.cached_rows is not None else book.rows(key)
             self.cached_rows = None
@@ -365,7 +374,7 @@ class MemberImport:
                     if is_numbering_row(values):
                         continue
                 pending.append((row_number, values))
-                if len(pending) >= BATCH_SIZE:
+                if len(pending) >= chunk:
                     self._batch(pending)
                     pending = []
             if pending:
@@ -384,6 +393,7 @@ class MemberImport:
             self.progress(done, self.rows_total)
 
     def _batch(self, pending: list[tuple[int, list]]) -> None:
+        replay = self.summary.rows + len(pending) <= self.resume_rows
         parsed: list[RowData] = []
         self.conflicts = []
         for row_number, values in pending:
@@ -402,25 +412,36 @@ class MemberImport:
             else:
                 good.append(data)
                 self._register(data)
-        if not self.dry_run:
+        counts = {"imported": sum(d.action == "create" for d in good),
+                  "updated": sum(d.action == "update" for d in good),
+                  "unchanged": sum(d.action not in ("create", "update") for d in good),
+                  "duplicates": sum(len(d.duplicate_of_persons) + len(d.duplicate_of_rows) + len(d.probable_persons)
+                                    + len(d.probable_rows) for d in good)}
+        if replay:
+            for data in good:  # written by the run that was cut off: the people are in the registry
+                if data.person is not None:
+                    self.state.set_person(data.row, data.person.pk)
+        elif not self.dry_run:
             try:
                 with transaction.atomic():
                     self._write(good)
                     self._write_conflicts()
+                    if self.checkpoint is not None:
+                        total = {k: getattr(self.summary, k) + v for k, v in counts.items()}
+                        total["rejected"] = self.summary.rejected
+                        self.checkpoint(self.summary.rows, total)
             except DatabaseError as exc:
                 raise BatchWriteFailed(
                     f"Ghi dữ liệu thất bại ở nhóm dòng {pending[0][0]}–{pending[-1][0]}: các dòng trước đó đã được "
                     "ghi đầy đủ, nhóm này và các dòng sau chưa được ghi. Hãy nhập lại tệp (các dòng đã ghi sẽ "
                     "không bị thêm lần nữa).", first_row=pending[0][0]) from exc
-        for data in good:
-            if data.action == "create":
-                self.summary.imported += 1
-            elif data.action == "update":
-                self.summary.updated += 1
-            else:
-                self.summary.unchanged += 1
-            self.summary.duplicates += (len(data.duplicate_of_persons) + len(data.duplicate_of_rows)
-                                        + len(data.probable_persons) + len(data.probable_rows))
+        if replay:
+            if self.summary.rows == self.resume_rows:  # the counts of the rows written before the restart
+                for name in ("imported", "updated", "unchanged", "duplicates"):
+                    setattr(self.summary, name, self.resume_counts.get(name, 0))
+        else:
+            for name, value in counts.items():
+                setattr(self.summary, name, getattr(self.summary, name) + value)
         if self._batch_rejected:
             if self.rejected_file is None:
                 id_columns = {i for i, f in self.mapping.fields.items() if f in ("citizen_id", "si_number", "phone")}

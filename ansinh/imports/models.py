@@ -15,6 +15,7 @@ class BatchStatus(models.TextChoices):
     IMPORTING = "importing", "Đang nhập"
     DONE = "done", "Đã nhập xong"
     FAILED = "failed", "Lỗi"
+    CANCELLED = "cancelled", "Đã dừng"
 
 
 class ImportBatch(models.Model):
@@ -49,6 +50,11 @@ class ImportBatch(models.Model):
     error_message = models.TextField(blank=True)
     summary = models.JSONField(default=dict, blank=True)
     rejected_file = models.BinaryField(null=True, blank=True)
+    # Restart of an import cut off by a crash: the durable high-water mark, written in the same transaction
+    # as each group of rows (data rows done, the counts so far), and the token of the run allowed to write.
+    rows_committed = models.IntegerField(default=0)
+    checkpoint = models.JSONField(default=dict, blank=True)
+    run_token = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,10 +9,9 @@ import datetime
 import logging
 import os
 import tempfile
-import threading
 from collections.abc import Callable
 
-from django.db import close_old_connections, models, transaction
+from django.db import models, transaction
 from django.db.models import ForeignKey, OneToOneField
 from django.utils import timezone
 
@@ -35,7 +34,6 @@ IMPORTED_MODELS = (Person, Household, HouseholdMember, Membership)
 """Tables a member list writes; their planner statistics are refreshed after a real import."""
 MERGE_PERMISSION = "imports.merge_persons"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-RUN_IN_BACKGROUND = True  # the web import runs in a thread; tests set it to False to run inline
 
 
 def import_scope(user) -> set[int] | None:
@@ -117,6 +115,8 @@ def _batch_record(batch: ImportBatch, importer: MemberImport, summary: dict, rej
     batch.rejected_file = rejected
     batch.status = status
     batch.finished_at = timezone.now()
+    if batch.pk is not None:  # the high-water mark moves in the groups' transactions, not from this copy
+        batch.refresh_from_db(fields=["rows_committed", "checkpoint"])
     batch.save()
     ImportRowError.objects.filter(batch=batch).delete()
     ImportRowError.objects.bulk_create(
@@ -163,23 +163,53 @@ def import_batch_set_mapping(*, user, batch: ImportBatch, mapping: dict[str, str
     return batch
 
 
-def import_batch_run(*, batch_id: int, dry_run: bool) -> ImportBatch:
+class RunSuperseded(Exception):
+    """Another run of the same batch took over (this one was taken for dead): stop without writing."""
+
+
+def import_batch_run(*, batch_id: int, dry_run: bool, ctx=None) -> ImportBatch:
     """Check (``dry_run``) or import the file kept on a batch, recording progress, counts, row errors
-    and the rejected rows file on the batch. File-level errors are recorded on the batch, not raised."""
+    and the rejected rows file on the batch. File-level errors are recorded on the batch, not raised.
+
+    Restartable: each group of rows is written in one transaction together with the batch's high-water
+    mark (``rows_committed``, the counts so far). A batch found "importing" with a mark (its worker was
+    killed) resumes: the rows up to the mark are read and checked again without being written, then the
+    import goes on from there; no row is written twice. Each run takes a new ``run_token``; a group is
+    written only while the batch still carries the run's token, so a run taken for dead that wakes up
+    stops (``RunSuperseded``) instead of writing beside its successor.
+    ``ctx`` (a job's context) receives the progress and may raise ``JobCancelled`` after a group."""
+    import uuid
+
+    from ansinh.jobs.services import JobCancelled
+
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
     user = batch.created_by
+    resume = not dry_run and batch.status == BatchStatus.IMPORTING and batch.rows_committed > 0
+    token = uuid.uuid4().hex
     batch.status = BatchStatus.CHECKING if dry_run else BatchStatus.IMPORTING
     batch.dry_run = dry_run
-    batch.rows_done = 0
+    batch.run_token = token
     batch.error_code = batch.error_message = ""
-    batch.save(update_fields=["status", "dry_run", "rows_done", "error_code", "error_message"])
+    fields = ["status", "dry_run", "run_token", "error_code", "error_message"]
+    if not resume:
+        batch.rows_done = batch.rows_committed = 0
+        batch.checkpoint = {}
+        fields += ["rows_done", "rows_committed", "checkpoint"]
+    batch.save(update_fields=fields)
     suffix = os.path.splitext(batch.file_name)[1].lower() or ".bin"
     fd, tmp = tempfile.mkstemp(suffix=suffix)
     with os.fdopen(fd, "wb") as f:
         f.write(bytes(batch.content or b""))
 
     def progress(done: int, total: int) -> None:
-        ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done, rows_total=total)
+        ImportBatch.objects.filter(pk=batch.pk, run_token=token).update(rows_done=done, rows_total=total)
+        if ctx is not None:
+            ctx.progress(done, total)
+
+    def checkpoint(rows: int, counts: dict) -> None:  # inside the group's transaction
+        if not ImportBatch.objects.filter(pk=batch.pk, run_token=token).update(rows_committed=rows,
+                                                                               checkpoint=counts):
+            raise RunSuperseded()
 
     importer = None
     try:
@@ -187,8 +217,24 @@ def import_batch_run(*, batch_id: int, dry_run: bool) -> ImportBatch:
         scope = import_scope(user)
         importer = MemberImport(path=tmp, file_name=batch.file_name, user=user, dry_run=dry_run,
                                 mapping=batch.mapping, default_commune_id=batch.default_commune_id, scope=scope,
-                                progress=progress, batch=batch)
+                                progress=progress, batch=batch, checkpoint=checkpoint,
+                                resume_rows=batch.rows_committed if resume else 0,
+                                resume_counts=batch.checkpoint if resume else None)
         importer.run()
+    except RunSuperseded:
+        log.warning("import batch %s: superseded by another run", batch.pk)
+        raise
+    except JobCancelled:
+        done = importer.summary.rows if importer is not None else 0
+        batch.status = BatchStatus.CANCELLED
+        batch.error_code = "cancelled"
+        batch.error_message = (f"Đã dừng theo yêu cầu sau {done} dòng: các dòng đó đã được ghi đầy đủ, các dòng "
+                               "sau chưa được ghi." if not dry_run else "Đã dừng kiểm tra theo yêu cầu.")
+        if importer is not None and importer.summary.rows:
+            summary = importer.summary.as_dict(file=batch.file_name, sha256=batch.sha256, dry_run=dry_run)
+            _batch_record(batch, importer, summary, write_rejected_file(importer), status=BatchStatus.CANCELLED)
+        batch.save(update_fields=["status", "error_code", "error_message"])
+        raise
     except errors.MissingColumns as exc:
         batch.status = BatchStatus.NEEDS_MAPPING
         batch.error_code, batch.error_message = exc.code, exc.message
@@ -203,7 +249,7 @@ def import_batch_run(*, batch_id: int, dry_run: bool) -> ImportBatch:
             _batch_record(batch, importer, summary, write_rejected_file(importer), status=BatchStatus.FAILED)
         batch.save(update_fields=["status", "error_code", "error_message"])
         return batch
-    except Exception as exc:  # the background thread must leave a readable state, then the error is logged
+    except Exception as exc:  # the job must leave a readable state, then the error is logged
         log.exception("import batch %s failed", batch.pk)
         batch.status = BatchStatus.FAILED
         batch.error_code, batch.error_message = "internal_error", f"Lỗi hệ thống khi nhập: {exc.__class__.__name__}."
@@ -219,34 +265,102 @@ def import_batch_run(*, batch_id: int, dry_run: bool) -> ImportBatch:
     if not dry_run:
         batch.content = None  # the file is in the registry now; keep the fingerprint only
         batch.save(update_fields=["content"])
+        if summary["imported"] + summary["updated"]:
+            statistics_refresh(IMPORTED_MODELS)
     return batch
 
 
-def _run_in_thread(batch_id: int, dry_run: bool) -> None:
-    try:
-        import_batch_run(batch_id=batch_id, dry_run=dry_run)
-    finally:
-        close_old_connections()
+def import_job(*, job, ctx):
+    """Handler of the import jobs (``jobs.kinds``): check or import the batch of ``job.params``."""
+    from ansinh.jobs.services import JobCancelled, JobOutcome
+
+    batch = import_batch_run(batch_id=job.params["batch_id"], dry_run=job.params["dry_run"], ctx=ctx)
+    if batch.status == BatchStatus.FAILED:
+        raise errors.ImportFileError(batch.error_message, code=batch.error_code or "file_error")
+    if batch.status == BatchStatus.CANCELLED:
+        raise JobCancelled()
+    if batch.status == BatchStatus.NEEDS_MAPPING:
+        return JobOutcome(message=batch.error_message)
+    return JobOutcome(message=f"{batch.rows} dòng: thêm {batch.imported}, cập nhật {batch.updated}, "
+                              f"không đổi {batch.unchanged}, loại {batch.rejected}.")
 
 
-def import_batch_start(*, user, batch: ImportBatch, dry_run: bool, background: bool = True) -> ImportBatch:
-    """Start checking or importing a batch; in a background thread unless ``background`` is false (the
-    page then polls the batch's progress)."""
+def import_batch_job(*, batch: ImportBatch):
+    """The latest job of a batch, or None."""
+    from ansinh.jobs.models import Job, JobKind
+
+    return (Job.objects.defer("result").filter(kind__in=(JobKind.IMPORT_CHECK, JobKind.IMPORT_RUN),
+                                               params__batch_id=batch.pk).order_by("-pk").first())
+
+
+def import_batch_start(*, user, batch: ImportBatch, dry_run: bool):
+    """Start checking or importing a batch as a background job (the page then polls the batch's
+    progress). Returns the batch."""
+    from ansinh.jobs.models import JobKind
+    from ansinh.jobs.services import job_enqueue
+
     require_permission(user, IMPORT_PERMISSION)
     if batch.created_by_id != user.pk:
         raise ImportBatch.DoesNotExist()
     if not dry_run and batch.status != BatchStatus.CHECKED:
         raise errors.ImportFileError("Hãy kiểm tra tệp trước khi nhập.", code="not_checked")
-    batch.status = BatchStatus.CHECKING if dry_run else BatchStatus.IMPORTING
-    batch.rows_done = 0
-    batch.save(update_fields=["status", "rows_done"])
-    if background and RUN_IN_BACKGROUND:
-        transaction.on_commit(lambda: threading.Thread(
-            target=_run_in_thread, args=(batch.pk, dry_run), daemon=True, name=f"import-{batch.pk}").start())
-    else:
-        import_batch_run(batch_id=batch.pk, dry_run=dry_run)
+    with transaction.atomic():
+        batch.status = BatchStatus.CHECKING if dry_run else BatchStatus.IMPORTING
+        batch.rows_done = batch.rows_committed = 0
+        batch.save(update_fields=["status", "rows_done", "rows_committed"])
+        job_enqueue(user=user, kind=JobKind.IMPORT_CHECK if dry_run else JobKind.IMPORT_RUN,
+                    params={"batch_id": batch.pk, "dry_run": dry_run})
     batch.refresh_from_db()
     return batch
+
+
+@transaction.atomic
+def import_batch_cancel(*, user, batch: ImportBatch) -> None:
+    """Stop a check or an import of the user's batch (``jobs.services.job_cancel``): an import stops after
+    the group of rows it is writing; the rows written before stay, whole."""
+    from ansinh.jobs.services import job_cancel
+
+    require_permission(user, IMPORT_PERMISSION)
+    if batch.created_by_id != user.pk:
+        raise ImportBatch.DoesNotExist()
+    job = import_batch_job(batch=batch)
+    if job is None or not job.running:
+        raise errors.ImportFileError("Không có việc nào đang chạy để dừng.", code="not_running")
+    job = job_cancel(user=user, job=job)
+    if job.status == "cancelled":  # it had not started
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.CANCELLED, error_code="cancelled", error_message="Đã hủy trước khi chạy.")
+
+
+INTERRUPTED = ("Lần nhập bị ngắt giữa chừng (tiến trình dừng đột ngột). Hãy nhập lại tệp: các dòng đã ghi sẽ "
+               "không bị thêm lần nữa.")
+
+
+def import_batches_recover() -> list[int]:
+    """Put on the queue the batches left checking or importing without a job that could finish them (the
+    web server's thread that ran them before the queue existed, or a job lost otherwise): an import
+    resumes from its high-water mark. Returns the batch ids."""
+    from ansinh.jobs.models import FINISHED, JobKind
+    from ansinh.jobs.services import job_enqueue
+
+    found = []
+    for batch in ImportBatch.objects.filter(status__in=(BatchStatus.CHECKING, BatchStatus.IMPORTING)).defer(
+            "content", "rejected_file").select_related("created_by"):
+        job = import_batch_job(batch=batch)
+        if job is not None and job.status not in FINISHED:
+            continue
+        if not ImportBatch.objects.filter(pk=batch.pk, content__isnull=False).exists():
+            # a command-line import (the file is not kept) whose process died: the file must be given again
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=BatchStatus.FAILED, error_code="interrupted", error_message=INTERRUPTED)
+            continue
+        dry_run = batch.status == BatchStatus.CHECKING
+        job_enqueue(user=batch.created_by, kind=JobKind.IMPORT_CHECK if dry_run else JobKind.IMPORT_RUN,
+                    params={"batch_id": batch.pk, "dry_run": dry_run})
+        found.append(batch.pk)
+    if found:
+        log.warning("import batches put back on the queue: %s", found)
+    return found
 
 
 

@@ -106,6 +106,20 @@ def batch_commit(request, pk: int):
 
 @login_required
 @domain_errors
+@require_POST
+def batch_cancel(request, pk: int):
+    """Stop the check or the import running for this batch."""
+    batch = services.import_batch_get(user=request.user, pk=pk)
+    try:
+        services.import_batch_cancel(user=request.user, batch=batch)
+        messages.success(request, "Đã yêu cầu dừng.")
+    except errors.ImportFileError as exc:
+        messages.error(request, exc.message)
+    return redirect("import_batch", pk=batch.pk)
+
+
+@login_required
+@domain_errors
 def batch_rejected(request, pk: int):
     """The rejected rows with their reasons, as .xlsx."""
     batch = services.import_batch_get(user=request.user, pk=pk)

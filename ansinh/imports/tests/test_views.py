@@ -15,11 +15,6 @@ from ansinh.testing.province import PASSWORD
 from .sheets import xlsx
 
 
-@pytest.fixture(autouse=True)
-def inline_runs(monkeypatch):
-    monkeypatch.setattr(services, "RUN_IN_BACKGROUND", False)
-
-
 def login(client, username):
     assert client.login(username=username, password=PASSWORD)
 

@@ -63,4 +63,4 @@ class Command(BaseCommand):
             progress("Cổng gửi tin giả lập: http://127.0.0.1:8025 (SMS /sms, Zalo /zns)")
         except OSError:
             progress("Cổng 8025 đang bận: tin nhắc hạn sẽ gửi tới cổng giả lập đang chạy ở đó (nếu có).")
-        serve(host=host, port=port)
+        serve(host=host, port=port, with_worker=True)  # imports and large exports run as background jobs
