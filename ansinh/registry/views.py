@@ -13,7 +13,7 @@ from ansinh.collection.selectors_receipts import household_payment_history
 from ansinh.core.formatting import format_number
 from ansinh.enrollment.errors import NoEligibleMembers, PricingError
 from ansinh.enrollment.selectors import household_members_status, quotes_awaiting_payment
-from ansinh.campaigns.reminders import reminders_for
+from ansinh.campaigns.reminders import reminder_groups, reminders_for, reminders_show_phone
 from ansinh.enrollment.pricing import vsi_income_floor
 from ansinh.enrollment.services import hi_household_quote
 
@@ -46,7 +46,9 @@ def household_list(request):
     partial = request.htmx and not request.htmx.history_restore_request
     if not partial and not query and valid and not any(filters.values()):
         # The agent's home page: whom to visit next (cards expiring, periods ending, lapsed).
-        context["reminders"] = reminders_for(user=request.user, on=timezone.localdate())[:REMINDERS_ON_HOME]
+        context["reminders"] = reminders_for(user=request.user, on=today)[:REMINDERS_ON_HOME]
+        context["reminder_groups"] = reminder_groups(context["reminders"])
+        context["call_phone"] = reminders_show_phone(user=request.user)
     response = render(request, "registry/_household_results.html" if partial else "registry/household_list.html",
                       context)
     patch_vary_headers(response, ["HX-Request"])
