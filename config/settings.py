@@ -51,6 +51,8 @@ ANSINH_IMPORT_MAX_ROWS = int(os.environ.get("ANSINH_IMPORT_MAX_ROWS", "200000"))
 # Office policy, not law: how many days back an agent may date a payment in the web forms (a payment is
 # priced on its date, so an old date would price at old rules). None: no limit.
 ANSINH_MAX_BACKDATE_DAYS = 31
+# Reminders and the renewals page list cards and VSI periods lapsed at most this many days ago.
+ANSINH_LAPSED_WINDOW_DAYS = int(os.environ.get("ANSINH_LAPSED_WINDOW_DAYS", "365"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -2,8 +2,8 @@
 
 - Collection agent (the households assigned to them), from ``ansinh.enrollment.renewals``: an HI card
   expiring within ``DAYS`` (``hi_expiring``), a VSI period ending within ``DAYS`` (``vsi_ending``), an HI
-  card or a VSI period that ended within the last ``LAPSE_DAYS`` and was not renewed (``hi_lapsed``,
-  ``vsi_lapsed``).
+  card or a VSI period that ended within the last ``lapse_days()`` (setting ``ANSINH_LAPSED_WINDOW_DAYS``,
+  default 365) and was not renewed (``hi_lapsed``, ``vsi_lapsed``).
 - Leader (``group_leader``): their unit's members and their own relatives (the leader's household) who
   are not enrolled — no HI card valid on ``on`` and no HI from elsewhere (``no_hi``); aged 15 or more
   with no paid VSI period covering the month of ``on`` (``no_vsi``) — and their members' and relatives'
@@ -11,11 +11,14 @@
 - Other roles: none.
 
 Most urgent first: lapsed, then expiring/ending (soonest first), then not enrolled (relatives first).
+``reminder_groups`` splits them by urgency for the pages (within 7 days, within 30 days, lapsed, not enrolled).
+Each reminder carries the phone of the person (else of the household's head) for the agent's call link.
 """
 
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q
 
 from ansinh.accounts.models import Role
@@ -27,7 +30,8 @@ from ansinh.registry.models import HouseholdMember, Membership, OtherCoverage, P
 from .facts import valid_payments
 
 DAYS = 30
-LAPSE_DAYS = 90
+LAPSE_DAYS_DEFAULT = 365
+WEEK_DAYS = 7
 VSI_MIN_AGE = 15
 
 LABELS = {
@@ -51,6 +55,17 @@ class Reminder:
     household_code: str
     due: datetime.date | None = None
     relation: str = ""  # for a leader: "relative" or "member"
+    days_left: int | None = None  # days from the date asked to ``due`` (negative: lapsed)
+    phone: str = ""  # the person's phone, else the household head's
+
+    @property
+    def urgency(self) -> str:
+        """``week`` (ends within 7 days), ``month`` (within 30), ``lapsed`` or ``not_enrolled``."""
+        if self.kind in ("no_hi", "no_vsi"):
+            return "not_enrolled"
+        if self.kind.endswith("_lapsed"):
+            return "lapsed"
+        return "week" if self.days_left is not None and self.days_left <= WEEK_DAYS else "month"
 
     @property
     def label(self) -> str:
@@ -69,9 +84,39 @@ class Reminder:
         return RELATIONS.get(self.relation, "")
 
 
+URGENCY_LABELS = {
+    "week": "Hết hạn trong 7 ngày",
+    "month": "Hết hạn trong 30 ngày",
+    "lapsed": "Đã hết hạn",
+    "not_enrolled": "Chưa tham gia",
+}
+
+
+def lapse_days() -> int:
+    """How far back lapsed cards and VSI periods are still reminded (days)."""
+    return int(getattr(settings, "ANSINH_LAPSED_WINDOW_DAYS", LAPSE_DAYS_DEFAULT))
+
+
+def reminders_show_phone(*, user) -> bool:
+    """Whether the reminders page shows whole phone numbers as call links: to a collection agent (their
+    reminders are their assigned households) and officers; a leader sees them masked."""
+    return role_of(user).role in (Role.COLLECTION_AGENT, Role.SI_OFFICER, Role.ASSOCIATION_OFFICER,
+                                  Role.PROVINCE_ADMIN)
+
+
+def reminder_groups(reminders: list[Reminder]) -> list[dict]:
+    """The reminders by urgency, in the order of ``URGENCY_LABELS``, empty groups left out:
+    ``[{"key", "label", "items"}]`` (each group keeps the reminders' order)."""
+    groups = {key: [] for key in URGENCY_LABELS}
+    for r in reminders:
+        groups[r.urgency].append(r)
+    return [{"key": key, "label": URGENCY_LABELS[key], "items": items} for key, items in groups.items() if items]
+
+
 def _from_renewal(kind: str, row: dict) -> Reminder:
     return Reminder(kind=kind, person_id=row["person_id"], name=row["full_name"], household_id=row["household_id"],
-                    household_code=row["household_code"] or "", due=row["ends_on"])
+                    household_code=row["household_code"] or "", due=row["ends_on"], days_left=row["days_left"],
+                    phone=row["phone"] or row.get("head_phone", ""))
 
 
 def _sort(reminders: list[Reminder]) -> list[Reminder]:
@@ -94,8 +139,8 @@ def reminders_for(*, user, on: datetime.date) -> list[Reminder]:
         out += [_from_renewal("vsi_ending", r) for r in renewals.vsi_periods_ending(user=user, on=on, days=DAYS,
                                                                                      agent=agent)]
         out += [_from_renewal("hi_lapsed", r) for r in renewals.hi_cards_lapsed(user=user, on=on,
-                                                                                 within_days=LAPSE_DAYS, agent=agent)]
-        out += [_from_renewal("vsi_lapsed", r) for r in renewals.vsi_lapsed(user=user, on=on, within_days=LAPSE_DAYS,
+                                                                                 within_days=lapse_days(), agent=agent)]
+        out += [_from_renewal("vsi_lapsed", r) for r in renewals.vsi_lapsed(user=user, on=on, within_days=lapse_days(),
                                                                              agent=agent)]
         return _sort(out)
     if user_role.role == Role.GROUP_LEADER:
@@ -129,7 +174,7 @@ def _leader_reminders(user, unit, on: datetime.date) -> list[Reminder]:
         hm = getattr(p, "household_membership", None)
         relation[p.pk] = "member" if p.pk in member_ids else "relative"
         base = dict(person_id=p.pk, name=p.full_name, household_id=hm.household_id if hm else None,
-                    household_code=hm.household.code if hm else "", relation=relation[p.pk])
+                    household_code=hm.household.code if hm else "", relation=relation[p.pk], phone=p.phone)
         if p.pk not in valid_hi and p.other_coverage == OtherCoverage.NONE:
             out.append(Reminder(kind="no_hi", **base))
         if _age(p.date_of_birth, on) >= VSI_MIN_AGE and p.pk not in vsi_now:

@@ -40,7 +40,7 @@ from .progress import (
     daily_signups,
     progress_for_user,
 )
-from .reminders import REMINDER_HEADERS, reminder_rows, reminders_for
+from .reminders import REMINDER_HEADERS, reminder_groups, reminder_rows, reminders_for, reminders_show_phone
 from .services import target_create, target_delete, target_get_in_scope, target_update, targets_for_user
 from .xlsx import xlsx_response
 
@@ -428,5 +428,6 @@ def reminders(request):
                              title=f"Danh sách cần đến thăm, vận động (ngày {on:%d/%m/%Y})",
                              headers=REMINDER_HEADERS, rows=reminder_rows(items))
     return render(request, TEMPLATES + "reminders.html", {
-        "items": items, "on": on, "xlsx_url": _url("reminders", on=on.isoformat(), xlsx=1)})
+        "items": items, "groups": reminder_groups(items), "call_phone": reminders_show_phone(user=request.user),
+        "on": on, "xlsx_url": _url("reminders", on=on.isoformat(), xlsx=1)})
 

@@ -124,16 +124,23 @@ def _head_name():
     )
 
 
+def _head_phone():
+    return Subquery(
+        HouseholdMember.objects.filter(household=OuterRef("participation__household"), relationship=Relationship.HEAD)
+        .values("person__phone")[:1]
+    )
+
+
 def _hi_rows(lines: QuerySet[HiMemberCoverage], *, on: datetime.date) -> list[dict]:
     rows = []
     values = (
-        lines.annotate(head_name=_head_name())
+        lines.annotate(head_name=_head_name(), head_phone=_head_phone())
         .values(
             "pk", "person_id", "person__full_name", "person__si_number", "person__citizen_id", "person__phone",
             "person__date_of_birth", "participation_id", "participation__household_id",
             "participation__household__code", "participation__commune__name", "participation__months",
             "participation__household__agent__code", "participation__household__agent__full_name",
-            "valid_from", "valid_to", "payable", "head_name",
+            "valid_from", "valid_to", "payable", "head_name", "head_phone",
         )
         .order_by("valid_to", "participation__household__code", "rank", "pk")
     )
@@ -148,7 +155,7 @@ def _hi_rows(lines: QuerySet[HiMemberCoverage], *, on: datetime.date) -> list[di
             "agent_code": v["participation__household__agent__code"] or "",
             "agent_name": v["participation__household__agent__full_name"] or "",
             "starts_on": v["valid_from"], "ends_on": v["valid_to"], "months": v["participation__months"],
-            "amount": v["payable"], "days_left": (v["valid_to"] - on).days,
+            "amount": v["payable"], "days_left": (v["valid_to"] - on).days, "head_phone": v["head_phone"] or "",
         })
     return rows
 

@@ -18,11 +18,92 @@ from .models import (
 )
 
 
-def households_search(*, user, query: str = "") -> QuerySet[Household]:
+SCHEME_HI = "hi"
+SCHEME_VSI = "vsi"
+SCHEMES = {SCHEME_HI: "BHYT hộ gia đình", SCHEME_VSI: "BHXH tự nguyện"}
+STATUS_NONE = "chua_tham_gia"
+STATUS_EXPIRING = "sap_het_han"
+STATUS_EXPIRED = "het_han"
+STATUS_ACTIVE = "dang_co_the"
+STATUS_LABELS = {
+    SCHEME_HI: {STATUS_NONE: "Chưa tham gia", STATUS_EXPIRING: "Thẻ sắp hết hạn", STATUS_EXPIRED: "Đã hết hạn",
+                STATUS_ACTIVE: "Đang có thẻ"},
+    SCHEME_VSI: {STATUS_NONE: "Chưa tham gia", STATUS_EXPIRING: "Sắp hết kỳ đóng", STATUS_EXPIRED: "Đã hết kỳ đóng",
+                 STATUS_ACTIVE: "Đang tham gia"},
+}
+EXPIRING_DAYS = 30
+"""A card (VSI period) ending within this many days of the date is "sắp hết hạn"."""
+
+
+def _coverage_annotations():
+    """``hi_ends_on``: the last day of the household's latest paid HI card; ``vsi_next_index``: the month
+    index (year × 12 + month − 1) just after the latest paid VSI period of any member (None: never paid)."""
+    from ansinh.enrollment.models import HiMemberCoverage, VsiParticipation
+    from ansinh.enrollment.renewals import _vsi_next_index
+    from ansinh.enrollment.selectors import PAID_STATUSES
+
+    hi = (HiMemberCoverage.objects.filter(participation__household=OuterRef("pk"),
+                                          participation__status__in=PAID_STATUSES, valid_to__isnull=False)
+          .order_by("-valid_to").values("valid_to")[:1])
+    vsi = (VsiParticipation.objects.filter(person__household_membership__household=OuterRef("pk"),
+                                           status__in=PAID_STATUSES)
+           .annotate(next_index=_vsi_next_index()).order_by("-next_index").values("next_index")[:1])
+    return {"hi_ends_on": Subquery(hi), "vsi_next_index": Subquery(vsi)}
+
+
+def _month_index(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _status_filter(*, scheme: str, status: str, on: datetime.date) -> Q:
+    soon = on + datetime.timedelta(days=EXPIRING_DAYS)
+    if scheme == SCHEME_VSI:
+        # a period ends on the last day of month next_index − 1: it ends before ``on`` when next_index <= on's
+        # month, and on or before ``soon`` when next_index <= the month of soon + 1 day
+        now, limit = _month_index(on), _month_index(soon + datetime.timedelta(days=1))
+        return {STATUS_NONE: Q(vsi_next_index__isnull=True), STATUS_EXPIRED: Q(vsi_next_index__lte=now),
+                STATUS_EXPIRING: Q(vsi_next_index__gt=now, vsi_next_index__lte=limit),
+                STATUS_ACTIVE: Q(vsi_next_index__gt=limit)}[status]
+    return {STATUS_NONE: Q(hi_ends_on__isnull=True), STATUS_EXPIRED: Q(hi_ends_on__lt=on),
+            STATUS_EXPIRING: Q(hi_ends_on__gte=on, hi_ends_on__lte=soon),
+            STATUS_ACTIVE: Q(hi_ends_on__gt=soon)}[status]
+
+
+def household_status(household: Household, *, scheme: str = SCHEME_HI, on: datetime.date) -> dict:
+    """The status of a household from ``households_search``'s annotations (no query): ``{"key", "label",
+    "ends_on"}`` — ends_on the card's (VSI period's) last day or None."""
+    if scheme == SCHEME_VSI:
+        index = household.vsi_next_index
+        ends_on = (datetime.date(index // 12, index % 12 + 1, 1) - datetime.timedelta(days=1)
+                   if index is not None else None)
+    else:
+        ends_on = household.hi_ends_on
+    if ends_on is None:
+        key = STATUS_NONE
+    elif ends_on < on:
+        key = STATUS_EXPIRED
+    elif ends_on <= on + datetime.timedelta(days=EXPIRING_DAYS):
+        key = STATUS_EXPIRING
+    else:
+        key = STATUS_ACTIVE
+    return {"key": key, "label": STATUS_LABELS[scheme][key], "ends_on": ends_on}
+
+
+def household_hamlets(*, user) -> list[str]:
+    """The hamlets (thôn/ấp) named on households in the user's scope, sorted. Raises PermissionDenied."""
+    require_permission(user, "registry.view_household")
+    return sorted(set(households_in_scope(user).exclude(hamlet="").values_list("hamlet", flat=True).distinct()))
+
+
+def households_search(*, user, query: str = "", hamlet: str = "", status: str = "", scheme: str = "",
+                      on: datetime.date | None = None) -> QuerySet[Household]:
     """Households in the user's scope whose code or a member's name contains ``query`` (case-insensitive),
-    ordered by code, annotated with ``head_name``, ``head_citizen_id`` and ``commune_name``. A name typed
-    without diacritics ("nguyen van an") matches every accented form ("Nguyễn Văn An", "Nguyên Văn Ân");
-    typed with diacritics it matches those diacritics. Raises PermissionDenied."""
+    ordered by code, annotated with ``head_name``, ``head_citizen_id``, ``hi_ends_on`` and
+    ``vsi_next_index`` (see ``household_status``). A name typed without diacritics ("nguyen van an")
+    matches every accented form ("Nguyễn Văn An", "Nguyên Văn Ân"); typed with diacritics it matches those
+    diacritics. ``hamlet`` keeps the households of that hamlet; ``status`` (a ``STATUS_*`` key) those whose
+    coverage in ``scheme`` (default HI) has that status on ``on`` (default today); ``scheme`` alone those that
+    ever took part in it. Raises PermissionDenied."""
     require_permission(user, "registry.view_household")
     households = households_in_scope(user)
     query = tone_normalise(" ".join(query.split()))
@@ -37,15 +118,27 @@ def households_search(*, user, query: str = "") -> QuerySet[Household]:
             name_match |= Q(members__person__name_folded__contains=folded)
         matching = Household.objects.filter(Q(code__icontains=query) | name_match).values("pk")
         households = households.filter(pk__in=matching)
+    if hamlet:
+        households = households.filter(hamlet=hamlet)
     head = HouseholdMember.objects.filter(household=OuterRef("pk"), relationship=Relationship.HEAD)
-    return (
+    households = (
         households.select_related("commune", "agent")
         .annotate(
             head_name=Subquery(head.values("person__full_name")[:1]),
             head_citizen_id=Subquery(head.values("person__citizen_id")[:1]),
+            **_coverage_annotations(),
         )
         .order_by("code")
     )
+    if status:
+        from django.utils import timezone
+
+        households = households.filter(_status_filter(scheme=scheme or SCHEME_HI, status=status,
+                                                      on=on or timezone.localdate()))
+    elif scheme:  # the households that ever took part in the scheme
+        households = households.filter(**{"vsi_next_index__isnull" if scheme == SCHEME_VSI
+                                          else "hi_ends_on__isnull": False})
+    return households
 
 
 def people_search(*, user, query: str = "") -> QuerySet[Person]:

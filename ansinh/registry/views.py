@@ -13,12 +13,12 @@ from ansinh.collection.selectors_receipts import household_payment_history
 from ansinh.core.formatting import format_number
 from ansinh.enrollment.errors import NoEligibleMembers, PricingError
 from ansinh.enrollment.selectors import household_members_status, quotes_awaiting_payment
-from ansinh.campaigns.reminders import reminders_for
+from ansinh.campaigns.reminders import reminder_groups, reminders_for, reminders_show_phone
 from ansinh.enrollment.pricing import vsi_income_floor
 from ansinh.enrollment.services import hi_household_quote
 
 from .forms import HouseholdSearchForm
-from .selectors import household_get, households_search
+from .selectors import SCHEME_HI, SCHEMES, household_get, household_hamlets, household_status, households_search
 
 PAGE_SIZE = 20
 REMINDERS_ON_HOME = 10
@@ -29,18 +29,26 @@ REMINDERS_ON_HOME = 10
 def household_list(request):
     """Households in the user's scope, searched by code or member name, 20 a page; an htmx request
     (typing in the search box, changing page) gets only the results fragment."""
-    form = HouseholdSearchForm(request.GET)
+    form = HouseholdSearchForm(request.GET, hamlets=household_hamlets(user=request.user))
     valid = form.is_valid()
+    filters = {name: form.cleaned_data.get(name, "") for name in ("hamlet", "status", "scheme")} if valid else {}
     query = form.cleaned_data["q"] if valid else ""
-    households = households_search(user=request.user, query=query)
+    today = timezone.localdate()
+    households = households_search(user=request.user, query=query, on=today, **filters)
     if not valid:  # a search that cannot be run finds nothing; the form says why
         households = households.none()
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "query": query, "page": page, "search_errors": form.errors.get("q", [])}
+    scheme = filters.get("scheme") or SCHEME_HI
+    for household in page.object_list:
+        household.status = household_status(household, scheme=scheme, on=today)
+    context = {"form": form, "query": query, "page": page, "scheme_label": SCHEMES[scheme],
+               "search_errors": [e for errors in form.errors.values() for e in errors]}
     partial = request.htmx and not request.htmx.history_restore_request
-    if not partial and not query and valid:
+    if not partial and not query and valid and not any(filters.values()):
         # The agent's home page: whom to visit next (cards expiring, periods ending, lapsed).
-        context["reminders"] = reminders_for(user=request.user, on=timezone.localdate())[:REMINDERS_ON_HOME]
+        context["reminders"] = reminders_for(user=request.user, on=today)[:REMINDERS_ON_HOME]
+        context["reminder_groups"] = reminder_groups(context["reminders"])
+        context["call_phone"] = reminders_show_phone(user=request.user)
     response = render(request, "registry/_household_results.html" if partial else "registry/household_list.html",
                       context)
     patch_vary_headers(response, ["HX-Request"])

@@ -28,7 +28,8 @@ from ansinh.collection.selectors import (
 from ansinh.collection.services_cancellation import payments_mark_sent
 from ansinh.collection.selectors_handover import cash_reconciliation
 from ansinh.core.masking import mask_citizen_id, mask_phone
-from ansinh.enrollment.renewals import LIST_HI_EXPIRING, LIST_TITLES, renewal_list
+from ansinh.campaigns.reminders import lapse_days
+from ansinh.enrollment.renewals import LIST_HI_EXPIRING, LIST_HI_LAPSED, LIST_TITLES, LIST_VSI_LAPSED, renewal_list
 from ansinh.registry.models import AssociationUnit
 
 from .exports.lists import d03_export, d05_export
@@ -310,9 +311,28 @@ def _renewal_form(request):
     data = request.GET.copy()
     data.setdefault("which", LIST_HI_EXPIRING)
     data.setdefault("on", timezone.localdate().isoformat())
+    if data.get("which") in (LIST_HI_LAPSED, LIST_VSI_LAPSED):
+        data.setdefault("days", str(lapse_days()))  # lapses look back over the setting, not 30 days
     data.setdefault("days", "30")
     form = RenewalForm(data, user=request.user)
     return form, form.is_valid()
+
+
+OFFICER_ROLES = (Role.SI_OFFICER, Role.ASSOCIATION_OFFICER, Role.PROVINCE_ADMIN)
+
+
+def renewal_row_shown(row: dict, *, user_role) -> dict:
+    """A renewal row as the page shows it: citizen ID masked; the phone (the person's, else the household
+    head's) whole with a call link (``call``) for officers and the agent the household is assigned to,
+    masked for others; ``urgency`` its group label (within 7 days, within 30 days, lapsed)."""
+    phone = row["phone"] or row.get("head_phone", "")
+    agent_code = user_role.agent.code if user_role.role == Role.COLLECTION_AGENT and user_role.agent else None
+    call = bool(phone) and (user_role.role in OFFICER_ROLES or (agent_code and row["agent_code"] == agent_code))
+    days_left = row["days_left"]
+    urgency = ("Đã hết hạn" if days_left < 0 else "Hết hạn trong 7 ngày" if days_left <= 7
+               else "Hết hạn trong 30 ngày" if days_left <= 30 else "Hết hạn sau 30 ngày")
+    return {**row, "citizen_id": mask_citizen_id(row["citizen_id"]), "phone": phone if call else mask_phone(phone),
+            "call": call, "urgency": urgency}
 
 
 @login_required
@@ -327,9 +347,7 @@ def renewals_page(request):
         d = form.cleaned_data
         rows = renewal_list(user=request.user, which=d["which"], on=d["on"], days=d["days"], area=d["area_unit"],
                             unit=d["unit_obj"], agent=d.get("agent_obj"))
-        whole_phone = role_of(request.user).role == Role.COLLECTION_AGENT
-        rows = [{**r, "citizen_id": mask_citizen_id(r["citizen_id"]),
-                 "phone": r["phone"] if whole_phone else mask_phone(r["phone"])} for r in rows]
+        rows = [renewal_row_shown(r, user_role=role_of(request.user)) for r in rows]
     return render(request, "reports/renewals.html", {
         "form": form, "rows": rows, "query": request.GET.urlencode(),
         "title": LIST_TITLES.get(form.cleaned_data.get("which")) if valid else "Tái tục",

@@ -124,4 +124,5 @@ def test_the_renewals_page_and_its_excel(client, paid):
     assert "Lê Thị Hường" in values and "********0011" in values  # citizen IDs are masked
     client.logout()
     page = _login(client, "bhxh_tinh").get(f"/tai-tuc/?{query}").content.decode()
-    assert "Lê Thị Hường" in page and "0912000011" not in page and "091*****11" in page
+    # officers call too (issue 16): the whole number as a call link
+    assert "Lê Thị Hường" in page and 'href="tel:0912000011">Gọi 0912000011</a>' in page
