@@ -31,9 +31,10 @@ api = NinjaAPI(
 errors.install(api)
 
 # Routers (one line each; keep sorted):
-from ansinh.api.routers import campaigns, meta, payments, quotes, reference, registry, tokens, visits  # noqa: E402
+from ansinh.api.routers import campaigns, cancellations, meta, payments, quotes, reference, registry, tokens, visits  # noqa: E402
 
 api.add_router("/campaigns/", campaigns.router)
+api.add_router("/cancellations/", cancellations.router)
 api.add_router("/meta/", meta.router)
 api.add_router("/payments/", payments.router)
 api.add_router("/quotes/", quotes.router)
