@@ -220,6 +220,7 @@ def main() -> None:
                 status, body = client.request("POST", url, {
                     "months": "12", "amount": str(amount), "method": "cash", "paid_on": today,
                     "idempotency_key": uuid.uuid4().hex, "csrfmiddlewaretoken": token,
+                    "xac_nhan": "1",  # the confirm step of the pay form (its summary step writes nothing)
                 })
                 elapsed = time.perf_counter() - started
                 with lock:

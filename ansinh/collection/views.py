@@ -15,8 +15,8 @@ from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_permission, role_of
 from ansinh.accounts.views import domain_errors
 from ansinh.core.formatting import format_number
-from ansinh.enrollment.errors import (AlreadyCovered, NoEligibleMembers, NotEligible, PaidBeforeQuote, PricingError,
-                                     QuoteOutdated)
+from ansinh.enrollment.errors import (AlreadyCovered, MonthsNotMissing, NoEligibleMembers, NotEligible,
+                                     PaidBeforeQuote, PricingError, QuoteOutdated)
 from ansinh.enrollment.models import HiParticipation, VsiParticipation
 from ansinh.enrollment.pricing import vsi_income_floor
 from ansinh.enrollment.selectors import KIND_HI, KIND_VSI, participation_get
@@ -27,6 +27,7 @@ from .errors import AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmo
 from .forms import HI_MONTHS, REFERRER_MESSAGE, HiPaymentForm, PaymentFields, VsiParamsForm, VsiPaymentForm
 from .selectors import receipt_get
 from .selectors_cancellation import receipt_cancellation, receipt_open_request, receipt_reprint_on
+from .selectors_summary import hi_pay_summary, quote_pay_summary, vsi_pay_summary
 from .services import hi_enroll_and_pay, payment_record, vsi_enroll_and_pay
 
 PARTICIPATION_MODELS = {KIND_HI: HiParticipation, KIND_VSI: VsiParticipation}
@@ -88,6 +89,14 @@ the messages cookie, which costs the busiest request of the campaign a signed co
 RECEIPT_NOTICE_FOR = datetime.timedelta(minutes=15)
 
 
+def _step(request) -> str:
+    """The step of a payment POST: "confirm" (``xac_nhan``: record it), "edit" (``sua``: the form again with
+    the values) or "summary" (the first submit: show what will be recorded, write nothing)."""
+    if request.POST.get("xac_nhan") == "1":
+        return "confirm"
+    return "edit" if request.POST.get("sua") else "summary"
+
+
 def _receipt_redirect(request, receipt, created: bool):
     return redirect(f"{reverse('receipt', args=[receipt.pk])}?ket-qua={'moi' if created else 'da-ghi'}")
 
@@ -104,18 +113,26 @@ def hi_pay(request, pk: int):
     referrers, default_referrer = referrers_for(household)
     if request.method == "POST":
         form = HiPaymentForm(request.POST, referrers=referrers)
-        if form.is_valid():
+        step = _step(request)
+        summary = None
+        if form.is_valid() and step != "edit":
             data = form.cleaned_data
             try:
-                receipt, created = hi_enroll_and_pay(
-                    user=request.user, household=household, months=data["months"], amount=data["amount"],
-                    method=data["method"], paid_on=data["paid_on"], idempotency_key=data["idempotency_key"],
-                    referred_by=_referrer(referrers, data["referred_by"]),
-                )
+                if step == "confirm":
+                    receipt, created = hi_enroll_and_pay(
+                        user=request.user, household=household, months=data["months"], amount=data["amount"],
+                        method=data["method"], paid_on=data["paid_on"], idempotency_key=data["idempotency_key"],
+                        referred_by=_referrer(referrers, data["referred_by"]),
+                    )
+                    return _receipt_redirect(request, receipt, created)
+                summary = hi_pay_summary(user=request.user, household=household, months=data["months"],
+                                         amount=data["amount"], paid_on=data["paid_on"])
             except FORM_ERRORS as exc:
                 _show_error(form, exc)
-            else:
-                return _receipt_redirect(request, receipt, created)
+        if summary is not None or (step == "edit" and form.is_valid()):
+            return render(request, "collection/hi_pay.html", {
+                "household": household, "form": form, "summary": summary,
+                "action": reverse("hi_pay", args=[household.pk])})
         status = 422
     else:
         months = request.GET.get("months", "12")
@@ -177,20 +194,29 @@ def vsi_pay(request, pk: int):
     status = 200
     if request.method == "POST":
         form = VsiPaymentForm(request.POST, people=people, referrers=referrers)
-        if form.is_valid():
+        step = _step(request)
+        summary = None
+        if form.is_valid() and step != "edit":
             data = form.cleaned_data
             person = next(p for p in people if p.pk == data["person"])
             try:
-                receipt, created = vsi_enroll_and_pay(
-                    user=request.user, person=person, income=data["income"], months=data["months"],
-                    payment_mode=data["payment_mode"], amount=data["amount"], method=data["method"],
-                    paid_on=data["paid_on"], idempotency_key=data["idempotency_key"],
-                    referred_by=_referrer(referrers, data["referred_by"]),
-                )
-            except FORM_ERRORS as exc:
+                if step == "confirm":
+                    receipt, created = vsi_enroll_and_pay(
+                        user=request.user, person=person, income=data["income"], months=data["months"],
+                        payment_mode=data["payment_mode"], amount=data["amount"], method=data["method"],
+                        paid_on=data["paid_on"], idempotency_key=data["idempotency_key"],
+                        referred_by=_referrer(referrers, data["referred_by"]),
+                    )
+                    return _receipt_redirect(request, receipt, created)
+                summary = vsi_pay_summary(user=request.user, person=person, income=data["income"],
+                                          months=data["months"], payment_mode=data["payment_mode"],
+                                          amount=data["amount"], paid_on=data["paid_on"])
+            except FORM_ERRORS + (MonthsNotMissing,) as exc:
                 _show_error(form, exc)
-            else:
-                return _receipt_redirect(request, receipt, created)
+        if summary is not None or (step == "edit" and form.is_valid()):
+            return render(request, "collection/vsi_pay.html", {
+                "household": household, "form": form, "summary": summary,
+                "action": reverse("vsi_pay", args=[household.pk])})
         status = 422
     else:
         form = VsiPaymentForm(people=people, referrers=referrers, initial={
@@ -239,9 +265,11 @@ def quote_pay(request, kind: str, pk: int):
     (``payment_record``: the same key twice records once) and redirect to the receipt; an error shows the
     form again (422) with the message, e.g. the amount due, or the new amount when the quote is out of date."""
     status = 200
+    summary = None
     if request.method == "POST":
         form = PaymentFields(request.POST)
-        if form.is_valid() and kind in PARTICIPATION_MODELS:
+        step = _step(request)
+        if form.is_valid() and kind in PARTICIPATION_MODELS and step == "confirm":
             data = form.cleaned_data
             try:
                 # payment_record reads the participation itself, locked, and checks permission and scope
@@ -254,7 +282,14 @@ def quote_pay(request, kind: str, pk: int):
             else:
                 return _receipt_redirect(request, receipt, created)
         participation = participation_get(user=request.user, kind=kind, pk=pk)
-        status = 422
+        if form.is_valid() and step == "summary":
+            try:
+                summary = quote_pay_summary(participation=participation,
+                                            is_hi=isinstance(participation, HiParticipation),
+                                            amount=form.cleaned_data["amount"], paid_on=form.cleaned_data["paid_on"])
+            except FORM_ERRORS as exc:
+                _show_error(form, exc)
+        status = 200 if summary is not None or (step == "edit" and form.is_valid()) else 422
     else:
         participation = participation_get(user=request.user, kind=kind, pk=pk)
         form = PaymentFields(initial={"amount": format_number(participation.payable)})
@@ -263,7 +298,8 @@ def quote_pay(request, kind: str, pk: int):
         getattr(participation.person, "household_membership", None), "household", None)
     return render(request, "collection/quote_pay.html", {
         "participation": participation, "kind": kind, "is_hi": is_hi, "household": household, "form": form,
-        "lines": hi_lines_for_payment(participation=participation) if is_hi else [],
+        "lines": hi_lines_for_payment(participation=participation) if is_hi else [], "summary": summary,
+        "action": reverse("quote_pay", args=[kind, participation.pk]),
     }, status=status)
 
 

@@ -170,6 +170,19 @@ def household_get(*, user, pk: int) -> Household:
     return household
 
 
+def household_address(*, household: Household) -> str:
+    """The household's address once: the street address followed by the hamlet, commune and district only
+    where the address does not already name them (addresses are often typed in full)."""
+    address = household.address.strip().rstrip(",")
+    parts = [address] if address else []
+    commune = household.commune
+    for name in (household.hamlet, commune.name if commune else "", commune.parent.name if commune and commune.parent
+                 else ""):
+        if name and fold(name) not in fold(", ".join(parts)):
+            parts.append(name)
+    return ", ".join(parts)
+
+
 def household_people(*, household: Household) -> list:
     """The household's members as people, head first, then by date of birth (no scope check: callers
     got ``household`` from ``household_get``)."""

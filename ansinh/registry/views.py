@@ -18,7 +18,8 @@ from ansinh.enrollment.pricing import vsi_income_floor
 from ansinh.enrollment.services import hi_household_quote
 
 from .forms import HouseholdSearchForm
-from .selectors import SCHEME_HI, SCHEMES, household_get, household_hamlets, household_status, households_search
+from .selectors import (SCHEME_HI, SCHEMES, household_address, household_get, household_hamlets, household_status,
+                        households_search)
 
 PAGE_SIZE = 20
 REMINDERS_ON_HOME = 10
@@ -80,6 +81,7 @@ def household_detail(request, pk: int):
     vsi_form = VsiParamsForm(people=[row["person"] for row in members], initial={"income": format_number(vsi_income_floor(on=timezone.localdate()))})
     return render(request, "registry/household_detail.html", {
         "household": household, "members": members, "today": today, "quotes": quotes,
+        "address": household_address(household=household),
         "quote_error": quote_error, "hi_form": hi_form, "vsi_form": vsi_form,
         "awaiting": quotes_awaiting_payment(household=household),
         "payments": (household_payment_history(user=request.user, household=household)

@@ -136,7 +136,7 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
 
     base = live_server.url
     today = timezone.localdate()
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
     foreign = []
     page.on("request", lambda request: None if request.url.startswith(base) else foreign.append(request.url))
 
@@ -157,6 +157,17 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     assert page.locator("#hi-pay-form #id_amount").input_value() == vnd(due[12]).removesuffix(" đ")
     screenshot(page, "household")
 
+    # On a phone (390 × 844) who is covered until when and the action buttons are on the first screen,
+    # and the member cards are not cut off at the right edge.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.locator("#the").bounding_box()["y"] < 844
+    assert page.locator("#household-actions a:text-is('Thu BHYT')").bounding_box()["y"] < 844
+    assert page.evaluate("(() => { const c = document.querySelector('ul.coverage');"
+                         " return c.scrollWidth <= c.clientWidth && c.getBoundingClientRect().right <= 390; })()")
+    screenshot(page, "household-390x844")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    screenshot(page, "household-1366x900")
+
     # Changing the months re-prices the form (htmx), then back to 12 months.
     page.check("#hi-pay-form input[name=months][value='6']")
     # a locator wait, not wait_for_function: the Content-Security-Policy forbids evaluating strings
@@ -166,6 +177,17 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     assert page.locator("#id_paid_on").input_value() == today.strftime("%d/%m/%Y")
 
     page.click("#hi-pay-form button[type=submit]:not([formaction])")
+    # The summary step: nothing is recorded until the agent confirms.
+    page.wait_for_url(f"{base}/ho/{province.household.pk}/thu-bhyt/")
+    assert page.locator("#confirm-amount").inner_text() == vnd(due[12])
+    assert page.locator("#xac-nhan-thu").inner_text().startswith(
+        f"Xác nhận thu {vnd(due[12])} của hộ HG-0001 cho 12 tháng, thẻ từ ")
+    screenshot(page, "confirm-1366x900")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.locator("#confirm-pay").bounding_box()["y"] < 844
+    screenshot(page, "confirm-390x844")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.click("#confirm-pay")
     page.wait_for_url(re.compile(r"/bien-lai/\d+/\?ket-qua=moi$"))
     assert page.locator(".messages .msg-success").inner_text().startswith("Đã thu tiền và lập biên lai số ")
     assert page.locator("#receipt-amount").inner_text() == vnd(due[12])

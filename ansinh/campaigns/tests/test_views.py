@@ -97,7 +97,7 @@ def test_a_payment_on_launch_day_raises_the_districts_hi_count(officer, small_pr
     per_member = vector("hi-2024-5")["expect"]["per_member"][:3]
     agent = type(officer)()
     agent.login(username="thu_1", password=PASSWORD)
-    paid = agent.post(f"/ho/{small_province.household.pk}/thu-bhyt/", {
+    paid = agent.post(f"/ho/{small_province.household.pk}/thu-bhyt/", {"xac_nhan": "1",
         "months": "12", "amount": str(sum(per_member)), "method": "cash", "paid_on": LAUNCH.isoformat(),
         "idempotency_key": uuid.uuid4().hex,
     })

@@ -31,7 +31,7 @@ def _client(username):
 
 
 def _pay(client, household, key):
-    return client.post(f"/ho/{household.pk}/thu-bhyt/", {
+    return client.post(f"/ho/{household.pk}/thu-bhyt/", {"xac_nhan": "1",
         "months": "12", "amount": HI_DUE, "method": "cash", "paid_on": "2024-07-01", "idempotency_key": key})
 
 

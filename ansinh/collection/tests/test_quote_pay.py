@@ -39,7 +39,7 @@ def agent(small_province, client):
 
 
 def pay_post(client, kind, participation, *, amount, paid_on, key=None):
-    return client.post(f"/bao-gia/{kind}/{participation.pk}/", {
+    return client.post(f"/bao-gia/{kind}/{participation.pk}/", {"xac_nhan": "1",
         "amount": f"{amount:,}".replace(",", "."), "method": "cash", "paid_on": paid_on.strftime("%d/%m/%Y"),
         "idempotency_key": key or uuid.uuid4().hex,
     })
@@ -128,7 +128,7 @@ def test_paying_one_quote_of_a_household_cancels_its_other_waiting_quotes(small_
 def test_a_quote_of_a_household_covered_by_a_direct_payment_meanwhile_is_cancelled(agent, small_province):
     quote = hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12,
                       on=JULY_2024)
-    response = agent.post(f"/ho/{small_province.household.pk}/thu-bhyt/", {
+    response = agent.post(f"/ho/{small_province.household.pk}/thu-bhyt/", {"xac_nhan": "1",
         "months": "12", "amount": str(HI_DUE), "method": "cash", "paid_on": JULY_2024.strftime("%d/%m/%Y"),
         "idempotency_key": uuid.uuid4().hex})
     assert response.status_code == 302
@@ -232,7 +232,7 @@ def test_a_form_sent_with_an_old_security_token_gets_a_vietnamese_page(small_pro
 def test_the_amount_may_end_with_the_dong_sign_in_either_case(agent, small_province, typed):
     quote = hi_enroll(user=small_province.users["thu_1"], household=small_province.household, months=12, on=JULY_2024)
     assert HI_DUE == 2_906_280
-    response = agent.post(f"/bao-gia/bhyt/{quote.pk}/", {"amount": typed, "method": "cash", "paid_on": "01/07/2024",
+    response = agent.post(f"/bao-gia/bhyt/{quote.pk}/", {"xac_nhan": "1", "amount": typed, "method": "cash", "paid_on": "01/07/2024",
                                                           "idempotency_key": uuid.uuid4().hex})
     assert response.status_code == 302
     assert Payment.objects.get().amount == HI_DUE
@@ -240,7 +240,7 @@ def test_the_amount_may_end_with_the_dong_sign_in_either_case(agent, small_provi
 
 def test_a_quote_id_too_large_for_the_database_is_not_found(agent, small_province):
     for pk in (2**63, 10**26):
-        response = agent.post(f"/bao-gia/bhyt/{pk}/", {"amount": "1.000.000", "method": "cash",
+        response = agent.post(f"/bao-gia/bhyt/{pk}/", {"xac_nhan": "1", "amount": "1.000.000", "method": "cash",
                                                        "paid_on": JULY_2024.strftime("%d/%m/%Y"),
                                                        "idempotency_key": uuid.uuid4().hex})
         assert response.status_code == 404
@@ -338,7 +338,7 @@ def test_the_quote_saved_notice_is_shown_once_not_again_on_the_receipt(agent, sm
     saved = agent.post(f"/ho/{small_province.household.pk}/bao-gia-bhyt/", {"months": "12"}, follow=True)
     assert "Đã lưu báo giá" in saved.content.decode()
     quote = HiParticipation.objects.get()
-    receipt = agent.post(f"/bao-gia/bhyt/{quote.pk}/", {
+    receipt = agent.post(f"/bao-gia/bhyt/{quote.pk}/", {"xac_nhan": "1",
         "amount": str(quote.payable), "method": "cash", "paid_on": quote.priced_on.strftime("%d/%m/%Y"),
         "idempotency_key": uuid.uuid4().hex}, follow=True).content.decode()
     assert "Đã thu tiền" in receipt and "Đã lưu báo giá" not in receipt

@@ -44,7 +44,7 @@ def agent(small_province, client):
 
 
 def hi_post(client, household, **overrides):
-    data = {"months": "12", "amount": f"{HI_DUE:,}".replace(",", "."), "method": "cash",
+    data = {"xac_nhan": "1", "months": "12", "amount": f"{HI_DUE:,}".replace(",", "."), "method": "cash",
             "paid_on": HI_2024["request"]["on"], "idempotency_key": uuid.uuid4().hex}
     data.update(overrides)
     return client.post(f"/ho/{household.pk}/thu-bhyt/", {k: v for k, v in data.items() if v is not None})
@@ -204,7 +204,8 @@ def test_a_vsi_payment_leads_to_a_receipt(agent, small_province):
     case = vector("vsi-2025-floor-other")
     request, due = case["request"], case["expect"]["payable"]
     head = small_province.household.members.get(relationship="head").person
-    data = {"person": head.pk, "income": str(request["income"]), "payment_mode": request["payment_mode"],
+    data = {"xac_nhan": "1", "person": head.pk, "income": str(request["income"]),
+            "payment_mode": request["payment_mode"],
             "amount": str(due), "method": "bank_transfer", "paid_on": request["on"],
             "idempotency_key": uuid.uuid4().hex}
     url = f"/ho/{small_province.household.pk}/thu-bhxh/"
@@ -223,7 +224,7 @@ def test_a_vsi_payment_with_a_wrong_amount_writes_nothing(agent, small_province)
     case = vector("vsi-2025-floor-other")
     request, due = case["request"], case["expect"]["payable"]
     head = small_province.household.members.get(relationship="head").person
-    response = agent.post(f"/ho/{small_province.household.pk}/thu-bhxh/", {
+    response = agent.post(f"/ho/{small_province.household.pk}/thu-bhxh/", {"xac_nhan": "1",
         "person": head.pk, "income": str(request["income"]), "payment_mode": request["payment_mode"],
         "amount": str(due + 1000), "method": "cash", "paid_on": request["on"], "idempotency_key": uuid.uuid4().hex,
     })
@@ -239,7 +240,7 @@ def test_a_payment_dated_more_than_a_month_back_is_refused_and_nothing_is_writte
     settings.ANSINH_MAX_BACKDATE_DAYS = 31
     client.force_login(small_province.users["thu_1"])
     old = timezone.localdate() - datetime.timedelta(days=40)
-    response = client.post(f"/ho/{small_province.household.pk}/thu-bhyt/", {
+    response = client.post(f"/ho/{small_province.household.pk}/thu-bhyt/", {"xac_nhan": "1",
         "months": "12", "amount": "1000000", "method": "cash", "paid_on": old.strftime("%d/%m/%Y"),
         "idempotency_key": uuid.uuid4().hex,
     })

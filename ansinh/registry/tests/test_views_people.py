@@ -183,7 +183,7 @@ def test_an_hi_payment_records_who_persuaded_the_household(p, client, settings):
 
     settings.ANSINH_MAX_BACKDATE_DAYS = None
     wife = person("Trần Thị Bình")
-    response = login(client, "thu_1").post(f"/ho/{p.household.pk}/thu-bhyt/", {
+    response = login(client, "thu_1").post(f"/ho/{p.household.pk}/thu-bhyt/", {"xac_nhan": "1",
         "months": "12", "amount": str(HI_DUE), "method": "cash", "paid_on": HI_2024["request"]["on"],
         "idempotency_key": "k-ref", "referred_by": wife.pk})
     assert response.status_code == 302
@@ -192,7 +192,7 @@ def test_an_hi_payment_records_who_persuaded_the_household(p, client, settings):
 
 def test_a_referrer_outside_the_list_is_refused_on_its_field(p, client):
     other = p.other_household.members.get().person
-    response = login(client, "thu_1").post(f"/ho/{p.household.pk}/thu-bhyt/", {
+    response = login(client, "thu_1").post(f"/ho/{p.household.pk}/thu-bhyt/", {"xac_nhan": "1",
         "months": "12", "amount": "1000", "method": "cash", "paid_on": "01/07/2024", "idempotency_key": "k",
         "referred_by": other.pk})
     assert response.status_code == 422
