@@ -37,6 +37,7 @@ def build(*, cards: int, seed: int = 2026):
     from ansinh.accounts.models import Role
     from ansinh.accounts.services import roles_sync, user_role_assign
     from ansinh.areas.models import AdministrativeUnit
+    from ansinh.areas.services import areas_load
     from ansinh.collection.models import Agent, CollectionOrg
     from ansinh.enrollment.models import HiMemberCoverage, HiParticipation, Status
     from ansinh.messaging.models import ConsentRecord
@@ -44,6 +45,7 @@ def build(*, cards: int, seed: int = 2026):
 
     rnd = random.Random(seed)
     roles_sync()
+    areas_load(old_province_code=93, new_province_code=92)  # idempotent: the map, whatever ran before
     province = AdministrativeUnit.objects.get(map="old", level="province", code="93")
     communes = list(AdministrativeUnit.objects.filter(map="old", level="commune", province=province)
                     .values_list("pk", flat=True))

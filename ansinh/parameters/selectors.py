@@ -197,7 +197,8 @@ def parameter_for_addition(*, user, name: str) -> Parameter:
 def parameter_level_check(*, user, parameter: Parameter) -> None:
     """Who may add a value to ``parameter``, by level: a legal (national) parameter only a provincial
     administrator (``province_admin``) or a superuser; a province's local support
-    (``vsi.local_support.<code>``) only the administrator of that province (or a superuser). District and
+    (``vsi.local_support.<code>``) only the administrator of that province, or of the province that
+    succeeded it on 01/07/2025 (or a superuser). District and
     commune officers never: a value applies to the whole province and beyond. Raises PermissionDenied
     (with the Vietnamese reason)."""
     from ansinh.accounts.models import Role
@@ -212,5 +213,15 @@ def parameter_level_check(*, user, parameter: Parameter) -> None:
         raise PermissionDenied(LEGAL_PARAMETER_ADMIN_ONLY)
     if parameter.family == LOCAL_SUPPORT_FAMILY:
         code = parameter.name.rsplit(".", 1)[1]
-        if user_role.area.code != code:
+        if code not in _own_province_codes(user_role.area):
             raise PermissionDenied(LOCAL_SUPPORT_OWN_PROVINCE.format(code=code))
+
+
+def _own_province_codes(province) -> set[str]:
+    """The administrator's province code and those of the old provinces (before 01/07/2025) whose communes
+    became its communes: the successor keeps the records, so it records their past local support too."""
+    from ansinh.areas.models import UnitMapping
+
+    olds = UnitMapping.objects.filter(new_unit__province=province, is_primary=True).values_list(
+        "old_unit__province__code", flat=True).distinct()
+    return {province.code, *olds}

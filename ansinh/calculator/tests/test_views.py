@@ -11,6 +11,7 @@ from ansinh.calculator.forms import DATE_INVALID, EXTRA_MONTHS_INVALID, MONTH_IN
 from ansinh.rules import default_parameters
 from ansinh.rules.errors import RuleError
 from ansinh.rules.quote import quote
+from ansinh.testing.admin import province_admin_make
 from ansinh.testing.vectors import vector, vectors
 
 CONTRIBUTION = "/tinh-muc-dong/"
@@ -393,7 +394,7 @@ def test_no_lump_sum_or_social_pension_input_gives_a_server_error(client, db, fi
 def test_the_vsi_estimate_applies_the_local_support_of_the_province_in_force_that_day(client, small_province):
     from ansinh.parameters.services import parameter_value_add
 
-    parameter_value_add(user=small_province.users["bhxh_tinh"], name="vsi.local_support.92",
+    parameter_value_add(user=province_admin_make("quan_tri"), name="vsi.local_support.92",
                         start=datetime.date(2026, 1, 1), value='{"other": 10}', reference_document="NQ (thử)",
                         confidence="reported")
     data = {"kind": "vsi", "on": "01/01/2026", "income": "1.500.000", "payment_mode": "monthly", "months": "",
