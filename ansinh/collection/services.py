@@ -148,7 +148,7 @@ def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enroll
     if amount != locked.payable:
         raise AmountMismatch(
             f"Số tiền nộp {format_vnd(amount)} không khớp với số phải đóng {format_vnd(locked.payable)}.",
-            due=locked.payable,
+            due=locked.payable, field="amount",
         )
     # The collector: the agent who took the money, or none when an officer did (the agent's collection book
     # and handover count only their own); campaign progress follows the participation's agent.
