@@ -213,3 +213,23 @@ def test_the_receipt_as_json_and_pdf_in_scope_only(client, small_province, quote
     assert client.get(f"/api/v1/payments/receipts/{created['id']}/pdf").status_code == 404
     client.force_login(small_province.users["bhxh_tinh"])
     assert client.get(f"/api/v1/payments/receipts/{created['id']}").json() == created
+
+
+def test_another_users_key_is_never_replayed_to_them(client, agent, small_province, quote):
+    from ansinh.collection.errors import OTHER_USER_KEY_MESSAGE
+
+    url = f"/api/v1/payments/quotes/hi/{quote.pk}"
+    first = pay(agent, url, {"amount": quote.payable}, key="k-mine")
+    assert first.status_code == 201
+    officer = small_province.users["bhxh_huyen"]  # may pay in the area, but did not record this payment
+    client.force_login(officer)
+    replay = pay(client, url, {"amount": quote.payable}, key="k-mine")
+    assert replay.status_code == 409
+    assert replay.json() == {"code": "idempotency_conflict", "message": OTHER_USER_KEY_MESSAGE, "field": None}
+    # enrol-and-pay under the same key: refused the same way, nothing written
+    again = pay(client, "/api/v1/payments/hi", {"household_id": small_province.household.pk,
+                                                "amount": quote.payable}, key="k-mine")
+    assert again.status_code == 409
+    assert again.json() == {"code": "idempotency_conflict", "message": OTHER_USER_KEY_MESSAGE, "field": None}
+    assert Payment.objects.count() == 1 and Receipt.objects.count() == 1
+    assert Payment.objects.get().recorded_by == small_province.users["thu_1"]
