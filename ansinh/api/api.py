@@ -14,10 +14,9 @@ Each router lives in its own module and is a thin layer over the same services a
 pages. Routers are registered here, one line each."""
 
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
 from ansinh.api import errors
-from ansinh.api.auth import token_auth
+from ansinh.api.auth import session_auth, token_auth
 
 api = NinjaAPI(
     title="An Sinh API",
@@ -26,7 +25,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs/",
-    auth=[django_auth, token_auth],
+    auth=[token_auth, session_auth],  # the token first: a Bearer request meets no session CSRF check
 )
 errors.install(api)
 

@@ -1,7 +1,7 @@
 """Errors of personal API tokens and of API authentication, with their Vietnamese messages as constants
 (tests and forms assert them exactly). Token errors name the form field (``field``)."""
 
-from ansinh.core.errors import AnSinhError, ValidationError
+from ansinh.core.errors import AnSinhError, PermissionDenied, ValidationError
 
 TOKEN_NAME_MISSING = "Vui lòng đặt tên cho mã truy cập (ví dụ: «Điện thoại của tôi»)."
 TOKEN_NAME_TOO_LONG = "Tên mã truy cập tối đa 100 ký tự."
@@ -49,3 +49,14 @@ class RateLimited(AnSinhError):
 
     code = "rate_limited"
     message = TOO_MANY_REQUESTS
+
+
+CSRF_FAILED = ("Thiếu hoặc sai mã chống giả mạo (CSRF) của phiên đăng nhập: hãy tải lại trang rồi thử lại, "
+               "hoặc gửi mã truy cập (token) thay cho phiên đăng nhập.")
+
+
+class CsrfFailed(PermissionDenied):
+    """A write with the browser session but without its CSRF token (answered 403)."""
+
+    code = "csrf_failed"
+    message = CSRF_FAILED

@@ -8,7 +8,7 @@ import logging
 from django.conf import settings
 from django.http import JsonResponse
 
-from .errors import error_body
+from .errors import INVALID_INPUT, error_body
 
 logger = logging.getLogger("ansinh.api")
 
@@ -25,6 +25,49 @@ STATUS_ERRORS = {
     500: ("server_error", "Máy chủ gặp lỗi: chưa có gì được ghi. Vui lòng thử lại sau."),
 }
 OTHER_ERROR = ("http_error", "Yêu cầu không thực hiện được.")
+NUL_REFUSED = "Dữ liệu gửi lên chứa ký tự NUL (\\0), không được phép."
+
+
+def _nul_field(value, path: str = "") -> str | None:
+    """The dotted path of the first string (key or value) holding a NUL character, or None."""
+    if isinstance(value, str):
+        return path or None if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return where
+            found = _nul_field(item, where)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_field(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
+
+
+def nul_refusal(request) -> JsonResponse | None:
+    """PostgreSQL cannot store or compare text with NUL: a query parameter or JSON string holding one is
+    refused with 422 naming the field, before any view reads it."""
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in v for v in values):
+            return _nul_error(name)
+    if request.method in ("POST", "PUT", "PATCH") and b"\\u0000" in request.body:
+        try:
+            field = _nul_field(json.loads(request.body))
+        except ValueError:
+            return None
+        if field:
+            return _nul_error(field)
+    return None
+
+
+def _nul_error(field: str) -> JsonResponse:
+    return JsonResponse(error_body("invalid", INVALID_INPUT, field.replace("\x00", ""), errors=[
+        {"field": field.replace("\x00", ""), "type": "nul_character", "message": NUL_REFUSED}]),
+        status=422, json_dumps_params={"ensure_ascii": False})
 
 
 def max_body_bytes() -> int:
@@ -57,6 +100,9 @@ class ApiGuardMiddleware:
             return json_error(400, "bad_request", LENGTH_INVALID)
         if length > max_body_bytes():
             return json_error(413, "body_too_large", BODY_TOO_LARGE.format(limit=max_body_bytes()))
+        refused = nul_refusal(request)
+        if refused is not None:
+            return refused
         response = self.get_response(request)
         if response.status_code >= 400 and not _is_json(response):
             replaced = json_error(response.status_code)

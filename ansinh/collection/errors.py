@@ -10,6 +10,10 @@ REPLAY_MESSAGE = ("Mã giao dịch này đã được dùng với nội dung kh�
                   "dịch mới cho một khoản thu mới.")
 """A key sent again (through the API) with another request than the first."""
 
+OTHER_USER_KEY_MESSAGE = ("Mã giao dịch này đã được một người dùng khác sử dụng; khoản thu không được ghi. Hãy dùng "
+                          "mã giao dịch mới cho một khoản thu mới.")
+"""A key already used by another user: its receipt is never answered to someone else."""
+
 CANCELLED_QUOTE_MESSAGE = ("Báo giá này đã hủy (hộ đã nộp tiền theo báo giá khác, hoặc khoản thu đã bị hủy); "
                            "hãy lập báo giá mới nếu cần.")
 

@@ -23,7 +23,8 @@ from ansinh.enrollment.services import (hi_coverage_activate, hi_enroll, hi_line
                                         participation_check_payable,
                                         participation_lock, participation_status_set, vsi_enroll)
 
-from .errors import (CANCELLED_QUOTE_MESSAGE, KEY_MESSAGE, PAID_ON_FUTURE, PAID_ON_TOO_OLD, REPLAY_MESSAGE,
+from .errors import (CANCELLED_QUOTE_MESSAGE, KEY_MESSAGE, OTHER_USER_KEY_MESSAGE, PAID_ON_FUTURE, PAID_ON_TOO_OLD,
+                     REPLAY_MESSAGE,
                      AlreadyPaid, AmountMismatch, IdempotencyConflict, InvalidAmount, NotReversible,
                      PaymentDateInvalid)
 from .models import CollectionOrg, Payment, PaymentMethod, Receipt, ReceiptCounter
@@ -107,7 +108,7 @@ def payment_record(*, user, participation: VsiParticipation | HiParticipation, a
             raise
         if Payment.objects.filter(idempotency_key=idempotency_key).exists():
             return _existing(participation=participation, is_hi=is_hi, key=idempotency_key,
-                             request_hash=request_hash)
+                             request_hash=request_hash, user=user)
         if isinstance(exc, AnSinhError):
             raise
         raise IdempotencyConflict("Không ghi được khoản thu, vui lòng thử lại.") from None
@@ -115,14 +116,22 @@ def payment_record(*, user, participation: VsiParticipation | HiParticipation, a
     return payment, receipt, True
 
 
-def _existing(*, participation, is_hi, key, request_hash: str = "") -> tuple[Payment, Receipt, bool]:
+def _existing(*, participation, is_hi, key, request_hash: str = "", user=None) -> tuple[Payment, Receipt, bool]:
     payment = Payment.objects.select_related("receipt").filter(idempotency_key=key).first()
     if payment is None:
         raise IdempotencyConflict("Không ghi được khoản thu, vui lòng thử lại.")
+    _require_same_user(payment=payment, user=user)
     if (payment.hi_id if is_hi else payment.vsi_id) != participation.pk:
         raise IdempotencyConflict()
     _require_same_request(payment=payment, request_hash=request_hash)
     return payment, payment.receipt, False
+
+
+def _require_same_user(*, payment: Payment, user) -> None:
+    """A key is replayed only to the user who recorded its payment: anyone else (who may not read that
+    receipt) is refused with IdempotencyConflict, so a guessed or leaked key reveals nothing."""
+    if user is not None and payment.recorded_by_id != user.pk:
+        raise IdempotencyConflict(OTHER_USER_KEY_MESSAGE)
 
 
 def _require_same_request(*, payment: Payment, request_hash: str) -> None:
@@ -148,7 +157,7 @@ def _pay(*, user, user_role, locked, is_hi, amount, method, paid_on, key, enroll
     if amount != locked.payable:
         raise AmountMismatch(
             f"Số tiền nộp {format_vnd(amount)} không khớp với số phải đóng {format_vnd(locked.payable)}.",
-            due=locked.payable,
+            due=locked.payable, field="amount",
         )
     # The collector: the agent who took the money, or none when an officer did (the agent's collection book
     # and handover count only their own); campaign progress follows the participation's agent.
@@ -248,13 +257,14 @@ def receipt_mark_cancelled(*, payment: Payment, user, reason: str) -> None:
 
 
 def _receipt_for_key(*, key: str, hi_household_id: int | None = None, vsi_person_id: int | None = None,
-                     request_hash: str = ""):
+                     request_hash: str = "", user=None):
     """The receipt already issued under ``key`` for this household (HI) or person (VSI), or None when
     the key is unused. Raises IdempotencyConflict when the key was used for something else (or, given a
     ``request_hash``, with another request)."""
     payment = Payment.objects.select_related("receipt", "hi", "vsi").filter(idempotency_key=key).first()
     if payment is None:
         return None
+    _require_same_user(payment=payment, user=user)
     same = (payment.hi is not None and payment.hi.household_id == hi_household_id) or (
         payment.vsi is not None and payment.vsi.person_id == vsi_person_id
     )
@@ -273,7 +283,7 @@ def _enroll_and_pay(*, user, enroll, amount, method: str, paid_on: datetime.date
     _check_input(amount=amount, method=method, idempotency_key=idempotency_key)
     try:
         with transaction.atomic():
-            receipt = _receipt_for_key(key=idempotency_key, request_hash=request_hash, **owner)
+            receipt = _receipt_for_key(key=idempotency_key, request_hash=request_hash, user=user, **owner)
             if receipt is not None:
                 return receipt, False
             participation = enroll()  # priced on paid_on, checked and written under the owner's lock
@@ -285,7 +295,7 @@ def _enroll_and_pay(*, user, enroll, amount, method: str, paid_on: datetime.date
     except (IntegrityError, AlreadyCovered) as exc:
         # A concurrent submit with the same key committed first (ours then finds the household or person
         # covered, or the key taken); ours was rolled back. Answer with the first receipt.
-        receipt = _receipt_for_key(key=idempotency_key, request_hash=request_hash, **owner)
+        receipt = _receipt_for_key(key=idempotency_key, request_hash=request_hash, user=user, **owner)
         if receipt is not None:
             return receipt, False
         if isinstance(exc, AlreadyCovered):

@@ -351,10 +351,13 @@ def webhook_signature(body: bytes) -> str:
 
 
 def webhook_verify(*, body: bytes, signature: str) -> bool:
-    """True when ``signature`` is the body's HMAC with the shared secret (never with an empty secret)."""
+    """True when ``signature`` is the body's HMAC with the shared secret (never with an empty secret).
+    Compared as bytes: a header with non-ASCII characters is simply a wrong signature (``compare_digest``
+    refuses non-ASCII str with TypeError)."""
     if not _setting("MESSAGING_WEBHOOK_SECRET", ""):
         return False
-    return hmac.compare_digest(webhook_signature(body), signature or "")
+    given = (signature or "").encode("utf-8", "surrogatepass")
+    return hmac.compare_digest(webhook_signature(body).encode("ascii"), given)
 
 
 @transaction.atomic

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+
+from ..pagination import DbId, LimitOffset, SaneDate
 from pydantic import ConfigDict
 
 from ansinh.accounts.services import require_permission
@@ -39,9 +41,9 @@ class ProgressQuery(CampaignQuery):
     by: Literal[LEVELS] | None = Field(None, description="Cấp: province, district (bản đồ cũ), commune, "
                                                          "branch, agent (mặc định: huyện trên bản đồ cũ, xã trên "
                                                          "bản đồ mới)")
-    on: datetime.date | None = Field(None, description="Tính đến ngày (mặc định hôm nay)")
+    on: SaneDate | None = Field(None, description="Tính đến ngày (mặc định hôm nay)")
     map: Literal["old", "new"] | None = Field(None, description="Bản đồ (mặc định: bản đồ có hiệu lực ngày on)")
-    within: int | None = Field(None, description="Mã số (id) đơn vị hành chính giới hạn báo cáo")
+    within: DbId | None = Field(None, description="Mã số (id) đơn vị hành chính giới hạn báo cáo")
 
 
 class ProgressRowOut(Schema):
@@ -152,7 +154,7 @@ def progress(request, query: Query[ProgressQuery]):
 
 
 @router.get("/targets", response=list[TargetOut], summary="Chỉ tiêu của chiến dịch")
-@paginate
+@paginate(LimitOffset)
 def targets(request, query: Query[CampaignQuery]):
     """The campaign's targets whose unit lies in the caller's scope. Roles: as progress."""
     require_permission(request.user, "campaigns.view_campaign")
@@ -165,11 +167,11 @@ def targets(request, query: Query[CampaignQuery]):
 
 class ReminderQuery(Schema):
     model_config = ConfigDict(extra="forbid")
-    on: datetime.date | None = Field(None, description="Ngày tính (mặc định hôm nay)")
+    on: SaneDate | None = Field(None, description="Ngày tính (mặc định hôm nay)")
 
 
 @router.get("/reminders", response=list[ReminderOut], summary="Danh sách cần đến thăm")
-@paginate
+@paginate(LimitOffset)
 def reminders(request, query: Query[ReminderQuery]):
     """Whom to visit next, most urgent first (lapsed, expiring, not enrolled). Roles: collection agents and
     group leaders; other roles get an empty list."""

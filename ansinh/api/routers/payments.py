@@ -20,6 +20,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Header, Router, Schema
 from ninja.responses import Status as Reply
+
+from ..pagination import DbId
 from pydantic import ConfigDict
 
 from ansinh.collection.models import Payment, PaymentMethod, Receipt
@@ -127,7 +129,7 @@ def _paid_on(payload: PayIn) -> datetime.date:
 
 
 @router.post("/quotes/{kind}/{quote_id}", response=PAID, summary="Thu tiền theo báo giá đã lưu")
-def quote_pay(request, kind: Literal["hi", "vsi"], quote_id: int, payload: PayIn,
+def quote_pay(request, kind: Literal["hi", "vsi"], quote_id: DbId, payload: PayIn,
               idempotency_key: str = IdempotencyKey):
     """Record full payment of a saved quote and issue its receipt (201), in one transaction: ``amount`` must
     equal the quote's ``payable``; a quote whose amount the law of the payment day changes is refused
@@ -172,14 +174,14 @@ def vsi_pay(request, payload: VsiEnrolPayIn, idempotency_key: str = IdempotencyK
 
 
 @router.get("/receipts/{receipt_id}", response=ReceiptOut, summary="Biên lai")
-def receipt_detail(request, receipt_id: int):
+def receipt_detail(request, receipt_id: DbId):
     """One receipt. Roles: collection agents (the receipts they issued), SI officers (their area)."""
     return receipt_out(receipt_get(user=request.user, pk=receipt_id))
 
 
 @router.get("/receipts/{receipt_id}/pdf", summary="Biên lai (PDF, khổ A5)",
             openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}})
-def receipt_pdf_download(request, receipt_id: int):
+def receipt_pdf_download(request, receipt_id: DbId):
     """The receipt as a one-page A5 PDF (the same document as the page's «In biên lai»). Roles: as the
     receipt."""
     response = HttpResponse(receipt_pdf(user=request.user, pk=receipt_id), content_type="application/pdf")

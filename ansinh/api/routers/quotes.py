@@ -14,6 +14,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status as Reply
+
+from ..pagination import DbId, LimitOffset
 from pydantic import ConfigDict
 
 from ansinh.collection.forms import MODE_MONTHS, REFERRER_MESSAGE
@@ -144,7 +146,7 @@ class SavedQuoteDetailOut(SavedQuoteOut):
 class QuoteFilter(Schema):
     model_config = ConfigDict(extra="forbid")
     status: Literal[tuple(Status.values)] | None = None
-    household_id: int | None = None
+    household_id: DbId | None = None
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -283,7 +285,7 @@ def vsi_save(request, payload: VsiSaveIn):
 
 
 @router.get("/{kind}/", response=list[SavedQuoteOut], summary="Danh sách báo giá đã lưu")
-@paginate
+@paginate(LimitOffset)
 def quote_list(request, kind: Literal["hi", "vsi"], filters: Query[QuoteFilter]):
     """Saved quotes (any status; ``?status=quoted`` for those awaiting payment) of households or people in
     the caller's scope, newest first; ``?household_id=`` for one household. Roles: every role that sees
@@ -294,7 +296,7 @@ def quote_list(request, kind: Literal["hi", "vsi"], filters: Query[QuoteFilter])
 
 
 @router.get("/{kind}/{quote_id}", response=SavedQuoteDetailOut, summary="Một báo giá đã lưu")
-def quote_detail(request, kind: Literal["hi", "vsi"], quote_id: int):
+def quote_detail(request, kind: Literal["hi", "vsi"], quote_id: DbId):
     """One saved quote with its members (HI) and its frozen breakdown. Roles: every role that sees the
     household or person."""
     return saved_quote(participation_get(user=request.user, kind=_kind(kind), pk=quote_id), detail=True)

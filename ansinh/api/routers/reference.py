@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from ..pagination import DbId, PageNumber, SaneDate
 from ..selectors_reference import parameters_in_force, unit_mappings, units_list
 
 router = Router(tags=["reference"])
@@ -30,8 +31,8 @@ class UnitOut(Schema):
 class UnitFilter(Schema):
     map: Literal["old", "new"] | None = Field(None, description="old: trước 01/07/2025; new: từ 01/07/2025")
     level: Literal["province", "district", "commune"] | None = None
-    parent_id: int | None = None
-    on: datetime.date | None = Field(None, description="Chỉ các đơn vị còn hiệu lực ngày này")
+    parent_id: DbId | None = None
+    on: SaneDate | None = Field(None, description="Chỉ các đơn vị còn hiệu lực ngày này")
 
 
 class MappingOut(Schema):
@@ -47,8 +48,8 @@ class MappingOut(Schema):
 
 
 class MappingFilter(Schema):
-    old_unit_id: int | None = None
-    new_unit_id: int | None = None
+    old_unit_id: DbId | None = None
+    new_unit_id: DbId | None = None
 
 
 class ParameterOut(Schema):
@@ -64,18 +65,18 @@ class ParameterOut(Schema):
 
 
 @router.get("/units", response=list[UnitOut], summary="Đơn vị hành chính (cả hai bản đồ)")
-@paginate(PageNumberPagination, page_size=200)
+@paginate(PageNumber, page_size=200)
 def units(request, filters: Query[UnitFilter]):
     return units_list(map_version=filters.map, level=filters.level, parent_id=filters.parent_id, on=filters.on)
 
 
 @router.get("/unit-mappings", response=list[MappingOut], summary="Đơn vị cũ → đơn vị mới (01/07/2025)")
-@paginate(PageNumberPagination, page_size=200)
+@paginate(PageNumber, page_size=200)
 def mappings(request, filters: Query[MappingFilter]):
     return unit_mappings(old_unit_id=filters.old_unit_id, new_unit_id=filters.new_unit_id)
 
 
 @router.get("/parameters", response=list[ParameterOut], summary="Tham số pháp lý có hiệu lực vào một ngày")
-def parameters(request, on: datetime.date | None = Query(None, description="Mặc định: hôm nay"),
+def parameters(request, on: SaneDate | None = Query(None, description="Mặc định: hôm nay"),
                prefix: str = Query("", max_length=100)):
     return parameters_in_force(on=on or timezone.localdate(), prefix=prefix)

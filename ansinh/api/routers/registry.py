@@ -7,11 +7,12 @@ import json
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from ansinh.core.masking import mask_citizen_id, mask_phone
 from ansinh.registry.selectors import household_get, households_search, people_search, person_get
 
+from ..pagination import DbId, PageNumber
 from ..selectors_registry import SYNC_PAGE, SYNC_PAGE_MAX, household_payloads, registry_changes
 
 router = Router(tags=["registry"])
@@ -126,25 +127,25 @@ class SearchIn(Schema):
 
 
 @router.get("/households", response=list[HouseholdOut], summary="Hộ gia đình trong phạm vi")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(PageNumber, page_size=PAGE_SIZE)
 def households(request, filters: Query[SearchIn]):
     return households_search(user=request.user, query=filters.q)
 
 
 @router.get("/households/{household_id}", response=HouseholdFullOut, summary="Một hộ với các thành viên")
-def household(request, household_id: int):
+def household(request, household_id: DbId):
     found = household_get(user=request.user, pk=household_id)
     return household_payloads([found.pk])[0]
 
 
 @router.get("/people", response=list[PersonOut], summary="Người trong phạm vi")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(PageNumber, page_size=PAGE_SIZE)
 def people(request, filters: Query[SearchIn]):
     return people_search(user=request.user, query=filters.q)
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="Một người")
-def person(request, person_id: int):
+def person(request, person_id: DbId):
     return person_get(user=request.user, pk=person_id)
 
 

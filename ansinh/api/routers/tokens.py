@@ -4,8 +4,8 @@
 import datetime
 
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 
+from ..auth import session_auth
 from ..schemas import StrictSchema
 from ..selectors import api_token_get, api_tokens_of
 from ..services import api_token_create, api_token_revoke
@@ -37,7 +37,7 @@ def tokens(request):
     return list(api_tokens_of(user=request.user))
 
 
-@router.post("", response={201: TokenCreatedOut}, auth=django_auth, summary="Tạo mã truy cập (phiên đăng nhập)")
+@router.post("", response={201: TokenCreatedOut}, auth=session_auth, summary="Tạo mã truy cập (phiên đăng nhập)")
 def token_create(request, payload: TokenIn):
     token, secret = api_token_create(user=request.user, name=payload.name, expires_on=payload.expires_on)
     return Status(201, {**{f: getattr(token, f) for f in TokenOut.model_fields}, "secret": secret})

@@ -14,6 +14,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status as Reply
+
+from ..pagination import DbId, LimitOffset, SaneDatetime
 from pydantic import ConfigDict
 
 from ansinh.collection.models import Visit, VisitOutcome
@@ -53,9 +55,9 @@ class VisitOut(Schema):
 
 class VisitFilter(Schema):
     model_config = ConfigDict(extra="forbid")
-    household_id: int | None = None
+    household_id: DbId | None = None
     outcome: Outcome | None = None
-    since: datetime.datetime | None = Field(None, description="Chỉ các lần thăm từ thời điểm này")
+    since: SaneDatetime | None = Field(None, description="Chỉ các lần thăm từ thời điểm này")
 
 
 def visit_out(visit: Visit) -> dict:
@@ -77,7 +79,7 @@ def visit_create(request, payload: VisitIn):
 
 
 @router.get("/", response=list[VisitOut], summary="Danh sách lần thăm hộ")
-@paginate
+@paginate(LimitOffset)
 def visit_list(request, filters: Query[VisitFilter]):
     """Visits latest first: a collection agent's own, an SI officer's area's; filter by household, outcome
     and ``since``. Roles: collection agents and SI officers."""

@@ -13,6 +13,7 @@ from ansinh.api.errors import NOT_FOUND
 from ansinh.collection.errors import REPLAY_MESSAGE, IdempotencyConflict
 from ansinh.collection.models import Payment, Receipt
 from ansinh.core.errors import PermissionDenied
+from ansinh.core.money import format_vnd
 from ansinh.core.words import amount_in_words
 from ansinh.enrollment.models import HiParticipation, Status, VsiParticipation
 from ansinh.enrollment.services import hi_enroll, vsi_enroll
@@ -133,7 +134,9 @@ def test_domain_refusals_are_400_with_the_pages_message(agent, quote):
     url = f"/api/v1/payments/quotes/hi/{quote.pk}"
     wrong = pay(agent, url, {"amount": quote.payable - 1}, key="k-3")
     assert wrong.status_code == 400
-    assert wrong.json()["code"] == "amount_mismatch" and str(quote.payable)[:1] in wrong.json()["message"]
+    assert wrong.json() == {"code": "amount_mismatch", "field": "amount",
+                            "message": f"Số tiền nộp {format_vnd(quote.payable - 1)} không khớp với số phải đóng "
+                                       f"{format_vnd(quote.payable)}."}
     future = pay(agent, url, {"amount": quote.payable,
                               "paid_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()}, key="k-4")
     assert future.status_code == 400
@@ -210,3 +213,23 @@ def test_the_receipt_as_json_and_pdf_in_scope_only(client, small_province, quote
     assert client.get(f"/api/v1/payments/receipts/{created['id']}/pdf").status_code == 404
     client.force_login(small_province.users["bhxh_tinh"])
     assert client.get(f"/api/v1/payments/receipts/{created['id']}").json() == created
+
+
+def test_another_users_key_is_never_replayed_to_them(client, agent, small_province, quote):
+    from ansinh.collection.errors import OTHER_USER_KEY_MESSAGE
+
+    url = f"/api/v1/payments/quotes/hi/{quote.pk}"
+    first = pay(agent, url, {"amount": quote.payable}, key="k-mine")
+    assert first.status_code == 201
+    officer = small_province.users["bhxh_huyen"]  # may pay in the area, but did not record this payment
+    client.force_login(officer)
+    replay = pay(client, url, {"amount": quote.payable}, key="k-mine")
+    assert replay.status_code == 409
+    assert replay.json() == {"code": "idempotency_conflict", "message": OTHER_USER_KEY_MESSAGE, "field": None}
+    # enrol-and-pay under the same key: refused the same way, nothing written
+    again = pay(client, "/api/v1/payments/hi", {"household_id": small_province.household.pk,
+                                                "amount": quote.payable}, key="k-mine")
+    assert again.status_code == 409
+    assert again.json() == {"code": "idempotency_conflict", "message": OTHER_USER_KEY_MESSAGE, "field": None}
+    assert Payment.objects.count() == 1 and Receipt.objects.count() == 1
+    assert Payment.objects.get().recorded_by == small_province.users["thu_1"]

@@ -177,6 +177,15 @@ def test_a_duplicate_delivery_report_changes_nothing(paid, stub, client):
     assert client.post("/tin-nhan/webhook/bao-cao/", data=body, content_type="application/json").status_code == 403
     assert client.post("/tin-nhan/webhook/bao-cao/", data=body, content_type="application/json",
                        headers={"X-Signature": "0" * 64}).status_code == 403
+    for odd in ("é" * 64, "Chữ ký", "\udcff", "0" * 63 + "đ"):  # non-ASCII: refused, never a server error
+        refused = client.post("/tin-nhan/webhook/bao-cao/", data=body, content_type="application/json",
+                              headers={"X-Signature": odd})
+        assert refused.status_code == 403
+        assert refused.content == b"bad signature"
+        assert services.webhook_verify(body=body.encode() if isinstance(body, str) else body, signature=odd) is False
+        refused = client.post("/tin-nhan/webhook/tra-loi/", data=body, content_type="application/json",
+                              headers={"X-Signature": odd})
+        assert refused.status_code == 403
 
 
 def test_a_failed_delivery_report_fails_the_message_with_the_reason(paid, stub):
