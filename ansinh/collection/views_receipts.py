@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_permission, role_of
 from ansinh.accounts.views import domain_errors
+from ansinh.core.text import ascii_int
 
 from .models import Agent
 from .selectors import agents_in_scope
@@ -59,7 +60,7 @@ class ReceiptSearchForm(forms.Form):
 
 
 def _page_number(value) -> int:
-    return int(value) if value and str(value).isdigit() else 1
+    return ascii_int(value) or 1  # "²", "①", "0" or garbage: the first page
 
 
 @login_required

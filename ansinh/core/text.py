@@ -127,6 +127,15 @@ def name_normalise(text: str) -> str:
     return " ".join("-".join(_capitalise(part) for part in word.split("-")) for word in words if word)
 
 
+def ascii_int(value, *, max_digits: int = 9) -> int | None:
+    """``value`` as a whole number when it is written with ASCII digits 0-9 only (at most ``max_digits``),
+    else None: "²", "①" or "٣" are digits to ``str.isdigit`` but not a page or an id here."""
+    text = str(value) if value is not None else ""
+    if not text or len(text) > max_digits or not text.isascii() or not text.isdecimal():
+        return None
+    return int(text)
+
+
 def name_key(text: str) -> str:
     """Key for comparing two spellings of a name: tone placement and case ignored, diacritics kept."""
     return collapse_spaces(tone_normalise(nfc(text)).lower())

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_communes_in_scope, require_permission, role_of
 from ansinh.accounts.views import domain_errors
+from ansinh.core.text import ascii_int
 from ansinh.core.replica import replica_view
 from ansinh.areas.models import AdministrativeUnit
 from ansinh.collection.models import Agent
@@ -397,6 +398,6 @@ def household_form4_pdf_view(request, pk: int):
     """The household member list (Form 4 of Decree 188/2025) as PDF; ``?ky=<participation id>`` picks
     a payment period (default: the latest)."""
     participation = request.GET.get("ky")
-    participation_id = int(participation) if participation and participation.isdigit() else None
+    participation_id = ascii_int(participation)
     return _pdf(household_form4_pdf(user=request.user, pk=pk, participation_id=participation_id),
                 f"mau-04-ho-{pk}.pdf")
