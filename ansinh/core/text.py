@@ -117,7 +117,12 @@ def fold(text: str) -> str:
 
 
 def _capitalise(word: str) -> str:
-    return word[:1].upper() + word[1:].lower()
+    """The word's first letter upper case, the rest lower case; characters before the first letter (an
+    invisible format character, a quote) are kept as they are and do not take the capital."""
+    first = next((i for i, char in enumerate(word) if char.isalpha()), None)
+    if first is None:
+        return word.lower()
+    return word[:first] + word[first].upper() + word[first + 1:].lower()
 
 
 def name_normalise(text: str) -> str:
@@ -247,6 +252,20 @@ BIDI_MESSAGE = "Có ký tự điều khiển hướng chữ (U+{code}) không đ
 def control_chars_strip(text: str) -> str:
     """``text`` without NUL and other control characters (tab and line breaks kept)."""
     return CONTROL_CHARS_RE.sub("", text)
+
+
+FORMAT_CHAR_MESSAGE = "Có ký tự vô hình (U+{code}) không được phép; hãy gõ lại nội dung này."
+
+
+def format_char_find(text: str) -> str | None:
+    """The first invisible format character (Unicode category Cf: U+200B–U+200F, U+2060, U+FEFF, U+00AD,
+    the bidirectional controls…) of ``text`` as a code ("200E"), None when there is none."""
+    if text.isascii():
+        return None
+    for char in text:
+        if unicodedata.category(char) == "Cf":
+            return f"{ord(char):04X}"
+    return None
 
 
 def bidi_control_find(text: str) -> str | None:

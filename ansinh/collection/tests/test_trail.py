@@ -157,6 +157,12 @@ def test_the_receipts_page_searches_by_post_and_never_reads_a_name_from_the_url(
     assert "1 biên lai" in page.content.decode()
 
 
+def test_a_nul_in_the_receipts_search_is_answered_in_vietnamese(client, paid):
+    response = _client(client, paid, "bhxh_tinh").post(reverse("receipt_list"), {"payer": "Ph\x00m"})
+    assert "Không được chứa ký tự NUL." in response.content.decode()
+    assert "Null characters" not in response.content.decode()
+
+
 def test_a_page_number_in_other_digits_shows_the_first_page(client, paid):
     c = _client(client, paid, "bhxh_tinh")
     for page in ("²", "①", "٣", "9" * 5000, "0"):
