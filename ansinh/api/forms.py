@@ -5,10 +5,12 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from ansinh.core.forms import TextHygieneMixin
+
 from .services import token_max_days
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(TextHygieneMixin, forms.Form):
     name = forms.CharField(label="Tên mã (thiết bị, chương trình)", max_length=100,
                            error_messages={"required": "Vui lòng đặt tên cho mã truy cập (ví dụ: «Điện thoại của tôi»).",
                                            "max_length": "Tên mã truy cập tối đa 100 ký tự."})

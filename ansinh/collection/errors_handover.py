@@ -7,6 +7,7 @@ AMOUNT_INVALID = "Số tiền bàn giao: phải là số nguyên dương (đồn
 AMOUNT_TOO_LARGE = ("Số tiền bàn giao: {amount} lớn hơn số tiền mặt đã thu trừ các khoản hủy trong những ngày "
                     "này ({due}).")
 RECEIVED_INVALID = "Số tiền thực nhận: phải là số nguyên không âm (đồng)."
+RECEIVED_TOO_LARGE = "Số tiền thực nhận: {received} lớn hơn số tiền đã khai bàn giao ({amount})."
 HANDED_TO_REQUIRED = "Người nhận tiền: vui lòng ghi họ tên người nhận (thủ quỹ, cán bộ)."
 DATES_ORDER = "Đến ngày: phải từ ngày bắt đầu trở đi."
 DATES_TOO_LONG = "Đến ngày: một lần bàn giao gồm tối đa {days} ngày."

@@ -4,13 +4,15 @@ input types only; the services check the rules and put their errors on these fie
 from django import forms
 from django.utils import timezone
 
+from ansinh.core.forms import TextHygieneMixin
+
 from .forms import VndField
 from .models import CancellationReason
 
 NOTE_ATTRS = {"rows": 2, "maxlength": "300"}
 
 
-class CancelRequestForm(forms.Form):
+class CancelRequestForm(TextHygieneMixin, forms.Form):
     reason = forms.ChoiceField(label="Lý do hủy", choices=[("", "— Chọn lý do —"), *CancellationReason.choices],
                                error_messages={"required": "Vui lòng chọn lý do hủy.",
                                                "invalid_choice": "Vui lòng chọn lý do hủy."})
@@ -19,12 +21,12 @@ class CancelRequestForm(forms.Form):
                            error_messages={"max_length": "Ghi chú dài tối đa 300 ký tự."})
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextHygieneMixin, forms.Form):
     note = forms.CharField(label="Ghi chú", required=False, max_length=300, widget=forms.Textarea(attrs=NOTE_ATTRS),
                            error_messages={"max_length": "Ghi chú dài tối đa 300 ký tự."})
 
 
-class RefundForm(forms.Form):
+class RefundForm(TextHygieneMixin, forms.Form):
     refunded_by = forms.TypedChoiceField(label="Người trả lại tiền", coerce=int, choices=(),
                                          error_messages={"required": "Vui lòng chọn người trả lại tiền.",
                                                          "invalid_choice": "Vui lòng chọn người trả lại tiền."})

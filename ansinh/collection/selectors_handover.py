@@ -77,8 +77,9 @@ def handover_list(*, user, pending_only: bool = False, limit: int = 100) -> list
 
 def handover_get(*, user, pk: int) -> CashHandover:
     """One handover of the scope. Raises CashHandover.DoesNotExist, PermissionDenied, OutOfScope."""
+    agents = agents_in_scope(user=user)  # permission first: a role without it is refused alike for any id
     handover = CashHandover.objects.select_related("agent", "org").get(pk=pk)
-    if not agents_in_scope(user=user).filter(pk=handover.agent_id).exists():
+    if not agents.filter(pk=handover.agent_id).exists():
         raise OutOfScope()
     return handover
 

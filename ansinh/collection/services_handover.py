@@ -99,8 +99,9 @@ def handover_record(*, user, date_from: datetime.date, date_to: datetime.date, a
 @transaction.atomic
 def handover_confirm(*, user, handover: CashHandover, amount_received: int) -> CashHandover:
     """A cashier or SI officer of the agent's area confirms the cash actually received (it may differ
-    from the amount declared: the reconciliation flags it). Once only. Raises PermissionDenied,
-    OutOfScope, HandoverAmountInvalid / HandoverAlreadyConfirmed (``amount_received``)."""
+    from the amount declared: the reconciliation flags it; never more than declared). Once only. Raises
+    PermissionDenied, OutOfScope, HandoverAmountInvalid / HandoverTooLarge / HandoverAlreadyConfirmed
+    (``amount_received``)."""
     require_permission(user, "collection.confirm_cashhandover")
     if not agents_in_scope(user=user).filter(pk=handover.agent_id).exists():
         raise OutOfScope()
@@ -111,6 +112,10 @@ def handover_confirm(*, user, handover: CashHandover, amount_received: int) -> C
         by = locked.confirmed_by.get_full_name() or locked.confirmed_by.username
         raise e.HandoverAlreadyConfirmed(e.ALREADY_CONFIRMED.format(
             confirmed_at=format_date(timezone.localtime(locked.confirmed_at).date()), by=by), field="amount_received")
+    if amount_received > locked.amount:  # never more than declared: a typo could not be corrected afterwards
+        raise e.HandoverTooLarge(e.RECEIVED_TOO_LARGE.format(received=format_vnd(amount_received),
+                                                             amount=format_vnd(locked.amount)),
+                                 field="amount_received")
     locked.amount_received = amount_received
     locked.confirmed_by = user
     locked.confirmed_at = timezone.now()

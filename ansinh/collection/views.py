@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_permission, role_of
 from ansinh.accounts.views import domain_errors
+from ansinh.core.text import ascii_int
 from ansinh.core.formatting import format_number
 from ansinh.enrollment.errors import (AlreadyCovered, MonthsNotMissing, NoEligibleMembers, NotEligible,
                                      PaidBeforeQuote, PricingError, QuoteOutdated)
@@ -74,7 +75,8 @@ def _posted_referrer(request, people):
     value = request.POST.get("referred_by", "")
     if not value:
         return None, ""
-    chosen = _referrer(people, int(value)) if value.isdigit() else None
+    number = ascii_int(value)
+    chosen = _referrer(people, number) if number is not None else None
     return chosen, "" if chosen is not None else REFERRER_MESSAGE
 
 

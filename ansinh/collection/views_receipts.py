@@ -11,9 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from ansinh.core.forms import TextHygieneMixin
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_permission, role_of
 from ansinh.accounts.views import domain_errors
+from ansinh.core.text import ascii_int
 
 from .models import Agent
 from .selectors import agents_in_scope
@@ -23,7 +25,7 @@ DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
 URL_SAFE_FIELDS = ("number", "household_code", "agent", "date_from", "date_to")  # never "payer"
 
 
-class ReceiptSearchForm(forms.Form):
+class ReceiptSearchForm(TextHygieneMixin, forms.Form):
     number = forms.CharField(label="Số biên lai", required=False, max_length=60)
     household_code = forms.CharField(label="Mã hộ", required=False, max_length=30)
     payer = forms.CharField(label="Người nộp", required=False, max_length=100,
@@ -59,7 +61,7 @@ class ReceiptSearchForm(forms.Form):
 
 
 def _page_number(value) -> int:
-    return int(value) if value and str(value).isdigit() else 1
+    return ascii_int(value) or 1  # "²", "①", "0" or garbage: the first page
 
 
 @login_required

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .dates import ADMIN_DATE_MAX, ADMIN_DATE_MIN, ADMIN_DATE_OUT_OF_RANGE
-from .text import BIDI_MESSAGE, bidi_control_find, control_chars_strip
+from .text import BIDI_MESSAGE, FORMAT_CHAR_MESSAGE, bidi_control_find, control_chars_strip, format_char_find
 
 NUL_MESSAGE = "Không được chứa ký tự NUL."
 MAX_LENGTH_MESSAGE = "Tối đa %(limit_value)d ký tự (đang có %(show_value)d)."
@@ -18,8 +18,15 @@ _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 class TextHygieneMixin:
     """Typed text is clean before any check reads it: control characters (other than tab and line breaks)
     are removed, a bidirectional control character (U+202A–U+202E, U+2066–U+2069) is refused on its
-    field with ``BIDI_MESSAGE``. Mixed into every form of the pages (``VietnameseForm`` and the registry,
+    field with ``BIDI_MESSAGE``, any other invisible format character (Unicode category Cf: zero-width
+    space, direction marks, BOM…) with ``FORMAT_CHAR_MESSAGE``; a NUL is answered in Vietnamese
+    (``NUL_MESSAGE``). Mixed into every form of the pages (``VietnameseForm`` and the registry,
     collection and administration forms)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.setdefault("null_characters_not_allowed", NUL_MESSAGE)
 
     def _clean_fields(self):
         super()._clean_fields()
@@ -27,8 +34,11 @@ class TextHygieneMixin:
             if not isinstance(value, str) or not value:
                 continue
             code = bidi_control_find(value)
+            other = None if code else format_char_find(value)
             if code:
                 self.add_error(name, ValidationError(BIDI_MESSAGE.format(code=code), code="bidi_control"))
+            elif other:
+                self.add_error(name, ValidationError(FORMAT_CHAR_MESSAGE.format(code=other), code="format_char"))
             else:
                 self.cleaned_data[name] = control_chars_strip(value)
 

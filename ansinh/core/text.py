@@ -117,7 +117,12 @@ def fold(text: str) -> str:
 
 
 def _capitalise(word: str) -> str:
-    return word[:1].upper() + word[1:].lower()
+    """The word's first letter upper case, the rest lower case; characters before the first letter (an
+    invisible format character, a quote) are kept as they are and do not take the capital."""
+    first = next((i for i, char in enumerate(word) if char.isalpha()), None)
+    if first is None:
+        return word.lower()
+    return word[:first] + word[first].upper() + word[first + 1:].lower()
 
 
 def name_normalise(text: str) -> str:
@@ -125,6 +130,15 @@ def name_normalise(text: str) -> str:
     ("  NGUYỄN   văn an" -> "Nguyễn Văn An"). Hyphenated parts are capitalised too."""
     words = collapse_spaces(nfc(text)).split(" ")
     return " ".join("-".join(_capitalise(part) for part in word.split("-")) for word in words if word)
+
+
+def ascii_int(value, *, max_digits: int = 9) -> int | None:
+    """``value`` as a whole number when it is written with ASCII digits 0-9 only (at most ``max_digits``),
+    else None: "²", "①" or "٣" are digits to ``str.isdigit`` but not a page or an id here."""
+    text = str(value) if value is not None else ""
+    if not text or len(text) > max_digits or not text.isascii() or not text.isdecimal():
+        return None
+    return int(text)
 
 
 def name_key(text: str) -> str:
@@ -238,6 +252,20 @@ BIDI_MESSAGE = "Có ký tự điều khiển hướng chữ (U+{code}) không đ
 def control_chars_strip(text: str) -> str:
     """``text`` without NUL and other control characters (tab and line breaks kept)."""
     return CONTROL_CHARS_RE.sub("", text)
+
+
+FORMAT_CHAR_MESSAGE = "Có ký tự vô hình (U+{code}) không được phép; hãy gõ lại nội dung này."
+
+
+def format_char_find(text: str) -> str | None:
+    """The first invisible format character (Unicode category Cf: U+200B–U+200F, U+2060, U+FEFF, U+00AD,
+    the bidirectional controls…) of ``text`` as a code ("200E"), None when there is none."""
+    if text.isascii():
+        return None
+    for char in text:
+        if unicodedata.category(char) == "Cf":
+            return f"{ord(char):04X}"
+    return None
 
 
 def bidi_control_find(text: str) -> str | None:

@@ -84,6 +84,11 @@ class AlreadyInHousehold(RegistryEditError):
     message = "Người này đang thuộc một hộ khác; hãy dùng “Chuyển hộ”."
 
 
+class AlreadyInThisHousehold(AlreadyInHousehold):
+    code, field = "already_in_this_household", "person"
+    message = "Người này đã là thành viên của hộ này."
+
+
 class NotInHousehold(RegistryEditError):
     code, field = "not_in_household", "person"
     message = "Người này không thuộc hộ nào."

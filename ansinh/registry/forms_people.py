@@ -66,7 +66,7 @@ class PersonEditForm(PersonFields):
                                            "BHXH; được lưu trong lịch sử.")
 
 
-class ExistingPersonForm(forms.Form):
+class ExistingPersonForm(TextHygieneMixin, forms.Form):
     """Thêm người đã có trong sổ (chưa thuộc hộ nào) vào hộ."""
 
     citizen_id = text_field("Số CCCD của người cần thêm", max_length=14, required=True, inputmode="numeric")

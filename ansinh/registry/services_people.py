@@ -407,13 +407,15 @@ def household_member_add(*, user, household: Household, person: Person, relation
                          since: datetime.date | None = None) -> RegistryChange:
     """Put a person who is in no household into ``household`` (a person in another household is moved
     with ``household_member_move``). Cancels the household's saved HI quotes. Raises PermissionDenied,
-    OutOfScope, AlreadyInHousehold, PersonGone, HeadNotAllowedHere."""
+    OutOfScope, AlreadyInHousehold (AlreadyInThisHousehold when already a member here), PersonGone,
+    HeadNotAllowedHere."""
     require_permission(user, "registry.change_household")
     require_household_in_scope(user, household)
     require_person_in_scope(user, person)
     _check_not_gone(person)
-    if _membership(person) is not None:
-        raise e.AlreadyInHousehold()
+    membership = _membership(person)
+    if membership is not None:
+        raise e.AlreadyInThisHousehold() if membership.household_id == household.pk else e.AlreadyInHousehold()
     if since is not None and since > _today():
         raise e.DateInFuture(field="since")
     change = _member_insert(user=user, household=household, person=person, relationship=relationship,

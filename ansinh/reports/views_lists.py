@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_communes_in_scope, require_permission, role_of
 from ansinh.accounts.views import domain_errors
+from ansinh.core.forms import AdminDateField
+from ansinh.core.text import ascii_int
 from ansinh.core.replica import replica_view
 from ansinh.areas.models import AdministrativeUnit
 from ansinh.collection.models import Agent
@@ -71,9 +73,9 @@ def _agent_choices(user) -> list[tuple[str, str]]:
 class _Filters(forms.Form):
     """Base of the filter forms: period, area and agent, choices limited to the user's scope."""
 
-    date_from = forms.DateField(label="Từ ngày", input_formats=DATE_INPUTS,
+    date_from = AdminDateField(label="Từ ngày", input_formats=DATE_INPUTS,
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label="Đến ngày", input_formats=DATE_INPUTS,
+    date_to = AdminDateField(label="Đến ngày", input_formats=DATE_INPUTS,
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     area = forms.ChoiceField(label="Địa bàn", required=False)
     agent = forms.ChoiceField(label="Nhân viên thu", required=False)
@@ -278,7 +280,7 @@ class RenewalForm(forms.Form):
     """Which list, as of which date, how many days, and the area / association unit / agent filters."""
 
     which = forms.ChoiceField(label="Danh sách", choices=list(LIST_TITLES.items()))
-    on = forms.DateField(label="Tính đến ngày", input_formats=DATE_INPUTS,
+    on = AdminDateField(label="Tính đến ngày", input_formats=DATE_INPUTS,
                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     days = forms.IntegerField(label="Số ngày", min_value=0, max_value=3660,
                               help_text="Sắp hết hạn: số ngày tới. Đã quá hạn: số ngày trở lại (0 = tất cả).")
@@ -351,7 +353,7 @@ def renewals_page(request):
     return render(request, "reports/renewals.html", {
         "form": form, "rows": rows, "query": request.GET.urlencode(),
         "title": LIST_TITLES.get(form.cleaned_data.get("which")) if valid else "Tái tục",
-    })
+    }, status=200 if valid else 400)
 
 
 @login_required
@@ -397,6 +399,6 @@ def household_form4_pdf_view(request, pk: int):
     """The household member list (Form 4 of Decree 188/2025) as PDF; ``?ky=<participation id>`` picks
     a payment period (default: the latest)."""
     participation = request.GET.get("ky")
-    participation_id = int(participation) if participation and participation.isdigit() else None
+    participation_id = ascii_int(participation)
     return _pdf(household_form4_pdf(user=request.user, pk=pk, participation_id=participation_id),
                 f"mau-04-ho-{pk}.pdf")

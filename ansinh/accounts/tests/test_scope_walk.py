@@ -16,14 +16,19 @@ from ansinh.accounts.services import user_role_assign
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, SiOffice
 from ansinh.campaigns.models import Campaign, Indicator, Target
 from ansinh.collection.models import Agent, CollectionOrg, Receipt
+from ansinh.api.models import ApiToken
+from ansinh.collection.models import CancellationStatus, PaymentCancellation
 from ansinh.collection.services import payment_record
+from ansinh.collection.services_handover import handover_record
 from ansinh.enrollment.services import hi_enroll
 from ansinh.imports.models import DuplicateCandidate, ImportBatch
+from ansinh.jobs.models import Job, JobKind
 from ansinh.registry.models import AssociationUnit, UnitKind
 from ansinh.testing.admin import province_admin_make
 from ansinh.testing.province import PASSWORD, make_household, make_person
 
 MISSING = 987654321
+WALK_EXPIRES = datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
 SKIPPED_PREFIXES = ("admin/", "api/")  # Django's admin: staff only (no role is staff); the API has its own test
 PAID_ON = datetime.date(2024, 6, 3)
 
@@ -65,9 +70,12 @@ def _outside_province():
                                    goal_kind="count")
     batch = ImportBatch.objects.create(file_name="khac.xlsx", sha256="0" * 64, created_by=user)
     candidate = DuplicateCandidate.objects.create(person_a=head, person_b=head, batch=batch, reason="thử")
+    token = ApiToken.objects.create(user=user, name="khác", prefix="as_khac9", token_hash="9" * 64,
+                                    expires_at=WALK_EXPIRES)
+    job = Job.objects.create(kind=JobKind.PROGRESS_REBUILD, params={}, created_by=user)
     return {"household": household.pk, "person": head.pk, "org": org.pk, "agent": agent.pk, "unit": unit.pk,
             "office": office.pk, "user": user.pk, "campaign": campaign.pk, "target": target.pk,
-            "batch": batch.pk, "candidate": candidate.pk}
+            "batch": batch.pk, "candidate": candidate.pk, "token": token.pk, "job": job.pk}
 
 
 def _other_district(p):
@@ -85,8 +93,18 @@ def _other_district(p):
     batch = ImportBatch.objects.create(file_name="khac.xlsx", sha256="1" * 64, created_by=p.users["bhxh_tinh"])
     head = p.other_household.members.get(relationship="head").person
     candidate = DuplicateCandidate.objects.create(person_a=head, person_b=head, batch=batch, reason="thử")
+    handover = handover_record(user=p.users["thu_2"], date_from=PAID_ON, date_to=PAID_ON, amount=receipt.amount,
+                               handed_to="Thủ quỹ bưu điện", handed_on=PAID_ON)
+    cancellation = PaymentCancellation.objects.create(payment=receipt.payment, reason="wrong_amount",
+                                                      requested_by=p.users["thu_2"],
+                                                      requested_at=datetime.datetime(2024, 6, 3, 9, tzinfo=datetime.UTC),
+                                                      status=CancellationStatus.REQUESTED)
+    token = ApiToken.objects.create(user=p.users["thu_2"], name="của thu_2", prefix="as_thu29", token_hash="8" * 64,
+                                    expires_at=WALK_EXPIRES)
+    job = Job.objects.create(kind=JobKind.PROGRESS_REBUILD, params={}, created_by=p.users["thu_2"])
     return {"household": p.other_household.pk, "person": head.pk, "quote": participation.pk, "receipt": receipt.pk,
-            "target": target.pk, "batch": batch.pk, "candidate": candidate.pk}
+            "target": target.pk, "batch": batch.pk, "candidate": candidate.pk, "handover": handover.pk,
+            "cancellation": cancellation.pk, "token": token.pk, "job": job.pk}
 
 
 def _record_kind(route: str, name: str) -> str | None:
@@ -96,7 +114,9 @@ def _record_kind(route: str, name: str) -> str | None:
         (r"^chi-tieu/", "target"), (r"^nhap/trung/", "candidate"), (r"^nhap/", "batch"),
         (r"^quan-tri/to-chuc-thu/", "org"), (r"^quan-tri/nhan-vien-thu/", "agent"),
         (r"^quan-tri/bhxh-co-so/", "office"), (r"^quan-tri/chi-hoi/", "unit"), (r"^quan-tri/nguoi-dung/", "user"),
-        (r"^quan-tri/chien-dich/", "campaign"), (r"^quan-tri/chi-tieu/", "target"),
+        (r"^quan-tri/chien-dich/", "campaign"), (r"^quan-tri/chi-tieu/", "target"), (r"^ban-giao/", "handover"),
+        (r"^huy-thu/", "cancellation"), (r"^tai-khoan/ma-truy-cap/", "token"), (r"^quan-tri/ma-truy-cap/", "token"),
+        (r"^viec/", "job"),
     ]
     for pattern, kind in table:
         if re.match(pattern, route):

@@ -125,6 +125,16 @@ def test_who_may_hand_over_and_confirm(paid):
     assert (exc.value.field, exc.value.message) == ("amount_received", e.RECEIVED_INVALID)
 
 
+def test_an_amount_received_above_the_amount_declared_is_refused_naming_the_field(paid):
+    handover = _hand(paid)
+    with pytest.raises(e.HandoverTooLarge) as exc:
+        handover_confirm(user=paid.p.users["bhxh_tinh"], handover=handover, amount_received=HI + 1)
+    assert (exc.value.field, exc.value.message) == (
+        "amount_received", f"Số tiền thực nhận: {num(HI + 1)} đ lớn hơn số tiền đã khai bàn giao ({num(HI)} đ).")
+    handover.refresh_from_db()
+    assert (handover.amount_received, handover.confirmed_at) == (None, None)
+
+
 def test_the_reconciliation_per_agent_and_day_balances_to_the_dong(paid):
     july = _hand(paid)
     handover_confirm(user=paid.p.users["bhxh_tinh"], handover=july, amount_received=HI - 1_000)

@@ -83,6 +83,12 @@ def test_an_officer_confirms_the_amount_received_and_an_agent_cannot(client, pai
     c = _login(client, "bhxh_huyen")
     page = c.get(reverse("handover")).content.decode()
     assert f'action="/ban-giao/{handover.pk}/xac-nhan/"' in page and 'id="cash-waiting"' not in page
+    response = c.post(reverse("handover_confirm", args=[handover.pk]), {"amount_received": "999.999.999.999.999"},
+                      follow=True)
+    assert (f"Số tiền thực nhận: 999.999.999.999.999 đ lớn hơn số tiền đã khai bàn giao ({num(HI)} đ)."
+            in response.content.decode())
+    handover.refresh_from_db()
+    assert handover.confirmed_at is None
     response = c.post(reverse("handover_confirm", args=[handover.pk]), {"amount_received": f"{num(HI - 1000)}"})
     assert response.status_code == 302
     handover.refresh_from_db()

@@ -157,6 +157,19 @@ def test_the_receipts_page_searches_by_post_and_never_reads_a_name_from_the_url(
     assert "1 biên lai" in page.content.decode()
 
 
+def test_a_nul_in_the_receipts_search_is_answered_in_vietnamese(client, paid):
+    response = _client(client, paid, "bhxh_tinh").post(reverse("receipt_list"), {"payer": "Ph\x00m"})
+    assert "Không được chứa ký tự NUL." in response.content.decode()
+    assert "Null characters" not in response.content.decode()
+
+
+def test_a_page_number_in_other_digits_shows_the_first_page(client, paid):
+    c = _client(client, paid, "bhxh_tinh")
+    for page in ("²", "①", "٣", "9" * 5000, "0"):
+        response = c.post(reverse("receipt_list"), {"page": page, "household_code": "HG-0001"})
+        assert (response.status_code, "3 biên lai" in response.content.decode()) == (200, True), page
+
+
 def test_the_receipts_page_of_an_agent_never_lists_another_area(client, paid):
     html = _client(client, paid, "thu_2").get(reverse("receipt_list")).content.decode()
     assert "BD93-NVT002-2024-0000001" in html and "NVT001" not in html

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansinh.core.text import fold, is_vietnamese_word, name_key, name_normalise, nfc, tone_normalise
+from ansinh.core.text import ascii_int, fold, is_vietnamese_word, name_key, name_normalise, nfc, tone_normalise
 
 
 def test_nfc_composes_decomposed_text():
@@ -54,3 +54,15 @@ def test_not_vietnamese_words(word):
 def test_fold_is_idempotent(text):
     assert fold(fold(text)) == fold(text)
     assert tone_normalise(tone_normalise(text)) == tone_normalise(text)
+
+
+def test_ascii_int_reads_only_ascii_digits():
+    assert [ascii_int(v) for v in ("12", "007", "²", "①", "٣", "-1", "1.0", "", None, "9" * 10)] == [
+        12, 7, None, None, None, None, None, None, None, None]
+
+
+def test_name_normalise_capitalises_the_first_letter_after_an_invisible_character():
+    assert name_normalise("\u202elê văn an") == "\u202eLê Văn An"
+    assert name_normalise("\u202eLê") == "\u202eLê"
+    assert name_normalise("\u200elê") == "\u200eLê"
+    assert name_normalise("«lê» thị-hoa 3a") == "«Lê» Thị-Hoa 3A"

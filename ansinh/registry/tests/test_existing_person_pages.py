@@ -40,6 +40,7 @@ def test_an_officer_adds_an_existing_person_to_a_household_by_citizen_id(p, clie
     ("12345", "Số CCCD: phải gồm đúng 12 chữ số."),
     ("093199999999", "Số CCCD: không có người nào mang số này trong địa bàn bạn phụ trách."),
     ("093065000004", "Người này đang thuộc một hộ khác; hãy dùng “Chuyển hộ”."),
+    ("093172000002", "Người này đã là thành viên của hộ này."),
 ])
 def test_a_wrong_citizen_id_is_shown_on_its_field(p, client, citizen_id, message):
     response = login(client).post(f"/ho/{p.household.pk}/them-nguoi-co-san/", {

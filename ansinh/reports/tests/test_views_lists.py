@@ -113,6 +113,15 @@ def test_the_reconciliation_page_for_an_officer(client, paid):
     assert any("Khớp" in r for r in sheet.iter_rows(values_only=True))
 
 
+def test_a_renewal_date_beyond_2100_is_refused_on_its_field(client, paid):
+    client = _login(client, "thu_1")
+    for on in ("9999-12-31", "0001-01-01"):
+        response = client.get(f"/tai-tuc/?which=hi_lapsed&on={on}&days=0")
+        assert response.status_code == 400
+        assert "Ngày phải trong khoảng 01/01/1900 – 31/12/2100." in response.content.decode()
+        assert client.get(f"/tai-tuc/xlsx/?which=hi_expiring&on={on}").status_code == 400
+
+
 def test_the_renewals_page_and_its_excel(client, paid):
     end = paid.hi.members.first().valid_to
     client = _login(client, "thu_1")
