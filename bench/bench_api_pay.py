@@ -159,7 +159,8 @@ def main() -> None:
     jobs = api_jobs(args.requests, users)
     server = subprocess.Popen(
         [sys.executable, "-m", "ansinh.cli", "serve", "--port", str(args.port), "--workers", str(args.workers),
-         "--threads", str(args.threads)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--threads", str(args.threads)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "ANSINH_DEMO": "1"})  # the demo province: served without a production SECRET_KEY
     try:
         import http.client
 

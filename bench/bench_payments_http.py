@@ -198,6 +198,7 @@ def main() -> None:
         [sys.executable, "-m", "ansinh.cli", "serve", "--port", str(args.port), "--workers", str(args.workers),
          "--threads", str(args.threads)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "ANSINH_DEMO": "1"},  # the demo province: served without a production SECRET_KEY
     )
     try:
         for _ in range(900):  # up to 3 minutes: a busy machine starts the server slowly

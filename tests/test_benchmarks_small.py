@@ -35,7 +35,9 @@ def scratch_url(request):
         return
     import psycopg
 
-    name = f"{connection.settings_dict['NAME']}_b_{request.node.callspec.id if hasattr(request.node, 'callspec') else request.node.name}"[:60].lower().replace("-", "_")
+    test = request.node.callspec.id if hasattr(request.node, "callspec") else request.node.name
+    # short: bench_province_load adds "_province_bench_migrated" (24) and PostgreSQL allows 63 characters
+    name = f"b_{test.removeprefix('test_bench_')}"[:36].lower().replace("-", "_")
     admin = _pg_url("postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -27,8 +27,8 @@ class CollectionOrg(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="predecessors")
-    cash_hold_days = models.PositiveSmallIntegerField(
-        default=2, help_text="Working days an agent may hold collected cash before handing it over")
+    cash_hold_days = models.PositiveSmallIntegerField(  # db_default: bulk writers need not name it
+        default=2, db_default=2, help_text="Working days an agent may hold collected cash before handing it over")
     history = HistoricalRecords()
 
     def __str__(self):

@@ -143,6 +143,6 @@ class DeliveryAttempt(models.Model):
 
     message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="delivery_attempts")
     at = models.DateTimeField()
-    outcome = models.CharField(max_length=12)  # sent, timeout, error, refused, report:delivered, report:failed
+    outcome = models.CharField(max_length=20)  # sent, timeout, error, refused, report:delivered, report:failed
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     answer = models.CharField(max_length=500, blank=True, default="")
