@@ -86,6 +86,10 @@ def opt_out_by_link(*, token: str) -> ConsentRecord:
     OptOutLinkInvalid."""
     message = opt_out_message(token)
     person_id = message.recipient_id or message.person_id
+    latest = (ConsentRecord.objects.select_for_update().filter(person_id=person_id)
+              .order_by("-recorded_at", "-pk").first())
+    if latest is not None and not latest.granted:
+        return latest  # already withdrawn (the link opened twice): one record, not two
     return ConsentRecord.objects.create(person_id=person_id, granted=False, decided_on=timezone.localdate(),
                                         source=ConsentSource.LINK, note="Từ chối qua đường dẫn trong tin nhắn")
 
@@ -102,6 +106,8 @@ def inbound_reply_handle(*, phone: str, text: str) -> int:
         return 0
     today = timezone.localdate()
     people = list(Person.objects.filter(phone=national).values_list("pk", flat=True))
+    withdrawn = {pk for pk, (granted, _) in selectors.consents_of(people).items() if not granted}
+    people = [pk for pk in people if pk not in withdrawn]  # a repeated reply adds nothing
     ConsentRecord.objects.bulk_create([
         ConsentRecord(person_id=pk, granted=False, decided_on=today, source=ConsentSource.SMS_REPLY,
                       note="Trả lời TU CHOI") for pk in people

@@ -216,6 +216,11 @@ def test_replying_tu_choi_opts_the_phone_out(paid, stub, client):
     counts = queue(paid, card_end(paid) - 10 * DAY)
     assert counts["queued"] == 2 and counts["opted_out"] == 3
     assert services.inbound_reply_handle(phone="0912000010", text="cam on") == 0
+    # The same reply again (a gateway that reports twice) adds no second record.
+    records = ConsentRecord.objects.count()
+    again = client.post("/tin-nhan/webhook/tra-loi/", data=body, content_type="application/json",
+                        headers={"X-Signature": signature})
+    assert again.json() == {"opted_out": 0} and ConsentRecord.objects.count() == records
 
 
 def test_the_opt_out_link_holds_no_personal_data_and_needs_a_press(paid, stub, client):
@@ -235,6 +240,10 @@ def test_the_opt_out_link_holds_no_personal_data_and_needs_a_press(paid, stub, c
     assert "Đã ghi nhận" in page.content.decode()
     latest = ConsentRecord.objects.filter(person=message.recipient).latest("recorded_at", "pk")
     assert (latest.granted, latest.source) == (False, "link")
+    # Pressing the button again (a double tap, a second visit) keeps one withdrawal.
+    withdrawals = ConsentRecord.objects.filter(person=message.recipient, granted=False).count()
+    assert "Đã ghi nhận" in client.post(path).content.decode()
+    assert ConsentRecord.objects.filter(person=message.recipient, granted=False).count() == withdrawals == 1
     tampered = path[:-3] + "xyz/"
     answer = client.get(tampered)
     assert answer.status_code == 404 and "Đường dẫn từ chối nhận tin không hợp lệ." in answer.content.decode()
