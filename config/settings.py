@@ -293,4 +293,5 @@ MESSAGING_REQUIRE_CONSENT = True  # Decree 13/2023: only people with recorded co
 MESSAGING_MAX_ATTEMPTS = 5
 MESSAGING_BACKOFF_SECONDS = 60  # doubled after each failed try: 60 s, 120 s, 240 s, 480 s
 MESSAGING_WEBHOOK_SECRET = os.environ.get("MESSAGING_WEBHOOK_SECRET", "")
+MESSAGING_WEBHOOK_TOLERANCE_SECONDS = 300  # a signed report older (or newer) than this is refused: no replay
 MESSAGING_PUBLIC_URL = os.environ.get("MESSAGING_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import time
 import uuid
 
 from django.conf import settings
@@ -350,20 +351,30 @@ def next_due_at() -> datetime.datetime | None:
 # Webhooks
 # ---------------------------------------------------------------------------------------------
 
-def webhook_signature(body: bytes) -> str:
-    """HMAC-SHA256 of the request body with ``MESSAGING_WEBHOOK_SECRET``, hex."""
+def webhook_signature(body: bytes, timestamp: str) -> str:
+    """HMAC-SHA256 of ``timestamp`` + "." + the request body with ``MESSAGING_WEBHOOK_SECRET``, hex. The
+    timestamp (Unix seconds, header ``X-Timestamp``) is signed with the body so a captured report cannot be
+    replayed later."""
     secret = _setting("MESSAGING_WEBHOOK_SECRET", "")
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.new(secret.encode(), timestamp.encode("ascii") + b"." + body, hashlib.sha256).hexdigest()
 
 
-def webhook_verify(*, body: bytes, signature: str) -> bool:
-    """True when ``signature`` is the body's HMAC with the shared secret (never with an empty secret).
+def webhook_verify(*, body: bytes, signature: str, timestamp: str, now: float | None = None) -> bool:
+    """True when ``signature`` is the HMAC of ``timestamp`` and the body with the shared secret (never with an
+    empty secret) and the timestamp is within ``MESSAGING_WEBHOOK_TOLERANCE_SECONDS`` of now (a replay of an
+    old report is refused; a repeated fresh one changes nothing: delivery reports and replies are idempotent).
     Compared as bytes: a header with non-ASCII characters is simply a wrong signature (``compare_digest``
     refuses non-ASCII str with TypeError)."""
     if not _setting("MESSAGING_WEBHOOK_SECRET", ""):
         return False
+    timestamp = timestamp or ""
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        return False
+    tolerance = _setting("MESSAGING_WEBHOOK_TOLERANCE_SECONDS", 300)
+    if abs((time.time() if now is None else now) - int(timestamp)) > tolerance:
+        return False
     given = (signature or "").encode("utf-8", "surrogatepass")
-    return hmac.compare_digest(webhook_signature(body).encode("ascii"), given)
+    return hmac.compare_digest(webhook_signature(body, timestamp).encode("ascii"), given)
 
 
 @transaction.atomic

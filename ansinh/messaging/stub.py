@@ -8,7 +8,7 @@ is accepted and not delivered again), and can be told to misbehave:
 - ``stub.twice = True``: every delivery report is produced twice (a gateway that reports a delivery twice).
 
 ``stub.delivered`` maps each ref to the request the handset got; ``stub.requests`` lists every request;
-``stub.reports()`` returns the signed delivery reports (body, signature) to post to our webhook.
+``stub.reports()`` returns the signed delivery reports (body, headers) to post to our webhook.
 """
 
 from __future__ import annotations
@@ -109,14 +109,17 @@ class StubGateway:
         else:
             self._answer(handler, 200, {"id": provider_id, "status": "accepted"})
 
-    def reports(self, *, secret: str, status: str = "delivered") -> list[tuple[bytes, str]]:
-        """Delivery reports for every delivered message, signed with ``secret`` (twice each when ``twice``)."""
+    def reports(self, *, secret: str, status: str = "delivered") -> list[tuple[bytes, dict]]:
+        """Delivery reports for every delivered message as (body, headers), signed with ``secret`` over the
+        timestamp and the body (twice each when ``twice``)."""
         import hashlib
         import hmac
+        import time
 
         out = []
         for ref, item in self.delivered.items():
             body = json.dumps({"id": item["provider_id"], "ref": ref, "status": status}).encode()
-            signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-            out.extend([(body, signature)] * (2 if self.twice else 1))
+            timestamp = str(int(time.time()))
+            signature = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+            out.extend([(body, {"X-Signature": signature, "X-Timestamp": timestamp})] * (2 if self.twice else 1))
         return out

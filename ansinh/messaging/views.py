@@ -119,7 +119,8 @@ def opt_out(request, token: str):
 
 def _signed_json(request):
     body = request.body
-    if not services.webhook_verify(body=body, signature=request.headers.get("X-Signature", "")):
+    if not services.webhook_verify(body=body, signature=request.headers.get("X-Signature", ""),
+                                   timestamp=request.headers.get("X-Timestamp", "")):
         return None
     try:
         data = json.loads(body)
@@ -132,7 +133,8 @@ def _signed_json(request):
 @require_POST
 def delivery_webhook(request):
     """Delivery reports: ``{"ref" or "id", "status": "delivered"|"failed", "reason"}`` signed with
-    ``X-Signature`` = HMAC-SHA256(body, MESSAGING_WEBHOOK_SECRET)."""
+    ``X-Timestamp`` (Unix seconds, within 5 minutes) and ``X-Signature`` = HMAC-SHA256(timestamp + "." + body,
+    MESSAGING_WEBHOOK_SECRET)."""
     data = _signed_json(request)
     if data is None:
         return HttpResponseForbidden("bad signature")

@@ -2,6 +2,9 @@
 what the stub gateway receives, and what the outbox says when the gateway misbehaves."""
 
 import datetime
+import hashlib
+import hmac
+import time
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -166,25 +169,36 @@ def test_a_duplicate_delivery_report_changes_nothing(paid, stub, client):
     reports = stub.reports(secret="webhook-test-secret")
     assert len(reports) == 2
     answers = [client.post("/tin-nhan/webhook/bao-cao/", data=body, content_type="application/json",
-                           headers={"X-Signature": signature}).json()["result"] for body, signature in reports]
+                           headers=headers).json()["result"] for body, headers in reports]
     assert answers == ["delivered", "duplicate"]
     message = OutboxMessage.objects.get()
     assert message.status == OutboxStatus.DELIVERED
     assert list(message.delivery_attempts.order_by("pk").values_list("outcome", flat=True)) == [
         "sent", "report:delivered"]
     # Unsigned or wrongly signed reports are refused.
-    body, _ = reports[0]
+    body, headers = reports[0]
     assert client.post("/tin-nhan/webhook/bao-cao/", data=body, content_type="application/json").status_code == 403
     assert client.post("/tin-nhan/webhook/bao-cao/", data=body, content_type="application/json",
-                       headers={"X-Signature": "0" * 64}).status_code == 403
+                       headers={**headers, "X-Signature": "0" * 64}).status_code == 403
+    # A report captured and replayed later (its timestamp over 5 minutes old), or with its timestamp changed
+    # to a fresh one (the signature covers it), is refused.
+    stale = str(int(headers["X-Timestamp"]) - 301)
+    old_signature = hmac.new(b"webhook-test-secret", stale.encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert client.post("/tin-nhan/webhook/bao-cao/", data=body, content_type="application/json",
+                       headers={"X-Signature": old_signature, "X-Timestamp": stale}).status_code == 403
+    assert client.post("/tin-nhan/webhook/bao-cao/", data=body, content_type="application/json",
+                       headers={"X-Signature": old_signature,
+                                "X-Timestamp": headers["X-Timestamp"]}).status_code == 403
+    for odd_time in ("", "12.5", "٣٣", "9" * 40, "-1"):
+        assert services.webhook_verify(body=body, signature=headers["X-Signature"], timestamp=odd_time) is False
     for odd in ("é" * 64, "Chữ ký", "\udcff", "0" * 63 + "đ"):  # non-ASCII: refused, never a server error
         refused = client.post("/tin-nhan/webhook/bao-cao/", data=body, content_type="application/json",
-                              headers={"X-Signature": odd})
+                              headers={**headers, "X-Signature": odd})
         assert refused.status_code == 403
         assert refused.content == b"bad signature"
-        assert services.webhook_verify(body=body.encode() if isinstance(body, str) else body, signature=odd) is False
+        assert services.webhook_verify(body=body, signature=odd, timestamp=headers["X-Timestamp"]) is False
         refused = client.post("/tin-nhan/webhook/tra-loi/", data=body, content_type="application/json",
-                              headers={"X-Signature": odd})
+                              headers={**headers, "X-Signature": odd})
         assert refused.status_code == 403
 
 
@@ -207,9 +221,10 @@ def test_replying_tu_choi_opts_the_phone_out(paid, stub, client):
 
     consent_all(paid)
     body = json.dumps({"phone": "84912345678", "text": "Từ chối"}).encode()
-    signature = hmac.new(b"webhook-test-secret", body, hashlib.sha256).hexdigest()
+    timestamp = str(int(time.time()))
+    signature = hmac.new(b"webhook-test-secret", timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     answer = client.post("/tin-nhan/webhook/tra-loi/", data=body, content_type="application/json",
-                         headers={"X-Signature": signature})
+                         headers={"X-Signature": signature, "X-Timestamp": timestamp})
     assert answer.json() == {"opted_out": 1}
     latest = ConsentRecord.objects.filter(person__phone="0912345678").latest("recorded_at", "pk")
     assert (latest.granted, latest.source) == (False, "sms_reply")
@@ -219,7 +234,7 @@ def test_replying_tu_choi_opts_the_phone_out(paid, stub, client):
     # The same reply again (a gateway that reports twice) adds no second record.
     records = ConsentRecord.objects.count()
     again = client.post("/tin-nhan/webhook/tra-loi/", data=body, content_type="application/json",
-                        headers={"X-Signature": signature})
+                        headers={"X-Signature": signature, "X-Timestamp": timestamp})
     assert again.json() == {"opted_out": 0} and ConsentRecord.objects.count() == records
 
 
