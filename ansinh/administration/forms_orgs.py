@@ -178,3 +178,17 @@ class OfficeForm(VietnameseForm):
         self.fields["communes"].taken = taken or {}
         if editing:
             del self.fields["code"]
+
+
+class CollectionPolicyForm(VietnameseForm):
+    """Quy định hủy thu của tỉnh: four eyes for officers' own cancellations, days to change one's mind."""
+
+    officer_cancel_needs_second_officer = forms.BooleanField(
+        label="Cán bộ BHXH hủy khoản do chính mình thu cần cán bộ thứ hai duyệt (hai người)", required=False)
+    change_of_mind_days = forms.IntegerField(
+        label="Số ngày người nộp được đổi ý", min_value=0, max_value=90,
+        help_text="Từ 0 đến 90 ngày kể từ ngày thu (quy định của tỉnh, không phải luật).",
+        error_messages={"required": "Vui lòng nhập số ngày.", "invalid": "Số ngày phải là số nguyên.",
+                        "min_value": "Số ngày được đổi ý phải từ 0 đến 90.",
+                        "max_value": "Số ngày được đổi ý phải từ 0 đến 90."},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}))

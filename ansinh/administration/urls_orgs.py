@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_orgs as v
+from .views_policy import collection_policy
 
 urlpatterns = [
     path("to-chuc-thu/", v.org_list, name="admin_org_list"),
@@ -20,4 +21,5 @@ urlpatterns = [
     path("bhxh-co-so/them/", v.office_create, name="admin_office_create"),
     path("bhxh-co-so/<int:pk>/sua/", v.office_edit, name="admin_office_edit"),
     path("bhxh-co-so/<int:pk>/dong/", v.office_close, name="admin_office_close"),
+    path("quy-dinh-huy-thu/", collection_policy, name="admin_collection_policy"),
 ]

@@ -14,6 +14,7 @@ SECTIONS = [
     ("admin_unit_list", "Chi hội và tổ TK&VV", "Chi hội nông dân, tổ tiết kiệm và vay vốn, người đứng đầu theo ngày"),
     ("admin_user_list", "Người dùng", "Tài khoản, vai trò và địa bàn; khóa tài khoản, đặt lại mật khẩu"),
     ("admin_campaign_list", "Chiến dịch", "Chiến dịch theo năm, ngày ra quân, chỉ tiêu"),
+    ("admin_collection_policy", "Quy định hủy thu", "Hai người duyệt khi cán bộ hủy khoản mình thu; số ngày được đổi ý"),
     ("api_token_admin_list", "Mã truy cập API", "Mã truy cập của người dùng cho điện thoại, phần mềm; thu hồi"),
 ]
 

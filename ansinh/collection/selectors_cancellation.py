@@ -158,3 +158,19 @@ def receipt_reprint_on(*, receipt: Receipt, first_issue_claimed: bool,
     if first_issue_claimed and receipt.cancelled_at is None and now - receipt.created_at <= FIRST_ISSUE_FOR:
         return None
     return timezone.localtime(now).date()
+
+
+def collection_policy_of(*, user) -> tuple[AdministrativeUnit, Policy]:
+    """The province the administrator keeps and its cancellation policy as it stands (the defaults when the
+    province has no row). Raises PermissionDenied, OutOfScope (a role whose area is not a province)."""
+    from ansinh.areas.models import Level
+
+    user_role = require_permission(user, "collection.change_collectionpolicy")
+    province = user_role.area
+    if province is None or province.level != Level.PROVINCE:
+        raise OutOfScope()
+    row = CollectionPolicy.objects.filter(province=province).first()
+    if row is None:
+        return province, DEFAULT_POLICY
+    return province, Policy(officer_cancel_needs_second_officer=row.officer_cancel_needs_second_officer,
+                            change_of_mind_days=row.change_of_mind_days)
