@@ -102,10 +102,12 @@ def screenshot(page, step: str) -> None:
 
 
 def screenshots(page, step: str) -> None:
-    """``screenshot`` on a phone (390 × 844) and at a desk (1366 × 900), then back to the page's own size."""
+    """``screenshot`` on a phone (390 × 844) and at a desk (1366 × 900), then back to the page's own size;
+    at both widths the page itself does not scroll sideways (a wide table scrolls in its own box)."""
     size = page.viewport_size
     for viewport in (PHONE, DESK):
         page.set_viewport_size(viewport)
+        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), (step, viewport)
         screenshot(page, step)
     page.set_viewport_size(size)
 
@@ -178,6 +180,7 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     assert page.locator("#household-actions a:text-is('Thu BHYT')").bounding_box()["y"] < 844
     assert page.evaluate("(() => { const c = document.querySelector('ul.coverage');"
                          " return c.scrollWidth <= c.clientWidth && c.getBoundingClientRect().right <= 390; })()")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
     screenshot(page, "agent-2-household")
     page.set_viewport_size({"width": 1366, "height": 900})
     screenshot(page, "agent-2-household")
@@ -199,6 +202,7 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     screenshot(page, "agent-3-confirm")
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.locator("#confirm-pay").bounding_box()["y"] < 844
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
     screenshot(page, "agent-3-confirm")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.click("#confirm-pay")
