@@ -2,7 +2,7 @@
 dashboard.
 
 Runs Debian's Chromium (/usr/bin/chromium) headless through Playwright against pytest-django's live
-server. Set ANSINH_SCREENSHOTS=/some/dir to keep screenshots of the pages.
+server. Writes full-page screenshots of each step at 390 and 1366 px wide for a reviewer (``screenshot``).
 """
 
 import datetime
@@ -89,11 +89,27 @@ def browser():
         browser.close()
 
 
-def screenshot(page, name: str) -> None:
-    folder = os.environ.get("ANSINH_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 900}
+
+
+def screenshot(page, step: str) -> None:
+    """A full-page PNG of the page as it is, for a reviewer: ``<width>-<step>.png`` in the folder
+    $ANSINH_SCREENSHOTS (default ``build/screenshots/``, ignored by git)."""
+    folder = Path(os.environ.get("ANSINH_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "build" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{page.viewport_size['width']}-{step}.png"), full_page=True)
+
+
+def screenshots(page, step: str) -> None:
+    """``screenshot`` on a phone (390 × 844) and at a desk (1366 × 900), then back to the page's own size;
+    at both widths the page itself does not scroll sideways (a wide table scrolls in its own box)."""
+    size = page.viewport_size
+    for viewport in (PHONE, DESK):
+        page.set_viewport_size(viewport)
+        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), (step, viewport)
+        screenshot(page, step)
+    page.set_viewport_size(size)
 
 
 def login(page, base: str, username: str) -> None:
@@ -151,11 +167,11 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     assert page.url == f"{base}/ho/"
     page.fill("#id_q", "HG-0001")
     page.wait_for_url(re.compile(r"q=HG-0001"))
+    screenshots(page, "agent-1-households")
     page.click("#ket-qua a:text-is('HG-0001')")
     page.wait_for_url(f"{base}/ho/{province.household.pk}/")
     assert page.locator("h1").inner_text().startswith("Hộ HG-0001")
     assert page.locator("#hi-pay-form #id_amount").input_value() == vnd(due[12]).removesuffix(" đ")
-    screenshot(page, "household")
 
     # On a phone (390 × 844) who is covered until when and the action buttons are on the first screen,
     # and the member cards are not cut off at the right edge.
@@ -164,9 +180,10 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     assert page.locator("#household-actions a:text-is('Thu BHYT')").bounding_box()["y"] < 844
     assert page.evaluate("(() => { const c = document.querySelector('ul.coverage');"
                          " return c.scrollWidth <= c.clientWidth && c.getBoundingClientRect().right <= 390; })()")
-    screenshot(page, "household-390x844")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "agent-2-household")
     page.set_viewport_size({"width": 1366, "height": 900})
-    screenshot(page, "household-1366x900")
+    screenshot(page, "agent-2-household")
 
     # Changing the months re-prices the form (htmx), then back to 12 months.
     page.check("#hi-pay-form input[name=months][value='6']")
@@ -182,10 +199,11 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     assert page.locator("#confirm-amount").inner_text() == vnd(due[12])
     assert page.locator("#xac-nhan-thu").inner_text().startswith(
         f"Xác nhận thu {vnd(due[12])} của hộ HG-0001 cho 12 tháng, thẻ từ ")
-    screenshot(page, "confirm-1366x900")
+    screenshot(page, "agent-3-confirm")
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.locator("#confirm-pay").bounding_box()["y"] < 844
-    screenshot(page, "confirm-390x844")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "agent-3-confirm")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.click("#confirm-pay")
     page.wait_for_url(re.compile(r"/bien-lai/\d+/\?ket-qua=moi$"))
@@ -193,7 +211,7 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     assert page.locator("#receipt-amount").inner_text() == vnd(due[12])
     assert page.locator("#receipt-words").inner_text() == amount_in_words(due[12])
     assert "Nguyễn Văn An" in page.content()
-    screenshot(page, "receipt")
+    screenshots(page, "agent-4-receipt")
     logout(page)
 
     # The officer sees the commune's three new HI participants.
@@ -201,7 +219,7 @@ def test_an_agent_takes_an_hi_payment_and_the_officer_sees_it_on_the_dashboard(
     assert commune_hi(page, communes["mine"]) == "3"
     assert commune_hi(page, communes["other"]) == "0"
     assert page.evaluate("typeof Chart !== 'undefined' && Chart.getChart('launch-chart') !== undefined")
-    screenshot(page, "dashboard")
+    screenshots(page, "agent-5-officer-dashboard")
 
     assert foreign == []
 
