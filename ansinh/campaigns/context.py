@@ -7,6 +7,8 @@ The rule (``working_context``):
   several run), else the one that started last before it, else the first one to come;
 - the date is the reference day kept inside the campaign's start..end: today while the campaign runs,
   its end once it is over, its start before it begins; a chosen date outside the campaign is clamped.
+  Pages that do not count a campaign (renewals, reminders, collection book, lists) open on the same
+  date but take a chosen date as it is (``in_campaign=False``): a renewal list may look past the end.
 A user who may not view campaigns gets no campaign and the chosen date or today.
 
 The choice is kept in the session (``working_context_choose``, posted from the bar at the top of every
@@ -95,10 +97,12 @@ def date_in_campaign(day: datetime.date, campaign: Campaign | None) -> datetime.
 
 
 def working_context(*, user, campaign_code: str | None = None, on: datetime.date | None = None,
-                    today: datetime.date | None = None, strict: bool = True) -> WorkingContext:
+                    today: datetime.date | None = None, strict: bool = True,
+                    in_campaign: bool = True) -> WorkingContext:
     """The working context of ``user`` (see the module docstring) for a chosen ``campaign_code`` and
     date ``on`` (either may be None: the rule's default). ``strict``: a code that is not a campaign of the
-    user's scope raises OutOfScope; otherwise (a choice kept from an earlier session) it is ignored."""
+    user's scope raises OutOfScope; otherwise (a choice kept from an earlier session) it is ignored.
+    ``in_campaign=False``: a chosen date is not kept inside the campaign."""
     today = today or timezone.localdate()
     campaigns = tuple(campaigns_in_scope(user=user))
     campaign = None
@@ -110,7 +114,8 @@ def working_context(*, user, campaign_code: str | None = None, on: datetime.date
     if campaign is None:
         campaign = campaign_default(campaigns, day=day)
     chosen = (campaign is not None and campaign.code == campaign_code) or on is not None
-    return WorkingContext(campaign=campaign, on=date_in_campaign(day, campaign), today=today, chosen=chosen,
+    on = day if on is not None and not in_campaign else date_in_campaign(day, campaign)
+    return WorkingContext(campaign=campaign, on=on, today=today, chosen=chosen,
                           campaigns=campaigns)
 
 
@@ -125,13 +130,14 @@ def working_context_choose(*, user, session, campaign_code: str | None, on: date
     return context
 
 
-def working_context_of(request, *, query: bool = True) -> WorkingContext:
-    """The working context of a request, worked out once per request: the session's choice, overridden
-    for this page by its query string (``query``; ``?campaign=``/``?chien-dich=``, ``?on=``). The context
-    processor shows it in the bar at the top of the page. Raises OutOfScope for a campaign in the query
-    string outside the user's scope."""
+def working_context_of(request, *, query: bool = True, in_campaign: bool = True) -> WorkingContext:
+    """The working context of a request: the session's choice, overridden for this page by its query
+    string (``query``; ``?campaign=``/``?chien-dich=``, ``?on=``); ``in_campaign`` as for
+    ``working_context``. Worked out once per request; the context processor shows the one the page used
+    in the bar at the top of the page (without ``query``, the one a page already worked out). Raises
+    OutOfScope for a campaign in the query string outside the user's scope."""
     cached = getattr(request, "_working_context", None)
-    if cached is not None and (cached[0] or not query):
+    if cached is not None and (cached[0] == (query, in_campaign) or not query):
         return cached[1]
     kept = request.session.get(SESSION_KEY) or {}
     code = kept.get("campaign") or None
@@ -142,6 +148,6 @@ def working_context_of(request, *, query: bool = True) -> WorkingContext:
         if asked:
             code, strict = asked, True
         on = parse_date(request.GET.get(DATE_PARAM)) or on
-    context = working_context(user=request.user, campaign_code=code, on=on, strict=strict)
-    request._working_context = (query, context)
+    context = working_context(user=request.user, campaign_code=code, on=on, strict=strict, in_campaign=in_campaign)
+    request._working_context = ((query, in_campaign), context)
     return context

@@ -428,7 +428,7 @@ def target_remove(request, pk: int):
 def reminders(request):
     """Whom to visit next (agents: renewals and lapses; leaders: members and relatives not enrolled);
     Excel export."""
-    on = _on(request)
+    on = working_context_of(request, in_campaign=False).on
     items = reminders_for(user=request.user, on=on)
     if request.GET.get("xlsx"):
         return xlsx_response(filename=f"viec-can-lam-{on:%Y%m%d}.xlsx",
