@@ -31,9 +31,7 @@ def _bar(request) -> dict | None:
     except AnSinhError:  # no role, or no scope: no bar
         return None
     kept = request.session.get(SESSION_KEY) or {}
-    kept_on = parse_date(kept.get("on"))
-    initial = {"campaign": kept.get("campaign", ""), "on": kept_on.strftime("%d/%m/%Y") if kept_on else "",
-               "next": next_path(request)}
+    initial = {"campaign": kept.get("campaign", ""), "on": parse_date(kept.get("on")), "next": next_path(request)}
     return {"context": context, "form": WorkingContextForm(initial=initial, campaigns=context.campaigns,
                                                              auto_id="ctx-%s")}
 

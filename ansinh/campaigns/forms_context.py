@@ -17,8 +17,8 @@ class WorkingContextForm(VietnameseForm):
     campaign = forms.ChoiceField(label="Chiến dịch", required=False,
                                  error_messages={"invalid_choice": CAMPAIGN_NOT_OFFERED})
     on = AdminDateField(label="Ngày xem số liệu", required=False, input_formats=list(reversed(DATE_FORMATS)),
-                        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
-                                                      "autocomplete": "off"}),
+                        widget=forms.DateInput(format="%d/%m/%Y", attrs={
+                            "placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}),
                         help_text="Để trống: hôm nay (ngày kết thúc nếu chiến dịch đã qua).",
                         error_messages={"invalid": DATE_INVALID})
     next = forms.CharField(required=False, widget=forms.HiddenInput)

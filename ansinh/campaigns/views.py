@@ -10,7 +10,7 @@ from ansinh.accounts.services import require_permission
 from ansinh.accounts.views import domain_errors
 from ansinh.core.replica import replica_view
 
-from .context import working_context_choose, working_context_of
+from .context import SESSION_KEY, parse_date, working_context_choose, working_context_of
 from .forms_context import WorkingContextForm
 from .selectors import campaign_dashboard_for_user
 
@@ -54,8 +54,9 @@ def working_context_change(request):
     """The campaign and date every page works on (the bar at the top of each page posts here): kept in
     the session, then back to the page the user came from. GET shows the form alone."""
     context = working_context_of(request, query=False)
-    form = WorkingContextForm(request.POST or None, campaigns=context.campaigns,
-                              initial={"next": request.GET.get("next", "")})
+    kept = request.session.get(SESSION_KEY) or {}
+    form = WorkingContextForm(request.POST or None, campaigns=context.campaigns, initial={
+        "campaign": kept.get("campaign", ""), "on": parse_date(kept.get("on")), "next": request.GET.get("next", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reset = bool(request.POST.get("reset"))
@@ -67,4 +68,4 @@ def working_context_change(request):
                                                require_https=request.is_secure()) or not target.startswith("/"):
             target = reverse("home")
         return redirect(target)
-    return render(request, "campaigns/working_context.html", {"form": form, "working_now": context})
+    return render(request, "campaigns/working_context.html", {"form": form})

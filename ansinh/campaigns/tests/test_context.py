@@ -143,8 +143,11 @@ def test_dashboard_and_progress_open_on_the_same_campaign_date_and_totals(small_
     data = campaign_data(small_province)
     city_campaign("CT-2025", D(2025, 4, 1), D(2025, 12, 31))
     # the city campaign is the latest and over (today is after 2025): both pages open on it, on its end
-    dash = officer.get("/chien-dich/").context
+    page = officer.get("/chien-dich/")
+    dash = page.context
     progress = officer.get("/tien-do/").context
+    # the dashboard's own picker keeps the choice for every page too
+    assert '<form method="post" action="/chien-dich/chon/" class="picker" id="chon-chien-dich">' in page.content.decode()
     assert timezone.localdate() > D(2025, 12, 31)
     assert (dash["dash"]["campaign"].code, dash["dash"]["on"]) == ("CT-2025", D(2025, 12, 31))
     assert (progress["campaign"].code, progress["on"]) == ("CT-2025", D(2025, 12, 31))
@@ -202,6 +205,11 @@ def test_an_out_of_scope_campaign_in_the_address_or_the_form_is_refused(small_pr
 
 def test_the_change_form_says_which_date_is_wrong_and_never_leaves_the_site(small_province, officer):
     campaign_data(small_province)
+    officer.post("/chien-dich/chon/", {"campaign": "HG-TEST", "on": "01/06/2024", "next": "/chien-dich/"})
+    page = officer.get("/chien-dich/chon/", {"next": "/tien-do/"}).content.decode()
+    assert '<input type="hidden" name="next" value="/tien-do/" id="id_next">' in page
+    assert '<option value="HG-TEST" selected>' in page
+    assert 'value="01/06/2024"' in page and '<label for="id_on">Ngày xem số liệu</label>' in page
     response = officer.post("/chien-dich/chon/", {"campaign": "", "on": "31/02/2024", "next": "/chien-dich/"})
     assert response.context["form"].errors == {"on": ["Ngày phải theo dạng dd/mm/yyyy, ví dụ 03/12/2026."]}
     assert "Ngày phải theo dạng dd/mm/yyyy, ví dụ 03/12/2026." in response.content.decode()
