@@ -154,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ansinh.accounts.context_processors.role",
+                "ansinh.campaigns.context_processors.working",
             ],
             "builtins": ["ansinh.core.templatetags.vn"],
         },

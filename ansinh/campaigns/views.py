@@ -2,14 +2,17 @@
 old map) or per commune (campaigns from 01/07/2025), for the campaign the user picks."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from ansinh.accounts.services import require_permission
 from ansinh.accounts.views import domain_errors
 from ansinh.core.replica import replica_view
 
-from .models import Campaign
-from .selectors import campaign_dashboard_for_user, campaigns_all
+from .context import SESSION_KEY, parse_date, working_context_choose, working_context_of
+from .forms_context import WorkingContextForm
+from .selectors import campaign_dashboard_for_user
 
 CAMPAIGN_PARAM = "chien-dich"
 """The query parameter naming the campaign shown (its code; no personal data)."""
@@ -31,12 +34,38 @@ def chart_data(dashboard: dict) -> dict:
 @domain_errors
 @replica_view
 def dashboard(request):
-    """The picked campaign (``?chien-dich=<code>``, default the latest), per district or commune of the
-    user's scope: launch-day VSI and HI sign-ups against the goals, leaders' participation against the
-    province goals, totals and a chart; a select of every campaign."""
-    code = request.GET.get(CAMPAIGN_PARAM, "").strip()
-    campaign = get_object_or_404(Campaign.objects.select_related("province"), code=code) if code else None
-    data = campaign_dashboard_for_user(user=request.user, on=timezone.localdate(), campaign=campaign)
+    """The working campaign and date (``ansinh.campaigns.context``; ``?chien-dich=<code>`` and ``?on=``
+    override them for this page), per district or commune of the user's scope: launch-day VSI and HI
+    sign-ups against the goals, leaders' participation against the province goals, totals and a chart;
+    a select of the campaigns of the user's scope."""
+    require_permission(request.user, "campaigns.view_campaign")
+    context = working_context_of(request)
+    data = None
+    if context.campaign is not None:
+        data = campaign_dashboard_for_user(user=request.user, on=context.on, campaign=context.campaign)
     return render(request, "campaigns/dashboard.html", {
-        "dash": data, "chart": chart_data(data) if data else None, "campaigns": list(campaigns_all()),
+        "dash": data, "chart": chart_data(data) if data else None, "campaigns": list(context.campaigns),
         "campaign_param": CAMPAIGN_PARAM})
+
+
+@login_required
+@domain_errors
+def working_context_change(request):
+    """The campaign and date every page works on (the bar at the top of each page posts here): kept in
+    the session, then back to the page the user came from. GET shows the form alone."""
+    context = working_context_of(request, query=False)
+    kept = request.session.get(SESSION_KEY) or {}
+    form = WorkingContextForm(request.POST or None, campaigns=context.campaigns, initial={
+        "campaign": kept.get("campaign", ""), "on": parse_date(kept.get("on")), "next": request.GET.get("next", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        reset = bool(request.POST.get("reset"))
+        working_context_choose(user=request.user, session=request.session,
+                               campaign_code=None if reset else data["campaign"] or None,
+                               on=None if reset else data["on"])
+        target = data["next"]
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()) or not target.startswith("/"):
+            target = reverse("home")
+        return redirect(target)
+    return render(request, "campaigns/working_context.html", {"form": form})

@@ -28,6 +28,7 @@ from ansinh.core.errors import ValidationError
 
 from .forms_progress import ProgressForm, TargetForm, parse_day
 from .leaders import leaders_board
+from .context import working_context_of
 from .models import Campaign, Indicator, Target
 from .progress import (
     AREA_LEVELS,
@@ -35,7 +36,6 @@ from .progress import (
     NO_CAMPAIGN,
     ProgressError,
     Series,
-    campaign_latest,
     campaign_progress,
     daily_signups,
     progress_for_user,
@@ -55,10 +55,15 @@ def _without_page(request) -> str:
 
 
 def _campaign(request) -> Campaign | None:
-    code = request.GET.get("campaign")
-    if code:
-        return get_object_or_404(Campaign.objects.select_related("province"), code=code)
-    return campaign_latest()
+    """The working campaign (``ansinh.campaigns.context``: the session's choice, ``?campaign=`` for this
+    page)."""
+    return working_context_of(request).campaign
+
+
+def _on(request) -> datetime.date:
+    """The working date (today, the campaign's end once it is over, the chosen date kept inside the
+    campaign; ``?on=`` for this page)."""
+    return working_context_of(request).on
 
 
 def _no_campaign(request):
@@ -152,7 +157,7 @@ def progress(request):
     form = ProgressForm(request.GET or None)
     valid = form.is_valid()
     data = form.cleaned_data if valid else {}
-    on = data.get("on") or timezone.localdate()
+    on = _on(request)
     map_version = data.get("map") or map_in_force(on=on)
     by = data.get("by") or ("district" if map_version == MapVersion.OLD else "commune")
     within = None
@@ -213,7 +218,7 @@ def progress_daily(request):
     campaign = _campaign(request)
     if campaign is None:
         return _no_campaign(request)
-    on = parse_day(request.GET.get("on"), timezone.localdate())
+    on = _on(request)
     days = daily_signups(campaign=campaign, on=on, communes=old_communes_in_scope(request.user))
     if request.GET.get("xlsx"):
         return xlsx_response(
@@ -252,7 +257,7 @@ def progress_leaders(request):
     campaign = _campaign(request)
     if campaign is None:
         return _no_campaign(request)
-    on = parse_day(request.GET.get("on"), timezone.localdate())
+    on = _on(request)
     board = leaders_board(campaign=campaign, on=on, communes=old_communes_in_scope(request.user))
     if request.GET.get("xlsx"):
         return _leaders_xlsx(board, campaign)
@@ -267,9 +272,11 @@ def progress_leaders(request):
 
 
 def _live_day(request, campaign) -> datetime.date:
-    today = timezone.localdate()
-    default = today if campaign.starts_on <= today <= campaign.ends_on else campaign.launch_day
-    return parse_day(request.GET.get("day"), default)
+    """``?day=``, else the working date when the campaign runs today or the user chose a date, else the
+    launch day (the live board of a campaign that is over)."""
+    context = working_context_of(request)
+    running = campaign.starts_on <= context.today <= campaign.ends_on
+    return parse_day(request.GET.get("day"), context.on if running or context.chosen else campaign.launch_day)
 
 
 def _live_report(request, campaign, day):
@@ -421,7 +428,7 @@ def target_remove(request, pk: int):
 def reminders(request):
     """Whom to visit next (agents: renewals and lapses; leaders: members and relatives not enrolled);
     Excel export."""
-    on = parse_day(request.GET.get("on"), timezone.localdate())
+    on = working_context_of(request, in_campaign=False).on
     items = reminders_for(user=request.user, on=on)
     if request.GET.get("xlsx"):
         return xlsx_response(filename=f"viec-can-lam-{on:%Y%m%d}.xlsx",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from ansinh.campaigns.context import parse_date, working_context_of
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_communes_in_scope, require_permission, role_of
 from ansinh.accounts.views import domain_errors
@@ -107,7 +108,7 @@ def _month_start(today: datetime.date) -> datetime.date:
 
 
 def _form(request, form_class, *, default_from, **kwargs):
-    today = timezone.localdate()
+    today = working_context_of(request, in_campaign=False).on  # the working date (ansinh.campaigns.context)
     data = request.GET.copy()
     data.setdefault("date_from", default_from(today).isoformat())
     data.setdefault("date_to", today.isoformat())
@@ -312,7 +313,9 @@ class RenewalForm(forms.Form):
 def _renewal_form(request):
     data = request.GET.copy()
     data.setdefault("which", LIST_HI_EXPIRING)
-    data.setdefault("on", timezone.localdate().isoformat())
+    on = working_context_of(request, in_campaign=False).on  # the working date, a valid ?on= as it is
+    if not data.get("on") or parse_date(data["on"]) is not None:
+        data["on"] = on.isoformat()
     if data.get("which") in (LIST_HI_LAPSED, LIST_VSI_LAPSED):
         data.setdefault("days", str(lapse_days()))  # lapses look back over the setting, not 30 days
     data.setdefault("days", "30")

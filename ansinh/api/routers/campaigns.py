@@ -22,7 +22,8 @@ from ansinh.accounts.services import require_permission
 from ansinh.areas.models import AdministrativeUnit
 from ansinh.areas.selectors import map_in_force
 from ansinh.campaigns.models import Campaign
-from ansinh.campaigns.progress import LEVELS, campaign_latest, progress_for_user
+from ansinh.campaigns.context import WorkingContext, working_context
+from ansinh.campaigns.progress import LEVELS, progress_for_user
 from ansinh.campaigns.reminders import reminders_for
 from ansinh.campaigns.services import targets_for_user
 from ansinh.collection.selectors_visits import visit_counts_per_agent
@@ -34,14 +35,16 @@ Number = int | float
 
 class CampaignQuery(Schema):
     model_config = ConfigDict(extra="forbid")
-    campaign: str | None = Field(None, description="Mã chiến dịch (mặc định: chiến dịch mới nhất)")
+    campaign: str | None = Field(None, description="Mã chiến dịch trong địa bàn (mặc định: chiến dịch đang diễn "
+                                                   "ra hôm nay, nếu không thì chiến dịch bắt đầu gần nhất)")
 
 
 class ProgressQuery(CampaignQuery):
     by: Literal[LEVELS] | None = Field(None, description="Cấp: province, district (bản đồ cũ), commune, "
                                                          "branch, agent (mặc định: huyện trên bản đồ cũ, xã trên "
                                                          "bản đồ mới)")
-    on: SaneDate | None = Field(None, description="Tính đến ngày (mặc định hôm nay)")
+    on: SaneDate | None = Field(None, description="Tính đến ngày (mặc định hôm nay, hoặc ngày kết thúc nếu chiến "
+                                                  "dịch đã qua)")
     map: Literal["old", "new"] | None = Field(None, description="Bản đồ (mặc định: bản đồ có hiệu lực ngày on)")
     within: DbId | None = Field(None, description="Mã số (id) đơn vị hành chính giới hạn báo cáo")
 
@@ -115,13 +118,17 @@ class ReminderOut(Schema):
     relation: str
 
 
-def _campaign(code: str | None) -> Campaign:
-    if code:
-        return get_object_or_404(Campaign.objects.select_related("province"), code=code)
-    campaign = campaign_latest()
-    if campaign is None:
+def _context(request, code: str | None) -> WorkingContext:
+    """The pages' rule (``ansinh.campaigns.context``): the campaign named (of the caller's scope, else 404),
+    else the one running today, else the latest; the date today, or the campaign's end once it is over."""
+    context = working_context(user=request.user, campaign_code=code)
+    if context.campaign is None:
         raise Campaign.DoesNotExist()
-    return campaign
+    return context
+
+
+def _campaign(request, code: str | None) -> Campaign:
+    return _context(request, code).campaign
 
 
 def _row(row: dict) -> dict:
@@ -135,8 +142,9 @@ def progress(request, query: Query[ProgressQuery]):
     scope; ``by=agent`` adds the door-to-door visits per agent and outcome. Roles: SI officers,
     association officers, group leaders, province administrators."""
     require_permission(request.user, "campaigns.view_campaign")
-    campaign = _campaign(query.campaign)
-    on = query.on or timezone.localdate()
+    context = _context(request, query.campaign)
+    campaign = context.campaign
+    on = query.on or context.on
     map_version = query.map or map_in_force(on=on)
     by = query.by or ("district" if map_version == "old" else "commune")
     within = get_object_or_404(AdministrativeUnit, pk=query.within) if query.within is not None else None
@@ -158,7 +166,7 @@ def progress(request, query: Query[ProgressQuery]):
 def targets(request, query: Query[CampaignQuery]):
     """The campaign's targets whose unit lies in the caller's scope. Roles: as progress."""
     require_permission(request.user, "campaigns.view_campaign")
-    items = targets_for_user(user=request.user, campaign=_campaign(query.campaign))
+    items = targets_for_user(user=request.user, campaign=_campaign(request, query.campaign))
     return [{"id": t.pk, "indicator": t.indicator, "period_start": t.period_start, "period_end": t.period_end,
              "goal": int(t.goal) if t.goal == t.goal.to_integral_value() else float(t.goal),
              "goal_kind": t.goal_kind, "area_id": t.area_id, "association_unit_id": t.association_unit_id,
