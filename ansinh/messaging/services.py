@@ -17,7 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -191,53 +191,40 @@ def reminders_queue(*, user, on: datetime.date) -> dict:
         kind = row["reminder_kind"]
         # A card is one member's line of an HI participation; a VSI period is the participation itself.
         card = row["participation_id"] if kind.startswith("vsi") else f"{row['participation_id']}.{row['person_id']}"
-        target.append((
-            f"{kind}:{card}:{row['window']}", uuid.uuid4().hex, kind, row["window"], row["participation_id"],
-            row["ends_on"], row["person_id"], recipient_id, channel, address, row["province_id"],
-            row["commune_id"], row["agent_id"],
-            {"ho_ten": row["full_name"], "ngay_het_han": date_text(row["ends_on"]),
-             "so_tien": money_text(row["amount"]), "so_ngay": row["days_left"],
-             "ma_ho": row["household_code"] or "", "loai": row["kind_label"]},
-            reason,
+        target.append(OutboxMessage(
+            key=f"{kind}:{card}:{row['window']}", ref=uuid.uuid4().hex, kind=kind, window=row["window"],
+            source_id=row["participation_id"], ends_on=row["ends_on"], person_id=row["person_id"],
+            recipient_id=recipient_id, channel=channel, address=address, province_id=row["province_id"],
+            commune_id=row["commune_id"], agent_id=row["agent_id"],
+            params={"ho_ten": row["full_name"], "ngay_het_han": date_text(row["ends_on"]),
+                    "so_tien": money_text(row["amount"]), "so_ngay": row["days_left"],
+                    "ma_ho": row["household_code"] or "", "loai": row["kind_label"]},
+            reason=reason, next_attempt_at=now, created_at=now,
         ))
     with transaction.atomic():
-        counts["queued"] = _outbox_insert(queued, status=OutboxStatus.QUEUED, now=now)
-        counts["failed"] = _outbox_insert(failed, status=OutboxStatus.FAILED, now=now)
+        counts["queued"] = _outbox_insert(queued, status=OutboxStatus.QUEUED)
+        counts["failed"] = _outbox_insert(failed, status=OutboxStatus.FAILED)
     counts["already"] = len(queued) + len(failed) - counts["queued"] - counts["failed"]
     return counts
 
 
-_INSERT_COLUMNS = ["key", "ref", "kind", "window", "source_id", "ends_on", "person_id", "recipient_id", "channel",
-                   "address", "province_id", "commune_id", "agent_id", "params", "reason", "status", "text",
-                   "attempts", "next_attempt_at", "provider_id", "created_at"]
+OUTBOX_BATCH = 2000
 
 
-def _outbox_insert(rows: list[tuple], *, status: str, now: datetime.datetime) -> int:
-    """Insert outbox rows with one prepared statement, skipping any whose ``key`` exists (``ON CONFLICT DO
-    NOTHING``: the unique constraint decides, so a concurrent run cannot add a second message). Returns how
-    many were inserted. The ORM's ``bulk_create`` prepares every value of every row in Python, about ten times
-    slower for 100,000 messages (``bench/bench_reminders.py``)."""
-    if not rows:
-        return 0
-    quote = connection.ops.quote_name
-    meta = OutboxMessage._meta
-    json_field, date_field = meta.get_field("params"), meta.get_field("ends_on")
-    stamp = meta.get_field("created_at").get_db_prep_save(now, connection)
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in _INSERT_COLUMNS)}) "
-           f"VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))}) ON CONFLICT DO NOTHING")
+def _outbox_insert(messages: list[OutboxMessage], *, status: str) -> int:
+    """Insert ``messages`` (their ``ref`` is new, made by this run) with ``status``, skipping any whose ``key``
+    exists: ``bulk_create(ignore_conflicts=True)`` lets the unique constraint decide, so a repeated run or one
+    running at the same moment cannot add a second message for a card and window. Returns how many were
+    inserted: the rows of this run's refs that are in the table afterwards (a skipped message's ref is not)."""
     inserted = 0
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            batch = [(*r[:5], date_field.get_db_prep_save(r[5], connection), *r[6:13],
-                      json_field.get_db_prep_save(r[13], connection), r[14], status, "", 0, stamp, "", stamp)
-                     for r in rows[start:start + 5000]]
-            cursor.executemany(sql, batch)
-            if cursor.rowcount >= 0:  # the sum over the batch (sqlite3, psycopg 3)
-                inserted += cursor.rowcount
-            else:  # a driver that does not sum: count this batch's refs that are in the table
-                refs = [r[1] for r in rows[start:start + 5000]]
-                inserted += sum(OutboxMessage.objects.filter(ref__in=refs[i:i + selectors.CHUNK]).count()
-                                for i in range(0, len(refs), selectors.CHUNK))
+    for start in range(0, len(messages), OUTBOX_BATCH):
+        batch = messages[start:start + OUTBOX_BATCH]
+        for message in batch:
+            message.status = status
+        OutboxMessage.objects.bulk_create(batch, batch_size=OUTBOX_BATCH, ignore_conflicts=True)
+        refs = [m.ref for m in batch]
+        inserted += sum(OutboxMessage.objects.filter(ref__in=refs[i:i + selectors.CHUNK]).count()
+                        for i in range(0, len(refs), selectors.CHUNK))
     return inserted
 
 
