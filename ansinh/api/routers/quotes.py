@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 
 from ..pagination import DbId, LimitOffset
+from ..schemas import Id
 from pydantic import ConfigDict
 
 from ansinh.collection.forms import MODE_MONTHS, REFERRER_MESSAGE
@@ -28,7 +29,6 @@ from ansinh.registry.selectors import household_get, person_get
 
 router = Router(tags=["quotes"])
 
-Id = Annotated[int, Field(strict=True, ge=1)]
 HiMonths = Literal[3, 6, 12]
 Mode = Literal[tuple(PaymentMode.values)]
 API_KINDS = {"hi": KIND_HI, "vsi": KIND_VSI}

@@ -6,6 +6,7 @@ import datetime
 from ninja import Field, Router, Schema, Status
 
 from ..auth import session_auth
+from ..pagination import DbId
 from ..schemas import StrictSchema
 from ..selectors import api_token_get, api_tokens_of
 from ..services import api_token_create, api_token_revoke
@@ -44,5 +45,5 @@ def token_create(request, payload: TokenIn):
 
 
 @router.post("/{token_id}/revoke", response=TokenOut, summary="Thu hồi một mã của tôi")
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: DbId):
     return api_token_revoke(user=request.user, token=api_token_get(user=request.user, pk=token_id))
