@@ -164,7 +164,9 @@ def reminders_queue(*, user, on: datetime.date) -> dict:
     counts = dict(candidates=len(candidates), queued=0, failed=0, already=0, no_phone=0, no_consent=0,
                   opted_out=0)
     queued, failed = [], []
-    for row in candidates:
+    keys = [_outbox_key(row) for row in candidates]
+    existing = selectors.outbox_keys_existing(keys)  # a repeated run builds nothing for these
+    for row, key in zip(candidates, keys):
         subject = consents.get(row["person_id"])
         if subject is not None and not subject[0]:
             counts["opted_out"] += 1
@@ -181,6 +183,9 @@ def reminders_queue(*, user, on: datetime.date) -> dict:
         if require_consent and owner is None:
             counts["no_consent"] += 1
             continue
+        if key in existing:
+            counts["already"] += 1
+            continue
         target, reason, address = queued, "", phone
         if channel == Channel.EMAIL:
             address = owner[1] if owner else ""
@@ -188,27 +193,46 @@ def reminders_queue(*, user, on: datetime.date) -> dict:
                 target, reason = failed, EmailMissing.message
         elif not MOBILE.fullmatch(phone):
             target, reason = failed, PhoneInvalid.message
-        kind = row["reminder_kind"]
-        # A card is one member's line of an HI participation; a VSI period is the participation itself.
-        card = row["participation_id"] if kind.startswith("vsi") else f"{row['participation_id']}.{row['person_id']}"
-        target.append(OutboxMessage(
-            key=f"{kind}:{card}:{row['window']}", ref=uuid.uuid4().hex, kind=kind, window=row["window"],
-            source_id=row["participation_id"], ends_on=row["ends_on"], person_id=row["person_id"],
-            recipient_id=recipient_id, channel=channel, address=address, province_id=row["province_id"],
-            commune_id=row["commune_id"], agent_id=row["agent_id"],
-            params={"ho_ten": row["full_name"], "ngay_het_han": date_text(row["ends_on"]),
-                    "so_tien": money_text(row["amount"]), "so_ngay": row["days_left"],
-                    "ma_ho": row["household_code"] or "", "loai": row["kind_label"]},
-            reason=reason, next_attempt_at=now, created_at=now,
+        target.append(_message(
+            key, uuid.uuid4().hex, row["reminder_kind"], row["window"], row["participation_id"], row["ends_on"],
+            row["person_id"], recipient_id, channel, address, row["province_id"], row["commune_id"], row["agent_id"],
+            {"ho_ten": row["full_name"], "ngay_het_han": date_text(row["ends_on"]),
+             "so_tien": money_text(row["amount"]), "so_ngay": row["days_left"],
+             "ma_ho": row["household_code"] or "", "loai": row["kind_label"]},
+            reason, now, now,
         ))
     with transaction.atomic():
         counts["queued"] = _outbox_insert(queued, status=OutboxStatus.QUEUED)
         counts["failed"] = _outbox_insert(failed, status=OutboxStatus.FAILED)
-    counts["already"] = len(queued) + len(failed) - counts["queued"] - counts["failed"]
+    counts["already"] += len(queued) + len(failed) - counts["queued"] - counts["failed"]
     return counts
 
 
 OUTBOX_BATCH = 2000
+_OUTBOX_FIELDS = [f.attname for f in OutboxMessage._meta.concrete_fields]
+_OUTBOX_GIVEN = ("key", "ref", "kind", "window", "source_id", "ends_on", "person_id", "recipient_id", "channel",
+                 "address", "province_id", "commune_id", "agent_id", "params", "reason", "next_attempt_at",
+                 "created_at")
+_OUTBOX_POSITIONS = [_OUTBOX_FIELDS.index(name) for name in _OUTBOX_GIVEN]
+_OUTBOX_DEFAULTS = [f.get_default() for f in OutboxMessage._meta.concrete_fields]  # every field not given
+
+
+def _outbox_key(row: dict) -> str:
+    """``<kind>:<card or period>:<window>``: a card is one member's line of an HI participation
+    (``<participation id>.<person id>``), a VSI period the participation itself."""
+    kind = row["reminder_kind"]
+    card = row["participation_id"] if kind.startswith("vsi") else f"{row['participation_id']}.{row['person_id']}"
+    return f"{kind}:{card}:{row['window']}"
+
+
+def _message(*values) -> OutboxMessage:
+    """An unsaved outbox message from the values of ``_OUTBOX_GIVEN`` in that order, the other fields at their
+    defaults; built with positional arguments in the model's field order, Django's fast path (keywords cost
+    several times more for 100,000 messages)."""
+    args = _OUTBOX_DEFAULTS.copy()
+    for position, value in zip(_OUTBOX_POSITIONS, values, strict=True):
+        args[position] = value
+    return OutboxMessage(*args)
 
 
 def _outbox_insert(messages: list[OutboxMessage], *, status: str) -> int:
