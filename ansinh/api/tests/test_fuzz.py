@@ -15,7 +15,7 @@ import time
 
 import pytest
 import schemathesis
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.core.handlers.wsgi import WSGIHandler
@@ -50,7 +50,7 @@ def world(small_province, settings):
 
     settings.ANSINH_API_TOKEN_RATE = (1_000_000, 60)
     settings.ANSINH_API_AUTH_FAILURE_RATE = (1_000_000, 900)
-    cache.clear()
+    caches["ratelimit"].clear()
     province = AdministrativeUnit.objects.get(map=MapVersion.NEW, level=Level.PROVINCE, code="92")
     admin = User.objects.create_user(username="quan_tri", password="x")
     user_role_assign(user=admin, role="province_admin", area=province)
