@@ -1,7 +1,8 @@
 """Property-based fuzzing of the whole API from its OpenAPI description (schemathesis), as each role, with a
-browser session or a personal token: no server error, every response conforms to its schema and content
-type, and no response holds a record outside the caller's scope (another area's household codes, people's
-names or citizen IDs). Every GET operation with an id in its path is also called with every id of the
+browser session or a personal token: no server error, every status code is one the operation documents
+(its error answers included: ``schemas.ERRORS``), every response conforms to its schema and content type,
+and no response holds a record outside the caller's scope (another area's household codes, people's names
+or citizen IDs). Every GET operation with an id in its path is also called with every id of the
 small province (the role x scope matrix). Nothing outside the scope may be written.
 
 It reads the description, so routers added later are fuzzed without changing this file. Deterministic
@@ -24,7 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, response_schema_conformance, status_code_conformance,
+)
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -33,7 +36,7 @@ FUZZ_EXAMPLES = 10
 # province administrator.
 ROLES = [("thu_1", "token"), ("chi_hoi", "session"), ("bhxh_huyen", "token"), ("hoi_huyen", "session"),
          ("quan_tri", "token")]
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 
 
 @pytest.fixture
