@@ -12,6 +12,11 @@ writes them, the second (a repeated run) must write none. Prints the wall and CP
 seconds are the fair figure: with SQLite the database works inside the process).
 
 ``run(cards=...)`` does the same inside an existing database; ``messaging/tests/test_bench.py`` runs it small.
+
+Figures (3 Dec 2026, SQLite, 2 cores shared with other work at load average 6–8, the same 100,000-card
+database, ``--db``): the outbox written with the ORM (``bulk_create(ignore_conflicts=True)``, collector
+paused) first run 30.3 s CPU (203 s wall), repeat run 6.5 s CPU; the former hand-written INSERT … ON CONFLICT
+first run 15.3 s CPU (84 s wall), repeat run 13.2 s CPU.
 """
 
 import argparse

@@ -23,6 +23,8 @@ One file holds everything; environment variables change only what differs betwee
   MESSAGING_ZALO_URL, MESSAGING_ZALO_TOKEN   Zalo ZNS template-message endpoint and access token
   MESSAGING_WEBHOOK_SECRET   shared secret that signs the gateways' delivery reports and replies
   MESSAGING_PUBLIC_URL   the site's public address, for the opt-out link in messages
+  ANSINH_RATELIMIT_CACHE  where the API's rate limits count: "database" (default, a table shared by every
+                 process and machine), "local" (inside each process), "redis://host:6379/0"
   ANSINH_PG_PREPARE  "0" to turn off PostgreSQL prepared statements (needed behind a transaction-pooling
                  proxy such as PgBouncer); default on
 """
@@ -184,6 +186,33 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["ansinh.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Caches. "ratelimit" holds only the API's rate-limit counters (uses of a token, failed token attempts per
+# address, ansinh/api/services.py). Every process and machine serving the API must share it, or each would
+# count on its own and the limits would multiply with the workers: by default it is a table of the database
+# (``ansinh_ratelimit``, created by ``migrate``, api migration 0002), which every worker already shares.
+# ANSINH_RATELIMIT_CACHE: "database" (default); "local" counts inside each process (one process only, e.g.
+# a laptop); "redis://host:6379/0" a Redis server (needs the redis package, not installed by default).
+RATELIMIT_CACHE_TABLE = "ansinh_ratelimit"
+
+
+def _ratelimit_cache(choice: str) -> dict:
+    if choice == "local":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ansinh-ratelimit"}
+    if choice.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": choice}
+    if choice != "database":
+        raise ValueError(f"ANSINH_RATELIMIT_CACHE: database, local hoặc redis://…, không phải {choice!r}")
+    # Counters live a window (60 s; 900 s for failed attempts); expired rows are deleted once the table
+    # passes MAX_ENTRIES rows, which live counters (one per token used in the last minute) stay far below.
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": RATELIMIT_CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 3}}
+
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": _ratelimit_cache(os.environ.get("ANSINH_RATELIMIT_CACHE", "database").strip()),
+}
 
 # Background jobs (imports, large exports, progress refreshes, reminders): Django's own tasks framework
 # with the database backend of django-tasks-db, run by `ansinh worker`. Why this queue: it needs no new

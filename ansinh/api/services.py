@@ -1,5 +1,9 @@
 """Personal API tokens: create (the secret is returned once), revoke (the owner, or the administrator of
-the owner's province), and authenticate a bearer secret with per-token and per-address rate limits."""
+the owner's province), and authenticate a bearer secret with per-token and per-address rate limits.
+
+The rate limits count in the cache named ``ratelimit`` (``RATE_LIMIT_CACHE``; settings ``CACHES``,
+``ANSINH_RATELIMIT_CACHE``): by default a database table, so every worker process and every machine
+serving the API shares one count per token and per address."""
 
 import datetime
 import hashlib
@@ -7,7 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
@@ -101,8 +105,15 @@ def _rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
     return tuple(getattr(settings, name, default))
 
 
+RATE_LIMIT_CACHE = "ratelimit"
+
+
 def _window_count(key: str, window: int, *, add: bool = True) -> int:
-    """Requests counted under ``key`` in the current fixed window of ``window`` seconds."""
+    """Requests counted under ``key`` in the current fixed window of ``window`` seconds, in the shared
+    ``ratelimit`` cache. ``add`` is atomic on every backend (the first request of a window); on the
+    database cache ``incr`` reads then writes, so two requests of one token at the very same moment may
+    count once: a limit is at most exceeded by the requests that raced (Redis counts exactly)."""
+    cache = caches[RATE_LIMIT_CACHE]
     slot = int(timezone.now().timestamp()) // window
     full_key = f"ansinh-api:{key}:{slot}"
     if not add:

@@ -31,6 +31,14 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ids[start:start + CHUNK]
 
 
+def outbox_keys_existing(keys: Iterable[str]) -> set[str]:
+    """The outbox keys among ``keys`` that already have a message (queued in an earlier run)."""
+    found: set[str] = set()
+    for chunk in _chunks(keys):
+        found.update(OutboxMessage.objects.filter(key__in=chunk).values_list("key", flat=True))
+    return found
+
+
 def default_windows() -> list[int]:
     return sorted(set(getattr(settings, "MESSAGING_WINDOWS", [30, 7])), reverse=True)
 

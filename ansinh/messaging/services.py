@@ -10,7 +10,9 @@ our write.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import hashlib
 import hmac
 import time
@@ -18,7 +20,7 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -141,6 +143,21 @@ def template_save(*, user, kind: str, body: str, zalo_template_id: str = "") -> 
 # Queueing
 # ---------------------------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """Pause Python's cyclic garbage collector: building and writing 100,000 outbox messages makes hundreds
+    of thousands of objects with no reference cycles, which the collector would otherwise scan again and
+    again (a third of the insert's CPU time in ``bench/bench_reminders.py``). Memory is still freed by
+    reference counting."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _channel_of(province_id: int, configs: dict) -> str:
     config = configs.get(province_id)
     return config.channel if config else _setting("MESSAGING_DEFAULT_CHANNEL", Channel.SMS)
@@ -156,6 +173,11 @@ def reminders_queue(*, user, on: datetime.date) -> dict:
     Returns counts: ``{"candidates", "queued", "failed", "already", "no_phone", "no_consent", "opted_out"}``.
     Raises PermissionDenied."""
     require_permission(user, "messaging.queue_reminders")
+    with _no_cyclic_gc():  # 100,000 candidates and messages: no cycles among them, no need to scan them
+        return _reminders_queue(user=user, on=on)
+
+
+def _reminders_queue(*, user, on: datetime.date) -> dict:
     candidates = selectors.reminder_candidates(user=user, on=on)
     heads = selectors.heads_of(r["household_id"] for r in candidates)
     recipients = {}
@@ -171,7 +193,9 @@ def reminders_queue(*, user, on: datetime.date) -> dict:
     counts = dict(candidates=len(candidates), queued=0, failed=0, already=0, no_phone=0, no_consent=0,
                   opted_out=0)
     queued, failed = [], []
-    for row in candidates:
+    keys = [_outbox_key(row) for row in candidates]
+    existing = selectors.outbox_keys_existing(keys)  # a repeated run builds nothing for these
+    for row, key in zip(candidates, keys):
         subject = consents.get(row["person_id"])
         if subject is not None and not subject[0]:
             counts["opted_out"] += 1
@@ -188,6 +212,9 @@ def reminders_queue(*, user, on: datetime.date) -> dict:
         if require_consent and owner is None:
             counts["no_consent"] += 1
             continue
+        if key in existing:
+            counts["already"] += 1
+            continue
         target, reason, address = queued, "", phone
         if channel == Channel.EMAIL:
             address = owner[1] if owner else ""
@@ -195,56 +222,62 @@ def reminders_queue(*, user, on: datetime.date) -> dict:
                 target, reason = failed, EmailMissing.message
         elif not MOBILE.fullmatch(phone):
             target, reason = failed, PhoneInvalid.message
-        kind = row["reminder_kind"]
-        # A card is one member's line of an HI participation; a VSI period is the participation itself.
-        card = row["participation_id"] if kind.startswith("vsi") else f"{row['participation_id']}.{row['person_id']}"
-        target.append((
-            f"{kind}:{card}:{row['window']}", uuid.uuid4().hex, kind, row["window"], row["participation_id"],
-            row["ends_on"], row["person_id"], recipient_id, channel, address, row["province_id"],
-            row["commune_id"], row["agent_id"],
+        target.append(_message(
+            key, uuid.uuid4().hex, row["reminder_kind"], row["window"], row["participation_id"], row["ends_on"],
+            row["person_id"], recipient_id, channel, address, row["province_id"], row["commune_id"], row["agent_id"],
             {"ho_ten": row["full_name"], "ngay_het_han": date_text(row["ends_on"]),
              "so_tien": money_text(row["amount"]), "so_ngay": row["days_left"],
              "ma_ho": row["household_code"] or "", "loai": row["kind_label"]},
-            reason,
+            reason, now, now,
         ))
     with transaction.atomic():
-        counts["queued"] = _outbox_insert(queued, status=OutboxStatus.QUEUED, now=now)
-        counts["failed"] = _outbox_insert(failed, status=OutboxStatus.FAILED, now=now)
-    counts["already"] = len(queued) + len(failed) - counts["queued"] - counts["failed"]
+        counts["queued"] = _outbox_insert(queued, status=OutboxStatus.QUEUED)
+        counts["failed"] = _outbox_insert(failed, status=OutboxStatus.FAILED)
+    counts["already"] += len(queued) + len(failed) - counts["queued"] - counts["failed"]
     return counts
 
 
-_INSERT_COLUMNS = ["key", "ref", "kind", "window", "source_id", "ends_on", "person_id", "recipient_id", "channel",
-                   "address", "province_id", "commune_id", "agent_id", "params", "reason", "status", "text",
-                   "attempts", "next_attempt_at", "provider_id", "created_at"]
+OUTBOX_BATCH = 2000
+_OUTBOX_FIELDS = [f.attname for f in OutboxMessage._meta.concrete_fields]
+_OUTBOX_GIVEN = ("key", "ref", "kind", "window", "source_id", "ends_on", "person_id", "recipient_id", "channel",
+                 "address", "province_id", "commune_id", "agent_id", "params", "reason", "next_attempt_at",
+                 "created_at")
+_OUTBOX_POSITIONS = [_OUTBOX_FIELDS.index(name) for name in _OUTBOX_GIVEN]
+_OUTBOX_DEFAULTS = [f.get_default() for f in OutboxMessage._meta.concrete_fields]  # every field not given
 
 
-def _outbox_insert(rows: list[tuple], *, status: str, now: datetime.datetime) -> int:
-    """Insert outbox rows with one prepared statement, skipping any whose ``key`` exists (``ON CONFLICT DO
-    NOTHING``: the unique constraint decides, so a concurrent run cannot add a second message). Returns how
-    many were inserted. The ORM's ``bulk_create`` prepares every value of every row in Python, about ten times
-    slower for 100,000 messages (``bench/bench_reminders.py``)."""
-    if not rows:
-        return 0
-    quote = connection.ops.quote_name
-    meta = OutboxMessage._meta
-    json_field, date_field = meta.get_field("params"), meta.get_field("ends_on")
-    stamp = meta.get_field("created_at").get_db_prep_save(now, connection)
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in _INSERT_COLUMNS)}) "
-           f"VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))}) ON CONFLICT DO NOTHING")
+def _outbox_key(row: dict) -> str:
+    """``<kind>:<card or period>:<window>``: a card is one member's line of an HI participation
+    (``<participation id>.<person id>``), a VSI period the participation itself."""
+    kind = row["reminder_kind"]
+    card = row["participation_id"] if kind.startswith("vsi") else f"{row['participation_id']}.{row['person_id']}"
+    return f"{kind}:{card}:{row['window']}"
+
+
+def _message(*values) -> OutboxMessage:
+    """An unsaved outbox message from the values of ``_OUTBOX_GIVEN`` in that order, the other fields at their
+    defaults; built with positional arguments in the model's field order, Django's fast path (keywords cost
+    several times more for 100,000 messages)."""
+    args = _OUTBOX_DEFAULTS.copy()
+    for position, value in zip(_OUTBOX_POSITIONS, values, strict=True):
+        args[position] = value
+    return OutboxMessage(*args)
+
+
+def _outbox_insert(messages: list[OutboxMessage], *, status: str) -> int:
+    """Insert ``messages`` (their ``ref`` is new, made by this run) with ``status``, skipping any whose ``key``
+    exists: ``bulk_create(ignore_conflicts=True)`` lets the unique constraint decide, so a repeated run or one
+    running at the same moment cannot add a second message for a card and window. Returns how many were
+    inserted: the rows of this run's refs that are in the table afterwards (a skipped message's ref is not)."""
     inserted = 0
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            batch = [(*r[:5], date_field.get_db_prep_save(r[5], connection), *r[6:13],
-                      json_field.get_db_prep_save(r[13], connection), r[14], status, "", 0, stamp, "", stamp)
-                     for r in rows[start:start + 5000]]
-            cursor.executemany(sql, batch)
-            if cursor.rowcount >= 0:  # the sum over the batch (sqlite3, psycopg 3)
-                inserted += cursor.rowcount
-            else:  # a driver that does not sum: count this batch's refs that are in the table
-                refs = [r[1] for r in rows[start:start + 5000]]
-                inserted += sum(OutboxMessage.objects.filter(ref__in=refs[i:i + selectors.CHUNK]).count()
-                                for i in range(0, len(refs), selectors.CHUNK))
+    for start in range(0, len(messages), OUTBOX_BATCH):
+        batch = messages[start:start + OUTBOX_BATCH]
+        for message in batch:
+            message.status = status
+        OutboxMessage.objects.bulk_create(batch, batch_size=OUTBOX_BATCH, ignore_conflicts=True)
+        refs = [m.ref for m in batch]
+        inserted += sum(OutboxMessage.objects.filter(ref__in=refs[i:i + selectors.CHUNK]).count()
+                        for i in range(0, len(refs), selectors.CHUNK))
     return inserted
 
 

@@ -27,6 +27,7 @@ from ansinh.campaigns.progress import LEVELS, progress_for_user
 from ansinh.campaigns.reminders import reminders_for
 from ansinh.campaigns.services import targets_for_user
 from ansinh.collection.selectors_visits import visit_counts_per_agent
+from ..schemas import ERRORS
 
 router = Router(tags=["campaigns"])
 
@@ -135,7 +136,7 @@ def _row(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in ("map", "on")}
 
 
-@router.get("/progress", response=ProgressOut, summary="Tiến độ chiến dịch theo cấp")
+@router.get("/progress", response={200: ProgressOut, **ERRORS}, summary="Tiến độ chiến dịch theo cấp")
 def progress(request, query: Query[ProgressQuery]):
     """Achievement against each target per unit of the chosen level inside ``within``, on ``on``, on the old
     or new map: the same rows as the progress page and ``ansinh progress --json``, limited to the caller's
@@ -161,7 +162,7 @@ def progress(request, query: Query[ProgressQuery]):
             "visits": visits}
 
 
-@router.get("/targets", response=list[TargetOut], summary="Chỉ tiêu của chiến dịch")
+@router.get("/targets", response={200: list[TargetOut], **ERRORS}, summary="Chỉ tiêu của chiến dịch")
 @paginate(LimitOffset)
 def targets(request, query: Query[CampaignQuery]):
     """The campaign's targets whose unit lies in the caller's scope. Roles: as progress."""
@@ -178,7 +179,7 @@ class ReminderQuery(Schema):
     on: SaneDate | None = Field(None, description="Ngày tính (mặc định hôm nay)")
 
 
-@router.get("/reminders", response=list[ReminderOut], summary="Danh sách cần đến thăm")
+@router.get("/reminders", response={200: list[ReminderOut], **ERRORS}, summary="Danh sách cần đến thăm")
 @paginate(LimitOffset)
 def reminders(request, query: Query[ReminderQuery]):
     """Whom to visit next, most urgent first (lapsed, expiring, not enrolled). Roles: collection agents and

@@ -17,7 +17,8 @@ from ansinh.collection.selectors import receipt_get
 from ansinh.collection.selectors_cancellation import cancellation_get, cancellations_pending
 from ansinh.collection.services_cancellation import cancellation_approve, cancellation_refuse, cancellation_request
 
-from ..schemas import StrictSchema
+from ..pagination import DbId
+from ..schemas import BODY_ERRORS, ERRORS, Id, StrictSchema
 
 router = Router(tags=["cancellations"])
 
@@ -26,7 +27,7 @@ Note = Annotated[str, Field(max_length=300)]
 
 
 class CancellationRequestIn(StrictSchema):
-    receipt_id: Annotated[int, Field(ge=1, le=2**63 - 1)] = Field(description="Biên lai của khoản thu cần hủy")
+    receipt_id: Id = Field(description="Biên lai của khoản thu cần hủy")
     reason: Reason = Field(description="Lý do: thu nhầm hộ, sai số tiền, thu trùng, người nộp đổi ý")
     note: Note = ""
 
@@ -62,27 +63,27 @@ def _out(item: PaymentCancellation) -> dict:
     }
 
 
-@router.post("/", response={201: CancellationOut}, summary="Yêu cầu hủy một khoản thu (nhân viên thu, cán bộ BHXH)")
+@router.post("/", response={201: CancellationOut, **BODY_ERRORS}, summary="Yêu cầu hủy một khoản thu (nhân viên thu, cán bộ BHXH)")
 def request_create(request, payload: CancellationRequestIn):
     receipt = receipt_get(user=request.user, pk=payload.receipt_id)
     item = cancellation_request(user=request.user, payment=receipt.payment, reason=payload.reason, note=payload.note)
     return Reply(201, _out(item))
 
 
-@router.get("/", response=list[CancellationOut], summary="Yêu cầu hủy đang chờ duyệt trong địa bàn (cán bộ BHXH)")
+@router.get("/", response={200: list[CancellationOut], **ERRORS}, summary="Yêu cầu hủy đang chờ duyệt trong địa bàn (cán bộ BHXH)")
 def request_list(request):
     return [_out(item) for item in cancellations_pending(user=request.user)]
 
 
-@router.post("/{int:pk}/approve", response=CancellationOut, summary="Duyệt hủy (cán bộ BHXH khác người yêu cầu)")
-def request_approve(request, pk: int, payload: DecisionIn):
+@router.post("/{int:pk}/approve", response={200: CancellationOut, **BODY_ERRORS}, summary="Duyệt hủy (cán bộ BHXH khác người yêu cầu)")
+def request_approve(request, pk: DbId, payload: DecisionIn):
     item = cancellation_approve(user=request.user, request=cancellation_get(user=request.user, pk=pk),
                                 note=payload.note)
     return _out(item)
 
 
-@router.post("/{int:pk}/refuse", response=CancellationOut, summary="Từ chối hủy, ghi lý do (cán bộ BHXH)")
-def request_refuse(request, pk: int, payload: DecisionIn):
+@router.post("/{int:pk}/refuse", response={200: CancellationOut, **BODY_ERRORS}, summary="Từ chối hủy, ghi lý do (cán bộ BHXH)")
+def request_refuse(request, pk: DbId, payload: DecisionIn):
     item = cancellation_refuse(user=request.user, request=cancellation_get(user=request.user, pk=pk),
                                note=payload.note)
     return _out(item)

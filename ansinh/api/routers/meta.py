@@ -3,6 +3,7 @@
 from ninja import Router, Schema
 
 from ansinh.accounts.services import scope_label
+from ..schemas import ERRORS
 
 router = Router(tags=["meta"])
 
@@ -14,7 +15,7 @@ class MeOut(Schema):
     scope: str
 
 
-@router.get("/me", response=MeOut, summary="Tài khoản đang dùng API")
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="Tài khoản đang dùng API")
 def me(request):
     user = request.user
     user_role = getattr(user, "ansinh_role", None)

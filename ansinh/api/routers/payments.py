@@ -32,6 +32,7 @@ from ansinh.registry.selectors import household_get, person_get
 from ansinh.reports.pdf import receipt_pdf
 
 from .quotes import HiMonths, Id, Mode, person_referrer, referrer, vsi_months
+from ..schemas import BODY_ERRORS, CONFLICT, ERRORS
 
 router = Router(tags=["payments"])
 
@@ -40,12 +41,6 @@ Method = Literal[tuple(PaymentMethod.values)]
 IdempotencyKey = Header(..., alias="Idempotency-Key", min_length=1, max_length=64,
                         description="Mã giao dịch do máy khách tạo, mới cho mỗi khoản thu")
 QUOTE_MODELS = {"hi": HiParticipation, "vsi": VsiParticipation}
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None
 
 
 class PayIn(Schema):
@@ -93,7 +88,7 @@ class ReceiptOut(Schema):
     cancelled: bool = Field(description="Khoản thu đã bị hủy (có khoản hủy trỏ tới)")
 
 
-PAID = {201: ReceiptOut, 200: ReceiptOut, 409: ErrorOut}
+PAID = {201: ReceiptOut, 200: ReceiptOut, **CONFLICT}
 
 
 def request_hash(operation: str, payload: Schema, **target) -> str:
@@ -128,7 +123,7 @@ def _paid_on(payload: PayIn) -> datetime.date:
     return paid_on
 
 
-@router.post("/quotes/{kind}/{quote_id}", response=PAID, summary="Thu tiền theo báo giá đã lưu")
+@router.post("/quotes/{kind}/{quote_id}", response={**PAID, **BODY_ERRORS}, summary="Thu tiền theo báo giá đã lưu")
 def quote_pay(request, kind: Literal["hi", "vsi"], quote_id: DbId, payload: PayIn,
               idempotency_key: str = IdempotencyKey):
     """Record full payment of a saved quote and issue its receipt (201), in one transaction: ``amount`` must
@@ -143,7 +138,7 @@ def quote_pay(request, kind: Literal["hi", "vsi"], quote_id: DbId, payload: PayI
     return _paid(receipt, created)
 
 
-@router.post("/hi", response=PAID, summary="Đăng ký và thu tiền BHYT hộ gia đình")
+@router.post("/hi", response={**PAID, **BODY_ERRORS}, summary="Đăng ký và thu tiền BHYT hộ gia đình")
 def hi_pay(request, payload: HiEnrolPayIn, idempotency_key: str = IdempotencyKey):
     """Price the household on the payment day, enrol it and record its full payment with a receipt (201),
     in one transaction. Roles: SI officers and collection agents."""
@@ -157,7 +152,7 @@ def hi_pay(request, payload: HiEnrolPayIn, idempotency_key: str = IdempotencyKey
     return _paid(receipt, created)
 
 
-@router.post("/vsi", response=PAID, summary="Đăng ký và thu tiền BHXH tự nguyện")
+@router.post("/vsi", response={**PAID, **BODY_ERRORS}, summary="Đăng ký và thu tiền BHXH tự nguyện")
 def vsi_pay(request, payload: VsiEnrolPayIn, idempotency_key: str = IdempotencyKey):
     """Price the person's VSI period on the payment day, enrol and record its full payment with a receipt
     (201), in one transaction. Roles: SI officers and collection agents."""
@@ -173,13 +168,13 @@ def vsi_pay(request, payload: VsiEnrolPayIn, idempotency_key: str = IdempotencyK
     return _paid(receipt, created)
 
 
-@router.get("/receipts/{receipt_id}", response=ReceiptOut, summary="Biên lai")
+@router.get("/receipts/{receipt_id}", response={200: ReceiptOut, **ERRORS}, summary="Biên lai")
 def receipt_detail(request, receipt_id: DbId):
     """One receipt. Roles: collection agents (the receipts they issued), SI officers (their area)."""
     return receipt_out(receipt_get(user=request.user, pk=receipt_id))
 
 
-@router.get("/receipts/{receipt_id}/pdf", summary="Biên lai (PDF, khổ A5)",
+@router.get("/receipts/{receipt_id}/pdf", response=ERRORS, summary="Biên lai (PDF, khổ A5)",
             openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}})
 def receipt_pdf_download(request, receipt_id: DbId):
     """The receipt as a one-page A5 PDF (the same document as the page's «In biên lai»). Roles: as the

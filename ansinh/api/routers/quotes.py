@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 
 from ..pagination import DbId, LimitOffset
+from ..schemas import BODY_ERRORS, ERRORS, Id
 from pydantic import ConfigDict
 
 from ansinh.collection.forms import MODE_MONTHS, REFERRER_MESSAGE
@@ -28,7 +29,6 @@ from ansinh.registry.selectors import household_get, person_get
 
 router = Router(tags=["quotes"])
 
-Id = Annotated[int, Field(strict=True, ge=1)]
 HiMonths = Literal[3, 6, 12]
 Mode = Literal[tuple(PaymentMode.values)]
 API_KINDS = {"hi": KIND_HI, "vsi": KIND_VSI}
@@ -232,7 +232,7 @@ def saved_quote(participation, *, detail: bool = False) -> dict:
 
 # --- endpoints -------------------------------------------------------------------------------------
 
-@router.post("/hi/price", response=HiQuoteOut, summary="Tính BHYT hộ gia đình cho một hộ (không lưu)")
+@router.post("/hi/price", response={200: HiQuoteOut, **BODY_ERRORS}, summary="Tính BHYT hộ gia đình cho một hộ (không lưu)")
 def hi_price(request, payload: HiQuoteIn):
     """What the household would pay for 3, 6 or 12 months on ``on``: each member on the list (rank, share,
     support, amount) and the rules' breakdown. Roles: every role that sees the household, in its scope."""
@@ -244,7 +244,7 @@ def hi_price(request, payload: HiQuoteIn):
             "quote": result["quote"]}
 
 
-@router.post("/vsi/price", response=VsiQuoteOut, summary="Tính BHXH tự nguyện cho một người (không lưu)")
+@router.post("/vsi/price", response={200: VsiQuoteOut, **BODY_ERRORS}, summary="Tính BHXH tự nguyện cho một người (không lưu)")
 def vsi_price(request, payload: VsiQuoteIn):
     """What the person would pay for VSI with this income, mode and months on ``on`` (the support group
     follows the household, as on the pages) and the rules' breakdown. Roles: every role that sees the
@@ -260,7 +260,7 @@ def vsi_price(request, payload: VsiQuoteIn):
             "amount_due": result["amount_due"], "payable": result["payable"], "quote": result}
 
 
-@router.post("/hi", response={201: SavedQuoteDetailOut}, summary="Lưu báo giá BHYT hộ gia đình (thu sau)")
+@router.post("/hi", response={201: SavedQuoteDetailOut, **BODY_ERRORS}, summary="Lưu báo giá BHYT hộ gia đình (thu sau)")
 def hi_save(request, payload: HiSaveIn):
     """Price the household today and keep the quote (status ``quoted``) to be paid later. Roles: SI
     officers and collection agents (their assigned households)."""
@@ -271,7 +271,7 @@ def hi_save(request, payload: HiSaveIn):
     return Reply(201, saved_quote(saved, detail=True))
 
 
-@router.post("/vsi", response={201: SavedQuoteDetailOut}, summary="Lưu báo giá BHXH tự nguyện (thu sau)")
+@router.post("/vsi", response={201: SavedQuoteDetailOut, **BODY_ERRORS}, summary="Lưu báo giá BHXH tự nguyện (thu sau)")
 def vsi_save(request, payload: VsiSaveIn):
     """Price the person's VSI period today and keep the quote (status ``quoted``). Roles: SI officers
     and collection agents."""
@@ -284,7 +284,7 @@ def vsi_save(request, payload: VsiSaveIn):
     return Reply(201, saved_quote(saved, detail=True))
 
 
-@router.get("/{kind}/", response=list[SavedQuoteOut], summary="Danh sách báo giá đã lưu")
+@router.get("/{kind}/", response={200: list[SavedQuoteOut], **ERRORS}, summary="Danh sách báo giá đã lưu")
 @paginate(LimitOffset)
 def quote_list(request, kind: Literal["hi", "vsi"], filters: Query[QuoteFilter]):
     """Saved quotes (any status; ``?status=quoted`` for those awaiting payment) of households or people in
@@ -295,7 +295,7 @@ def quote_list(request, kind: Literal["hi", "vsi"], filters: Query[QuoteFilter])
     return Mapped(rows, saved_quote)
 
 
-@router.get("/{kind}/{quote_id}", response=SavedQuoteDetailOut, summary="Một báo giá đã lưu")
+@router.get("/{kind}/{quote_id}", response={200: SavedQuoteDetailOut, **ERRORS}, summary="Một báo giá đã lưu")
 def quote_detail(request, kind: Literal["hi", "vsi"], quote_id: DbId):
     """One saved quote with its members (HI) and its frozen breakdown. Roles: every role that sees the
     household or person."""

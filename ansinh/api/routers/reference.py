@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from ..pagination import DbId, PageNumber, SaneDate
 from ..selectors_reference import parameters_in_force, unit_mappings, units_list
+from ..schemas import ERRORS
 
 router = Router(tags=["reference"])
 
@@ -64,19 +65,19 @@ class ParameterOut(Schema):
     origin: str
 
 
-@router.get("/units", response=list[UnitOut], summary="Đơn vị hành chính (cả hai bản đồ)")
+@router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Đơn vị hành chính (cả hai bản đồ)")
 @paginate(PageNumber, page_size=200)
 def units(request, filters: Query[UnitFilter]):
     return units_list(map_version=filters.map, level=filters.level, parent_id=filters.parent_id, on=filters.on)
 
 
-@router.get("/unit-mappings", response=list[MappingOut], summary="Đơn vị cũ → đơn vị mới (01/07/2025)")
+@router.get("/unit-mappings", response={200: list[MappingOut], **ERRORS}, summary="Đơn vị cũ → đơn vị mới (01/07/2025)")
 @paginate(PageNumber, page_size=200)
 def mappings(request, filters: Query[MappingFilter]):
     return unit_mappings(old_unit_id=filters.old_unit_id, new_unit_id=filters.new_unit_id)
 
 
-@router.get("/parameters", response=list[ParameterOut], summary="Tham số pháp lý có hiệu lực vào một ngày")
+@router.get("/parameters", response={200: list[ParameterOut], **ERRORS}, summary="Tham số pháp lý có hiệu lực vào một ngày")
 def parameters(request, on: SaneDate | None = Query(None, description="Mặc định: hôm nay"),
                prefix: str = Query("", max_length=100)):
     return parameters_in_force(on=on or timezone.localdate(), prefix=prefix)

@@ -14,6 +14,7 @@ from ansinh.registry.selectors import household_get, households_search, people_s
 
 from ..pagination import DbId, PageNumber
 from ..selectors_registry import SYNC_PAGE, SYNC_PAGE_MAX, household_payloads, registry_changes
+from ..schemas import ERRORS
 
 router = Router(tags=["registry"])
 
@@ -126,30 +127,30 @@ class SearchIn(Schema):
     q: str = Field("", max_length=100, description="Mã hộ hoặc tên (gõ không dấu cũng được)")
 
 
-@router.get("/households", response=list[HouseholdOut], summary="Hộ gia đình trong phạm vi")
+@router.get("/households", response={200: list[HouseholdOut], **ERRORS}, summary="Hộ gia đình trong phạm vi")
 @paginate(PageNumber, page_size=PAGE_SIZE)
 def households(request, filters: Query[SearchIn]):
     return households_search(user=request.user, query=filters.q)
 
 
-@router.get("/households/{household_id}", response=HouseholdFullOut, summary="Một hộ với các thành viên")
+@router.get("/households/{household_id}", response={200: HouseholdFullOut, **ERRORS}, summary="Một hộ với các thành viên")
 def household(request, household_id: DbId):
     found = household_get(user=request.user, pk=household_id)
     return household_payloads([found.pk])[0]
 
 
-@router.get("/people", response=list[PersonOut], summary="Người trong phạm vi")
+@router.get("/people", response={200: list[PersonOut], **ERRORS}, summary="Người trong phạm vi")
 @paginate(PageNumber, page_size=PAGE_SIZE)
 def people(request, filters: Query[SearchIn]):
     return people_search(user=request.user, query=filters.q)
 
 
-@router.get("/people/{person_id}", response=PersonOut, summary="Một người")
+@router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Một người")
 def person(request, person_id: DbId):
     return person_get(user=request.user, pk=person_id)
 
 
-@router.get("/sync", response=SyncOut, summary="Đồng bộ cho thiết bị (changed_since)")
+@router.get("/sync", response={200: SyncOut, **ERRORS}, summary="Đồng bộ cho thiết bị (changed_since)")
 def sync(request, changed_since: str | None = Query(None, max_length=200,
                                                     description="next_cursor của lần trước; trống: toàn bộ"),
          limit: int = Query(SYNC_PAGE, ge=1, le=SYNC_PAGE_MAX)):

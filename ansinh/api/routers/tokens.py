@@ -6,7 +6,8 @@ import datetime
 from ninja import Field, Router, Schema, Status
 
 from ..auth import session_auth
-from ..schemas import StrictSchema
+from ..pagination import DbId
+from ..schemas import BODY_ERRORS, ERRORS, StrictSchema
 from ..selectors import api_token_get, api_tokens_of
 from ..services import api_token_create, api_token_revoke
 
@@ -32,17 +33,17 @@ class TokenCreatedOut(TokenOut):
     secret: str = Field(description="Mã bí mật: chỉ hiện một lần, hãy lưu ngay")
 
 
-@router.get("", response=list[TokenOut], summary="Các mã truy cập của tôi")
+@router.get("", response={200: list[TokenOut], **ERRORS}, summary="Các mã truy cập của tôi")
 def tokens(request):
     return list(api_tokens_of(user=request.user))
 
 
-@router.post("", response={201: TokenCreatedOut}, auth=session_auth, summary="Tạo mã truy cập (phiên đăng nhập)")
+@router.post("", response={201: TokenCreatedOut, **BODY_ERRORS}, auth=session_auth, summary="Tạo mã truy cập (phiên đăng nhập)")
 def token_create(request, payload: TokenIn):
     token, secret = api_token_create(user=request.user, name=payload.name, expires_on=payload.expires_on)
     return Status(201, {**{f: getattr(token, f) for f in TokenOut.model_fields}, "secret": secret})
 
 
-@router.post("/{token_id}/revoke", response=TokenOut, summary="Thu hồi một mã của tôi")
-def token_revoke(request, token_id: int):
+@router.post("/{token_id}/revoke", response={200: TokenOut, **BODY_ERRORS}, summary="Thu hồi một mã của tôi")
+def token_revoke(request, token_id: DbId):
     return api_token_revoke(user=request.user, token=api_token_get(user=request.user, pk=token_id))

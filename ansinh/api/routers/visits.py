@@ -24,6 +24,7 @@ from ansinh.collection.services_visits import visit_record
 from ansinh.registry.selectors import household_get
 
 from .quotes import Id, Mapped
+from ..schemas import BODY_ERRORS, CONFLICT, ERRORS
 
 router = Router(tags=["visits"])
 
@@ -66,7 +67,7 @@ def visit_out(visit: Visit) -> dict:
             "reason": visit.reason, "will_pay_on": visit.will_pay_on, "note": visit.note}
 
 
-@router.post("/", response={201: VisitOut, 200: VisitOut}, summary="Ghi kết quả thăm hộ")
+@router.post("/", response={201: VisitOut, 200: VisitOut, **CONFLICT, **BODY_ERRORS}, summary="Ghi kết quả thăm hộ")
 def visit_create(request, payload: VisitIn):
     """Record a visit's outcome (201); the same ``client_uuid`` again answers the first visit (200); the
     same ``client_uuid`` for another household or outcome is refused (409). Roles: collection agents and
@@ -78,7 +79,7 @@ def visit_create(request, payload: VisitIn):
     return Reply(201 if created else 200, visit_out(visit))
 
 
-@router.get("/", response=list[VisitOut], summary="Danh sách lần thăm hộ")
+@router.get("/", response={200: list[VisitOut], **ERRORS}, summary="Danh sách lần thăm hộ")
 @paginate(LimitOffset)
 def visit_list(request, filters: Query[VisitFilter]):
     """Visits latest first: a collection agent's own, an SI officer's area's; filter by household, outcome

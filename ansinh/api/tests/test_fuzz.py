@@ -1,7 +1,8 @@
 """Property-based fuzzing of the whole API from its OpenAPI description (schemathesis), as each role, with a
-browser session or a personal token: no server error, every response conforms to its schema and content
-type, and no response holds a record outside the caller's scope (another area's household codes, people's
-names or citizen IDs). Every GET operation with an id in its path is also called with every id of the
+browser session or a personal token: no server error, every status code is one the operation documents
+(its error answers included: ``schemas.ERRORS``), every response conforms to its schema and content type,
+and no response holds a record outside the caller's scope (another area's household codes, people's names
+or citizen IDs). Every GET operation with an id in its path is also called with every id of the
 small province (the role x scope matrix). Nothing outside the scope may be written.
 
 It reads the description, so routers added later are fuzzed without changing this file. Deterministic
@@ -15,7 +16,7 @@ import time
 
 import pytest
 import schemathesis
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.core.handlers.wsgi import WSGIHandler
@@ -24,7 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, response_schema_conformance, status_code_conformance,
+)
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -33,7 +36,7 @@ FUZZ_EXAMPLES = 10
 # province administrator.
 ROLES = [("thu_1", "token"), ("chi_hoi", "session"), ("bhxh_huyen", "token"), ("hoi_huyen", "session"),
          ("quan_tri", "token")]
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 
 
 @pytest.fixture
@@ -50,7 +53,7 @@ def world(small_province, settings):
 
     settings.ANSINH_API_TOKEN_RATE = (1_000_000, 60)
     settings.ANSINH_API_AUTH_FAILURE_RATE = (1_000_000, 900)
-    cache.clear()
+    caches["ratelimit"].clear()
     province = AdministrativeUnit.objects.get(map=MapVersion.NEW, level=Level.PROVINCE, code="92")
     admin = User.objects.create_user(username="quan_tri", password="x")
     user_role_assign(user=admin, role="province_admin", area=province)

@@ -5,7 +5,7 @@ import datetime
 import hashlib
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from ansinh.api import errors_tokens as E
@@ -19,9 +19,9 @@ ME = "/api/v1/meta/me"
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    cache.clear()
+    caches["ratelimit"].clear()
     yield
-    cache.clear()
+    caches["ratelimit"].clear()
 
 
 def _bearer(secret):
