@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_communes_in_scope, require_permission, role_of
 from ansinh.accounts.views import domain_errors
-from ansinh.core.forms import AdminDateField
+from ansinh.core.forms import AdminDateField, QuickSelect
 from ansinh.core.text import ascii_int
 from ansinh.core.replica import replica_view
 from ansinh.areas.models import AdministrativeUnit
@@ -79,8 +79,8 @@ class _Filters(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     date_to = AdminDateField(label="Đến ngày", input_formats=DATE_INPUTS,
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    area = forms.ChoiceField(label="Địa bàn", required=False)
-    agent = forms.ChoiceField(label="Nhân viên thu", required=False)
+    area = forms.ChoiceField(label="Địa bàn", required=False, widget=QuickSelect)
+    agent = forms.ChoiceField(label="Nhân viên thu", required=False, widget=QuickSelect)
 
     def __init__(self, data, *, user, with_area=True, with_agent=True):
         super().__init__(data)
@@ -286,9 +286,9 @@ class RenewalForm(forms.Form):
                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     days = forms.IntegerField(label="Số ngày", min_value=0, max_value=3660,
                               help_text="Sắp hết hạn: số ngày tới. Đã quá hạn: số ngày trở lại (0 = tất cả).")
-    area = forms.ChoiceField(label="Địa bàn", required=False)
-    unit = forms.ChoiceField(label="Chi hội / tổ TK&VV", required=False)
-    agent = forms.ChoiceField(label="Nhân viên thu", required=False)
+    area = forms.ChoiceField(label="Địa bàn", required=False, widget=QuickSelect)
+    unit = forms.ChoiceField(label="Chi hội / tổ TK&VV", required=False, widget=QuickSelect)
+    agent = forms.ChoiceField(label="Nhân viên thu", required=False, widget=QuickSelect)
 
     def __init__(self, data, *, user):
         super().__init__(data)
