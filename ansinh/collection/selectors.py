@@ -298,8 +298,12 @@ def collection_reconciliation(*, user, date_from: datetime.date, date_to: dateti
         .annotate(amount=Coalesce(Sum("hi__members__payable"), zero)).order_by()
     ):
         row(g["agent_id"])["listed_amount"] += g["amount"]
-    receipts = _period(Receipt.objects.filter(payment__in=scoped.filter(amount__gt=0)), "issued_on",
-                       date_from, date_to)
+    # the scope through the receipt's payment (not "payment in <every payment in scope>"): the issue-date
+    # index then picks the period's receipts first
+    receipts = Receipt.objects.filter(payment_scope_q(user=user, path="payment__"), payment__amount__gt=0)
+    if agent is not None:
+        receipts = receipts.filter(payment__agent=agent)
+    receipts = _period(receipts, "issued_on", date_from, date_to)
     for g in receipts.values("agent_id").annotate(n=Count("pk"), amount=Coalesce(Sum("amount"), zero)).order_by():
         row(g["agent_id"]).update(receipts_count=g["n"], receipts_amount=g["amount"])
     for g in in_period.filter(reverses__isnull=False).values("agent_id").annotate(
