@@ -49,3 +49,25 @@ def test_the_leaders_board_reads_the_same_queries_for_one_unit_or_thirty(data, s
     with django_assert_max_num_queries(few):
         response = client.get(url)
     assert response.content.decode().count("Chi hội thử") >= 30
+
+
+def test_the_rows_of_a_report_know_their_old_communes_in_two_queries(small_province, django_assert_num_queries):
+    from ansinh.campaigns.progress import _old_communes_of, _rows_old_communes
+
+    units = list(AdministrativeUnit.objects.filter(map="new", level=Level.COMMUNE).order_by("pk")) + list(
+        AdministrativeUnit.objects.filter(map="old", level=Level.DISTRICT).order_by("pk"))
+    assert len(units) > 30
+    with django_assert_num_queries(2):
+        many = _rows_old_communes(units)
+    assert many == {u.pk: _old_communes_of(u) for u in units}
+
+
+def test_the_progress_page_by_new_commune_does_not_read_once_per_row(data, client):
+    client.login(username="bhxh_tinh", password=PASSWORD)
+    url = f"/tien-do/?campaign={data.campaign.code}&by=commune&map=new&on=2025-07-15"
+    client.get(url)  # the derived facts are built at the first read
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    rows = response.content.decode().count('data-label="Đơn vị"') - 1  # less the total's row
+    assert response.status_code == 200 and rows >= 25
+    assert len(ctx.captured_queries) < rows  # was one more query per row
