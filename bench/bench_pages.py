@@ -11,7 +11,10 @@ For each role's pages (signed in with the demo password) it prints, as JSON line
   fonts), compressed as served — read from the DevTools protocol (``encodedDataLength``);
 - ``lcp_ms``: Largest Contentful Paint in Chromium at 390 × 844 with a slow-4G profile (150 ms latency,
   1.6 Mbit/s down, 750 kbit/s up) and the CPU slowed 4×, empty cache;
-and for each figure the ratio to its goal. Exits 0; it is a measurement, not a test.
+and for each figure the ratio to its goal; then a table (one line per page: server ms, transfer KB, LCP s,
+"đạt"/"KHÔNG ĐẠT" against the three goals) and a summary line (pages within every goal, the worst of
+each figure, ``uptime``'s load average: figures taken on a loaded machine are inflated). Exits 0; it is a
+measurement, not a test.
 """
 
 from __future__ import annotations
@@ -28,10 +31,10 @@ PASSWORD = "ansinh-demo"
 GOALS = {"server_ms": 200, "transfer_kb": 300, "lcp_ms": 2500}
 PAGES = {
     None: ["/dang-nhap/", "/tinh-muc-dong/", "/tinh-luong-huu/", "/tham-so/"],
-    "thu_vien": ["/", "/ho/", "/viec-can-lam/", "/so-thu/", "/tai-tuc/"],
+    "thu_vien": ["/", "/ho/", "/viec-can-lam/", "/so-thu/", "/tai-tuc/", "/bien-lai/"],
     "chihoitruong": ["/tien-do/", "/viec-can-lam/"],
     "bhxh_tinh": ["/chien-dich/", "/tien-do/", "/tien-do/can-bo/", "/tien-do/theo-ngay/", "/danh-sach/",
-                  "/doi-soat/", "/chi-tieu/", "/nhap/", "/ho/"],
+                  "/doi-soat/", "/chi-tieu/", "/nhap/", "/ho/", "/bien-lai/", "/tai-tuc/"],
     "bhxh_xa": ["/tien-do/", "/ho/"],
     "hoinongdan_tinh": ["/tien-do/", "/tien-do/can-bo/"],
     "quan_tri": ["/quan-tri/"],
@@ -103,6 +106,37 @@ def browser_figures(browser, base: str, path: str, cookie: str | None) -> tuple[
     return sum(sizes.values()) / 1024, lcp
 
 
+def passes(row: dict) -> bool:
+    """Within every goal measured for the page (and answered with 200 or a redirect)."""
+    return row["status"] < 400 and all(row[key] <= goal for key, goal in GOALS.items() if key in row)
+
+
+def load_average() -> str:
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
+def print_table(rows: list[dict]) -> None:
+    """One line per page against the goals, then the summary line."""
+    print(f"\n{'người dùng':16} {'trang':22} {'mã':>3} {'máy chủ ms':>10} {'tải KB':>7} {'LCP s':>6}  kết quả")
+    for r in rows:
+        lcp = f"{r['lcp_ms'] / 1000:6.2f}" if "lcp_ms" in r else f"{'—':>6}"
+        kb = f"{r['transfer_kb']:7.1f}" if "transfer_kb" in r else f"{'—':>7}"
+        over = [name for key, name in (("server_ms", "máy chủ"), ("transfer_kb", "tải"), ("lcp_ms", "LCP"))
+                if key in r and r[key] > GOALS[key]]
+        verdict = "đạt" if passes(r) else "KHÔNG ĐẠT (" + ", ".join(over or ["mã " + str(r["status"])]) + ")"
+        print(f"{r['user']:16} {r['path']:22} {r['status']:>3} {r['server_ms']:10.0f} {kb} {lcp}  {verdict}")
+    ok = sum(passes(r) for r in rows)
+    worst = {key: max(r.get(key, 0) for r in rows) for key in GOALS}
+    print(f"Tổng: {ok}/{len(rows)} trang đạt mục tiêu (máy chủ ≤ {GOALS['server_ms']} ms, tải ≤ "
+          f"{GOALS['transfer_kb']} KB, LCP ≤ {GOALS['lcp_ms'] / 1000:g} s); chậm nhất {worst['server_ms']:.0f} ms, "
+          f"nặng nhất {worst['transfer_kb']:.0f} KB, LCP lâu nhất {worst['lcp_ms'] / 1000:.2f} s; "
+          f"tải máy (1/5/15 phút) {load_average()}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8000")
@@ -132,6 +166,7 @@ def main() -> int:
     if browser:
         browser.close()
         playwright.stop()
+    print_table(rows)
     summary = {key: {"worst": max(rows, key=lambda r: r.get(key, 0))[key],
                      "worst_page": (lambda r: f"{r['user']} {r['path']}")(max(rows, key=lambda r: r.get(key, 0))),
                      "over_goal": [f"{r['user']} {r['path']}" for r in rows if r.get(key, 0) > goal], "goal": goal}

@@ -15,6 +15,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Exists, OuterRef, Q
+
 from ansinh.enrollment.models import HiMemberCoverage
 from ansinh.registry.models import AssociationUnit, HouseholdMember, Membership, Person
 from ansinh.registry.selectors import leaders_on
@@ -50,12 +52,25 @@ class LeaderRow:
         return self.joined_vsi is not None and self.joined_hi is not None
 
 
+def member_counts(*, unit_ids: list[int], on: datetime.date) -> dict[int, tuple[int, int]]:
+    """Unit id -> (members, members covered on ``on``) in one aggregate query. Covered as
+    ``progress.covered_on``: a valid HI card on ``on`` or a validly paid VSI period covering the month of
+    ``on``, both paid by ``on`` — read from ``MemberFact`` (every valid payment of a member; call
+    ``facts_refresh`` first) instead of the payments of every member."""
+    month = on.replace(day=1)
+    covered = MemberFact.objects.filter(person_id=OuterRef("person_id"), paid_on__lte=on).filter(
+        Q(program=Program.HI, valid_from__lte=on, valid_to__gte=on)
+        | Q(program=Program.VSI, valid_from__lte=month, to_month__gte=on.year * 12 + on.month))
+    rows = Membership.objects.filter(unit_id__in=unit_ids).values("unit_id").annotate(
+        n=Count("person_id", distinct=True), c=Count("person_id", distinct=True, filter=Q(Exists(covered))),
+    ).order_by()
+    return {r["unit_id"]: (r["n"], r["c"]) for r in rows}
+
+
 def leaders_board(*, campaign: Campaign, on: datetime.date, communes=None) -> dict:
     """``{"rows": [LeaderRow] (unit order), "leaders": [LeaderRow] ranked by people brought in, then
     joined both, then earliest joining; "units": [LeaderRow] ranked by % members covered, "totals": {...}}``.
     ``communes``: old-map communes of the user's scope (units in them)."""
-    from .progress import covered_on
-
     facts_refresh()
     start, end = campaign.starts_on, min(on, campaign.ends_on)
     units = AssociationUnit.objects.select_related("commune").order_by("kind", "code")
@@ -74,28 +89,30 @@ def leaders_board(*, campaign: Campaign, on: datetime.date, communes=None) -> di
     # who each leader brought in
     brought: dict[int, set] = defaultdict(set)
     leader_ids = set(leaders.values())
-    for referrer, person in valid_payments().filter(
-            vsi__referred_by_id__in=leader_ids, paid_on__gte=start, paid_on__lte=end
-    ).values_list("vsi__referred_by_id", "vsi__person_id"):
+    vsi_brought = valid_payments().filter(vsi__referred_by_id__in=leader_ids, paid_on__gte=start, paid_on__lte=end)
+    hi_brought = HiMemberCoverage.objects.filter(
+        participation__referred_by_id__in=leader_ids, participation__payments__amount__gt=0,
+        participation__payments__reversed_by__isnull=True, participation__payments__paid_on__gte=start,
+        participation__payments__paid_on__lte=end,
+    )
+    for referrer, person in vsi_brought.values_list("vsi__referred_by_id", "vsi__person_id"):
         brought[referrer].add(person)
-    for referrer, person in HiMemberCoverage.objects.filter(
-            participation__referred_by_id__in=leader_ids, participation__payments__amount__gt=0,
-            participation__payments__reversed_by__isnull=True, participation__payments__paid_on__gte=start,
-            participation__payments__paid_on__lte=end,
-    ).values_list("participation__referred_by_id", "person_id"):
+    for referrer, person in hi_brought.values_list("participation__referred_by_id", "person_id"):
         brought[referrer].add(person)
-    involved = leader_ids | {p for people in brought.values() for p in people}
-    household = dict(HouseholdMember.objects.filter(person_id__in=involved).values_list("person_id", "household_id"))
-    unit_members: dict[int, set] = defaultdict(set)
-    for unit_id, person_id in Membership.objects.filter(unit_id__in=unit_ids).values_list("unit_id", "person_id"):
-        unit_members[unit_id].add(person_id)
-    covered = covered_on(persons=Membership.objects.filter(unit_id__in=unit_ids).values("person_id"), on=end)
+    # the households of the leaders with everyone in them (a relative is brought in from the leader's
+    # household), and the memberships of the people brought in: subqueries, not lists of thousands of ids
+    household = dict(HouseholdMember.objects.filter(
+        household__in=HouseholdMember.objects.filter(person_id__in=leader_ids).values("household_id"),
+    ).values_list("person_id", "household_id"))
+    brought_members = set(Membership.objects.filter(unit_id__in=unit_ids).filter(
+        Q(person_id__in=vsi_brought.values("vsi__person_id")) | Q(person_id__in=hi_brought.values("person_id")),
+    ).values_list("unit_id", "person_id"))
+    counts = member_counts(unit_ids=unit_ids, on=end)
     rows = []
     for unit in units:
         leader_id = leaders.get(unit.pk)
         row = LeaderRow(unit=unit, leader=persons.get(leader_id))
-        members = unit_members.get(unit.pk, set())
-        row.members, row.members_covered = len(members), len(members & covered)
+        row.members, row.members_covered = counts.get(unit.pk, (0, 0))
         if leader_id is not None:
             row.joined_vsi = joined[leader_id].get(Program.VSI)
             row.joined_hi = joined[leader_id].get(Program.HI)
@@ -103,7 +120,7 @@ def leaders_board(*, campaign: Campaign, on: datetime.date, communes=None) -> di
             for person_id in brought.get(leader_id, set()) - {leader_id}:
                 if home is not None and household.get(person_id) == home:
                     row.relatives += 1
-                elif person_id in members:
+                elif (unit.pk, person_id) in brought_members:
                     row.members_brought += 1
                 else:
                     row.others += 1

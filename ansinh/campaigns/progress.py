@@ -757,6 +757,21 @@ def _old_communes_of(unit: AdministrativeUnit) -> set[int]:
     return set(AdministrativeUnit.objects.filter(**{field: unit}, level=Level.COMMUNE).values_list("pk", flat=True))
 
 
+def _rows_old_communes(units: list[AdministrativeUnit]) -> dict[int, set[int]]:
+    """``_old_communes_of`` for the rows of a report in two queries instead of one per row: the new-map
+    communes (through their primary mappings) and the old-map districts (their communes); other units are
+    left to ``_old_communes_of``."""
+    new = {u.pk: set() for u in units if u.map == MapVersion.NEW and u.level == Level.COMMUNE}
+    for new_id, old_id in UnitMapping.objects.filter(new_unit_id__in=list(new), is_primary=True).values_list(
+            "new_unit_id", "old_unit_id"):
+        new[new_id].add(old_id)
+    districts = {u.pk: set() for u in units if u.map == MapVersion.OLD and u.level == Level.DISTRICT}
+    for pk, parent_id in AdministrativeUnit.objects.filter(parent_id__in=list(districts), level=Level.COMMUNE) \
+            .values_list("pk", "parent_id"):
+        districts[parent_id].add(pk)
+    return {**new, **districts}
+
+
 def _goals_only_where_scope_covers(report: ProgressReport, *, scope: set[int], campaign: Campaign,
                                    on: datetime.date) -> None:
     """A user whose scope covers only part of an area row (a branch head on the district level, a district
@@ -767,9 +782,12 @@ def _goals_only_where_scope_covers(report: ProgressReport, *, scope: set[int], c
         cell.goal = cell.target_id = cell.percent = cell.remaining = None
         _finish(cell, campaign, on)
 
+    areas = [g.obj for g in report.groups if g.level in AREA_LEVELS and isinstance(g.obj, AdministrativeUnit)]
+    communes_of = _rows_old_communes(areas)
     for group in report.groups:
         if group.level in AREA_LEVELS and isinstance(group.obj, AdministrativeUnit) \
-                and not _old_communes_of(group.obj) <= scope:
+                and not (communes_of[group.obj.pk] if group.obj.pk in communes_of
+                         else _old_communes_of(group.obj)) <= scope:
             for s in report.series:
                 clear(report.cell(group, s))
     within = report.within

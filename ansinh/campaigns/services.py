@@ -13,7 +13,7 @@ from django.db import transaction
 
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_communes_in_scope, require_permission
-from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
+from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, UnitMapping
 from ansinh.areas.selectors import record_communes_of
 from ansinh.collection.models import Agent
 from ansinh.core.dates import ADMIN_DATE_OUT_OF_RANGE, admin_date_in_range
@@ -76,6 +76,40 @@ def _communes_covered(*, area=None, association_unit=None, agent=None) -> set[in
     if area is None:
         area = association_unit.commune if association_unit is not None else agent.area
     return set(record_communes_of(unit=area).values_list("pk", flat=True))
+
+
+def _target_area(target: Target) -> AdministrativeUnit:
+    """The area whose records a target's unit covers: its area, its association unit's commune or its
+    agent's area (as ``_communes_covered``)."""
+    if target.area_id is not None:
+        return target.area
+    return target.association_unit.commune if target.association_unit_id is not None else target.agent.area
+
+
+def _communes_covered_by_area(areas: list[AdministrativeUnit]) -> dict[int, set[int]]:
+    """``record_communes_of`` for many areas at once: area id -> commune ids, from two queries (every
+    commune and every primary mapping) instead of one query per area."""
+    if not areas:
+        return {}
+    communes = list(AdministrativeUnit.objects.filter(level=Level.COMMUNE).values_list("pk", "parent_id",
+                                                                                       "province_id"))
+    primary = list(UnitMapping.objects.filter(is_primary=True).values_list("old_unit_id", "new_unit_id"))
+    out: dict[int, set[int]] = {}
+    for area in areas:
+        if area.pk in out:
+            continue
+        if area.level == Level.COMMUNE:
+            own = {area.pk}
+        elif area.level == Level.DISTRICT:
+            own = {pk for pk, parent_id, _ in communes if parent_id == area.pk}
+        else:
+            own = {pk for pk, _, province_id in communes if province_id == area.pk}
+        if area.map == MapVersion.OLD:
+            other = {new for old, new in primary if old in own}
+        else:
+            other = {old for old, new in primary if new in own}
+        out[area.pk] = own | other
+    return out
 
 
 def _require_unit_in_scope(user, *, area, association_unit, agent) -> None:
@@ -183,10 +217,12 @@ def targets_for_user(*, user, campaign: Campaign):
     require_permission(user, "campaigns.view_campaign")
     scope = set(record_communes_in_scope(user).values_list("pk", flat=True))
     out = []
-    qs = campaign.targets.select_related("area", "association_unit", "agent", "agent__area").order_by(
-        "indicator", "period_start", "area__code", "association_unit__code", "agent__code")
+    qs = list(campaign.targets.select_related(
+        "area", "association_unit", "association_unit__commune", "agent", "agent__area").order_by(
+        "indicator", "period_start", "area__code", "association_unit__code", "agent__code"))
+    covered = _communes_covered_by_area([_target_area(t) for t in qs])
     for t in qs:
-        if _communes_covered(area=t.area, association_unit=t.association_unit, agent=t.agent) & scope:
+        if covered[_target_area(t).pk] & scope:
             out.append(t)
     order = {ind: n for n, ind in enumerate(GOAL_KIND)}
     out.sort(key=lambda t: (order.get(t.indicator, 9), t.period_start, t.period_end))

@@ -11,6 +11,7 @@ cash is reconciled, whichever commune it was collected in. Money is integer VND.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -51,6 +52,24 @@ def cash_by_day(*, agent: Agent, date_from: datetime.date, date_to: datetime.dat
     )
     return {r["paid_on"]: {"collected": r["collected"], "cancelled": -r["cancelled"],
                            "net": r["collected"] + r["cancelled"]} for r in rows}
+
+
+def _cash_by_agent_day(*, agent_ids: list[int], date_from: datetime.date,
+                       date_to: datetime.date) -> dict[int, dict[datetime.date, dict]]:
+    """``cash_by_day`` of many agents in one query: ``{agent id: {day: {"collected", "cancelled", "net"}}}``."""
+    rows = (
+        Payment.objects.filter(agent_id__in=agent_ids, method=PaymentMethod.CASH, paid_on__gte=date_from,
+                               paid_on__lte=date_to)
+        .values("agent_id", "paid_on")
+        .annotate(collected=Coalesce(Sum("amount", filter=Q(reverses__isnull=True, amount__gt=0)), Value(0)),
+                  cancelled=Coalesce(Sum("amount", filter=Q(reverses__isnull=False)), Value(0)))
+        .order_by("agent_id", "paid_on")
+    )
+    out: dict[int, dict] = defaultdict(dict)
+    for r in rows:
+        out[r["agent_id"]][r["paid_on"]] = {"collected": r["collected"], "cancelled": -r["cancelled"],
+                                            "net": r["collected"] + r["cancelled"]}
+    return out
 
 
 def handovers_in_scope(*, user) -> QuerySet[CashHandover]:
@@ -123,15 +142,27 @@ def cash_reconciliation(*, user, date_from: datetime.date, date_to: datetime.dat
             raise OutOfScope()
         agents = agents.filter(pk=agent.pk)
     rows = []
-    for a in agents.order_by("code"):
-        cash = cash_by_day(agent=a, date_from=date_from, date_to=date_to)
-        covered = {d.day: d for d in CashHandoverDay.objects.filter(agent=a, day__gte=date_from, day__lte=date_to)
-                   .select_related("handover", "handover__confirmed_by")}
+    agents = list(agents.order_by("code"))
+    # every agent at once (a fixed number of queries, not three per agent): cash per day, the days handed
+    # over in the period, and every day of those handovers
+    cash_of = _cash_by_agent_day(agent_ids=[a.pk for a in agents], date_from=date_from, date_to=date_to)
+    covered_of: dict[int, dict] = defaultdict(dict)
+    for d in CashHandoverDay.objects.filter(agent_id__in=[a.pk for a in agents], day__gte=date_from,
+                                            day__lte=date_to).select_related("handover", "handover__confirmed_by"):
+        covered_of[d.agent_id][d.day] = d
+    days_of: dict[int, list] = defaultdict(list)
+    for d in CashHandoverDay.objects.filter(
+            handover_id__in={d.handover_id for covered in covered_of.values() for d in covered.values()},
+    ).order_by("day"):
+        days_of[d.handover_id].append(d)
+    for a in agents:
+        cash = cash_of.get(a.pk, {})
+        covered = covered_of.get(a.pk, {})
         handed: dict[datetime.date, int] = {}
         last_day: dict[int, datetime.date] = {}
         handovers = {d.handover_id: d.handover for d in covered.values()}
         for h in handovers.values():  # the whole handover, even days outside the period, to find its last day
-            h_days = list(CashHandoverDay.objects.filter(handover=h).order_by("day"))
+            h_days = days_of[h.pk]
             last_day[h.pk] = h_days[-1].day
             shortfall = sum(d.amount for d in h_days) - h.amount
             for d in h_days:

@@ -20,7 +20,7 @@ from ansinh.core.text import fold
 from ansinh.registry.models import Household, Person
 
 from .models import Agent, Payment, Receipt
-from .selectors import NO_AGENT_LABEL, payments_in_scope
+from .selectors import NO_AGENT_LABEL, payment_scope_q
 from .selectors_cancellation import STATE_CANCELLED, STATE_REQUESTED, payment_cancellation_states
 
 STATUS_PAID = "paid"
@@ -119,8 +119,8 @@ def receipts_search(*, user, query: ReceiptQuery, page: int = 1) -> Page:
     "household_code", "payer_masked", "amount", "agent_code", "agent_name", "status", "status_label"}``.
     Names are masked: the list does not need them whole (the receipt page shows them).
     Raises PermissionDenied."""
-    payments = payments_in_scope(user=user).filter(amount__gt=0, reverses__isnull=True)
-    receipts = Receipt.objects.filter(payment__in=payments)
+    receipts = Receipt.objects.filter(payment_scope_q(user=user, path="payment__"), payment__amount__gt=0,
+                                      payment__reverses__isnull=True)
     if query.number.strip():
         receipts = receipts.filter(number__icontains=query.number.strip())
     if query.household_code.strip():
@@ -129,22 +129,30 @@ def receipts_search(*, user, query: ReceiptQuery, page: int = 1) -> Page:
                                    | Q(payment__vsi__person__household_membership__household__code__iexact=code))
     if query.payer.strip():
         folded = fold(query.payer)
-        receipts = receipts.filter(Q(payer_name__icontains=query.payer.strip())
-                                   | Q(payment__vsi__person__name_folded__contains=folded)
-                                   | Q(payment__hi__household__members__person__name_folded__contains=folded,
-                                       payment__hi__household__members__person__full_name=F("payer_name")))
+        # through a subquery: the household's members are many rows, the list must stay one row per receipt
+        # without a DISTINCT over the whole scope (which made every page count every receipt twice)
+        receipts = receipts.filter(pk__in=Receipt.objects.filter(
+            Q(payer_name__icontains=query.payer.strip())
+            | Q(payment__vsi__person__name_folded__contains=folded)
+            | Q(payment__hi__household__members__person__name_folded__contains=folded,
+                payment__hi__household__members__person__full_name=F("payer_name"))).values("pk"))
     if query.agent is not None:
         receipts = receipts.filter(agent=query.agent)
     if query.date_from is not None:
         receipts = receipts.filter(issued_on__gte=query.date_from)
     if query.date_to is not None:
         receipts = receipts.filter(issued_on__lte=query.date_to)
-    values = receipts.values(
+    # the page's ids first (newest first along the issue-date index; counted without the display joins),
+    # then their display columns: a bounded number of queries whatever the number of receipts
+    page_obj = Paginator(receipts.order_by("-issued_on", "-pk").values_list("pk", flat=True),
+                         RECEIPTS_PER_PAGE).get_page(page)
+    ids = list(page_obj.object_list)
+    shown = {v["pk"]: v for v in Receipt.objects.filter(pk__in=ids).values(
         "pk", "number", "issued_on", "payer_name", "amount", "payment_id", "payment__hi_id",
         "payment__hi__household__code", "payment__vsi__person__household_membership__household__code",
         "agent__code", "agent__full_name",
-    ).distinct().order_by("-issued_on", "-pk")
-    page_obj = Paginator(values, RECEIPTS_PER_PAGE).get_page(page)
+    )}
+    page_obj.object_list = [shown[pk] for pk in ids]
     statuses = payment_statuses(v["payment_id"] for v in page_obj.object_list)
     items = []
     for v in page_obj.object_list:

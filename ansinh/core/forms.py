@@ -5,6 +5,9 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .dates import ADMIN_DATE_MAX, ADMIN_DATE_MIN, ADMIN_DATE_OUT_OF_RANGE
 from .text import BIDI_MESSAGE, FORMAT_CHAR_MESSAGE, bidi_control_find, control_chars_strip, format_char_find
@@ -13,6 +16,23 @@ NUL_MESSAGE = "Không được chứa ký tự NUL."
 MAX_LENGTH_MESSAGE = "Tối đa %(limit_value)d ký tự (đang có %(show_value)d)."
 INVALID_CHOICE = "Lựa chọn không hợp lệ."
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
+
+
+class QuickSelect(forms.Select):
+    """A select whose options are written in Python, the same HTML as Django's: Django renders each option
+    through its own template, and a list of a province's 1,400 association units then took most of a
+    page's time (the renewals filters)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group_name, options, _index in widget["optgroups"]:
+            html = "".join(format_html('<option value="{}"{}>{}</option>', o["value"], flatatt(o["attrs"]), o["label"])
+                           for o in options)
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, mark_safe(html))
+                         if group_name else html)
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]),
+                           mark_safe("".join(parts)))
 
 
 class TextHygieneMixin:

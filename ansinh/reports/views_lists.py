@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime
 import tempfile
+from collections import Counter
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +22,7 @@ from ansinh.campaigns.context import parse_date, working_context_of
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_communes_in_scope, require_permission, role_of
 from ansinh.accounts.views import domain_errors
-from ansinh.core.forms import AdminDateField
+from ansinh.core.forms import AdminDateField, QuickSelect
 from ansinh.core.text import ascii_int
 from ansinh.core.replica import replica_view
 from ansinh.areas.models import AdministrativeUnit
@@ -78,8 +80,8 @@ class _Filters(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     date_to = AdminDateField(label="Đến ngày", input_formats=DATE_INPUTS,
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    area = forms.ChoiceField(label="Địa bàn", required=False)
-    agent = forms.ChoiceField(label="Nhân viên thu", required=False)
+    area = forms.ChoiceField(label="Địa bàn", required=False, widget=QuickSelect)
+    agent = forms.ChoiceField(label="Nhân viên thu", required=False, widget=QuickSelect)
 
     def __init__(self, data, *, user, with_area=True, with_agent=True):
         super().__init__(data)
@@ -285,9 +287,9 @@ class RenewalForm(forms.Form):
                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     days = forms.IntegerField(label="Số ngày", min_value=0, max_value=3660,
                               help_text="Sắp hết hạn: số ngày tới. Đã quá hạn: số ngày trở lại (0 = tất cả).")
-    area = forms.ChoiceField(label="Địa bàn", required=False)
-    unit = forms.ChoiceField(label="Chi hội / tổ TK&VV", required=False)
-    agent = forms.ChoiceField(label="Nhân viên thu", required=False)
+    area = forms.ChoiceField(label="Địa bàn", required=False, widget=QuickSelect)
+    unit = forms.ChoiceField(label="Chi hội / tổ TK&VV", required=False, widget=QuickSelect)
+    agent = forms.ChoiceField(label="Nhân viên thu", required=False, widget=QuickSelect)
 
     def __init__(self, data, *, user):
         super().__init__(data)
@@ -333,11 +335,30 @@ def renewal_row_shown(row: dict, *, user_role) -> dict:
     phone = row["phone"] or row.get("head_phone", "")
     agent_code = user_role.agent.code if user_role.role == Role.COLLECTION_AGENT and user_role.agent else None
     call = bool(phone) and (user_role.role in OFFICER_ROLES or (agent_code and row["agent_code"] == agent_code))
-    days_left = row["days_left"]
-    urgency = ("Đã hết hạn" if days_left < 0 else "Hết hạn trong 7 ngày" if days_left <= 7
-               else "Hết hạn trong 30 ngày" if days_left <= 30 else "Hết hạn sau 30 ngày")
     return {**row, "citizen_id": mask_citizen_id(row["citizen_id"]), "phone": phone if call else mask_phone(phone),
-            "call": call, "urgency": urgency}
+            "call": call, "urgency": renewal_urgency(row["days_left"])}
+
+
+def renewal_urgency(days_left: int) -> str:
+    """The group label of a renewal row: within 7 days, within 30 days, after 30 days, lapsed."""
+    return ("Đã hết hạn" if days_left < 0 else "Hết hạn trong 7 ngày" if days_left <= 7
+            else "Hết hạn trong 30 ngày" if days_left <= 30 else "Hết hạn sau 30 ngày")
+
+
+RENEWALS_PER_PAGE = 100
+"""Rows per page of the renewals page (a province's list runs to thousands: 1 MB of HTML unpaged)."""
+
+
+def _renewal_groups(rows: list[dict], shown: list[dict]) -> list[dict]:
+    """The urgency groups of the page's rows, in order, each with its count over the whole list:
+    ``[{"label", "count", "rows"}]``."""
+    counts = Counter(renewal_urgency(r["days_left"]) for r in rows)
+    groups: list[dict] = []
+    for row in shown:
+        if not groups or groups[-1]["label"] != row["urgency"]:
+            groups.append({"label": row["urgency"], "count": counts[row["urgency"]], "rows": []})
+        groups[-1]["rows"].append(row)
+    return groups
 
 
 @login_required
@@ -347,14 +368,19 @@ def renewals_page(request):
     """Tái tục: HI cards and VSI periods ending soon, and lapses, with filters and an Excel download."""
     require_permission(request.user, "registry.view_person")
     form, valid = _renewal_form(request)
-    rows = None
+    rows = page = groups = None
     if valid:
         d = form.cleaned_data
         rows = renewal_list(user=request.user, which=d["which"], on=d["on"], days=d["days"], area=d["area_unit"],
                             unit=d["unit_obj"], agent=d.get("agent_obj"))
-        rows = [renewal_row_shown(r, user_role=role_of(request.user)) for r in rows]
+        page = Paginator(rows, RENEWALS_PER_PAGE).get_page(request.GET.get("page"))
+        user_role = role_of(request.user)
+        groups = _renewal_groups(rows, [renewal_row_shown(r, user_role=user_role) for r in page.object_list])
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "reports/renewals.html", {
-        "form": form, "rows": rows, "query": request.GET.urlencode(),
+        "form": form, "rows": rows, "groups": groups, "query": query.urlencode(), "page_query": query.urlencode(),
+        "page": page if page is not None and page.paginator.num_pages > 1 else None,
         "title": LIST_TITLES.get(form.cleaned_data.get("which")) if valid else "Tái tục",
     }, status=200 if valid else 400)
 
