@@ -19,13 +19,16 @@ Rules (a pure read; no writes):
   commune score 100.
 
 Speed: candidates come from the indexes ``person_dob_commune`` (date of birth, commune) and
-``person_commune_dob`` (commune, date of birth): a few dozen rows at most, then ``rapidfuzz`` on them.
+``person_commune_dob`` (commune, date of birth), three narrow columns each (at 1,000,000 people about 700
+rows: the year of birth in a merged commune), then one C loop of ``rapidfuzz`` over their names
+(``alike_names``) and the full comparison on the few left.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from django.db.models import Q
+from rapidfuzz import fuzz, process
 
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion, UnitMapping
 from ansinh.core.text import fold
@@ -48,19 +51,25 @@ class Places:
 
 
 def places_of(commune_id: int) -> Places:
-    """The same place and the neighbourhood of a commune-level unit (see the module docstring)."""
-    new_ids = set(UnitMapping.objects.filter(old_unit_id=commune_id).values_list("new_unit_id", flat=True))
-    new_ids |= {commune_id}
-    same = {commune_id, *new_ids}
-    same |= set(UnitMapping.objects.filter(new_unit_id__in=new_ids).values_list("old_unit_id", flat=True))
-    districts = set(AdministrativeUnit.objects.filter(
-        pk__in=same, map=MapVersion.OLD, parent__level=Level.DISTRICT).values_list("parent_id", flat=True))
+    """The same place and the neighbourhood of a commune-level unit (see the module docstring).
+
+    Two queries: every map-change pair that touches the commune or the new units it went into (their old
+    and new units are the same place), then the communes of the old districts of the same place with the
+    new units each went into."""
+    same = {commune_id}
+    went_into = UnitMapping.objects.filter(old_unit_id=commune_id).values("new_unit_id")
+    for old_id, new_id in UnitMapping.objects.filter(
+            Q(old_unit_id=commune_id) | Q(new_unit_id=commune_id) | Q(new_unit_id__in=went_into)).values_list(
+            "old_unit_id", "new_unit_id"):
+        same |= {old_id, new_id}
+    districts = AdministrativeUnit.objects.filter(
+        pk__in=same, map=MapVersion.OLD, parent__level=Level.DISTRICT).values("parent_id")
     nearby = set(same)
-    if districts:
-        old = set(AdministrativeUnit.objects.filter(parent_id__in=districts, level=Level.COMMUNE)
-                  .values_list("pk", flat=True))
-        nearby |= old
-        nearby |= set(UnitMapping.objects.filter(old_unit_id__in=old).values_list("new_unit_id", flat=True))
+    for old_id, new_id in AdministrativeUnit.objects.filter(parent_id__in=districts, level=Level.COMMUNE).values_list(
+            "pk", "new_mappings__new_unit_id"):
+        nearby.add(old_id)
+        if new_id is not None:
+            nearby.add(new_id)
     return Places(frozenset(same), frozenset(nearby))
 
 
@@ -105,6 +114,38 @@ def match(folded: str, date_of_birth: datetime.date, places: Places, *, other_fo
             reasons_of(similarity, date_of_birth=date_of_birth, same_dob=same_dob, same_place=same_place))
 
 
+def candidate_rows(live, *, date_of_birth: datetime.date, places: Places) -> list[tuple[int, str, bool, int]]:
+    """The people whose names are compared: ``(pk, name_folded, same_dob, commune_id)`` of everyone in
+    ``live`` born the same day nearby (``same_dob`` true) or the same year in the same place.
+
+    The union of two index scans (``person_dob_commune``, ``person_commune_dob``), one query per branch (an
+    OR of two ranges defeats some planners); only the columns compared (each branch says how the date of
+    birth compares, so it is not read)."""
+    year = (datetime.date(date_of_birth.year, 1, 1), datetime.date(date_of_birth.year, 12, 31))
+    columns = ("pk", "name_folded", "commune_id")
+    rows = [(pk, name, True, commune_id) for pk, name, commune_id in live.filter(
+        date_of_birth=date_of_birth, commune_id__in=places.nearby).values_list(*columns)]
+    rows += [(pk, name, False, commune_id) for pk, name, commune_id in live.filter(
+        commune_id__in=places.same, date_of_birth__range=year).exclude(date_of_birth=date_of_birth).values_list(
+        *columns)]
+    unfolded = [pk for pk, name, _, _ in rows if not name]  # written by a writer that left it empty
+    if unfolded:
+        names = dict(live.filter(pk__in=unfolded).values_list("pk", "full_name"))
+        rows = [(pk, name or fold(names[pk]), same_dob, commune_id) for pk, name, same_dob, commune_id in rows]
+    return rows
+
+
+def alike_names(folded: str, names: list[str]) -> set[int]:
+    """The positions in ``names`` (folded) that may pass ``name_similarity`` against ``folded``: either
+    measure at least ``NAME_THRESHOLD``, one C loop of ``rapidfuzz`` each, so only these are compared in
+    full."""
+    keep = {i for _, _, i in process.extract(folded, names, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD,
+                                             limit=None)}
+    keep |= {i for _, _, i in process.extract(folded, names, scorer=fuzz.token_sort_ratio,
+                                              score_cutoff=NAME_THRESHOLD, limit=None)}
+    return keep
+
+
 def probable_duplicates(*, full_name: str, date_of_birth: datetime.date, commune, exclude_id: int | None = None,
                         limit: int = 5, citizen_id: str | None = None,
                         si_number: str | None = None) -> list[tuple[Person, int, list[str]]]:
@@ -124,21 +165,19 @@ def probable_duplicates(*, full_name: str, date_of_birth: datetime.date, commune
             for person in live.filter(**{field: value}):
                 found.setdefault(person.pk, (person, 100, []))[2].append(label)
     folded = fold(full_name)
-    # the union of two index scans, one query per branch (an OR of two ranges defeats some planners);
-    # only the few columns compared, the people themselves fetched for the hits alone
-    year = (datetime.date(date_of_birth.year, 1, 1), datetime.date(date_of_birth.year, 12, 31))
-    columns = ("pk", "name_folded", "full_name", "date_of_birth", "commune_id")
-    rows = [*live.filter(date_of_birth=date_of_birth, commune_id__in=places.nearby).values_list(*columns),
-            *live.filter(commune_id__in=places.same, date_of_birth__range=year).exclude(
-                date_of_birth=date_of_birth).values_list(*columns)]
+    rows = candidate_rows(live, date_of_birth=date_of_birth, places=places)
     hits: dict[int, tuple[int, list[str]]] = {}
-    for pk, name_folded, name, born, commune_id in rows:
+    for i in alike_names(folded, [row[1] for row in rows]):
+        pk, name_folded, same_dob, commune_id = rows[i]
         if pk in found:
             continue
-        hit = match(folded, date_of_birth, places, other_folded=name_folded or fold(name), other_dob=born,
-                    other_commune_id=commune_id)
-        if hit is not None:
-            hits[pk] = hit
+        similarity = name_similarity(folded, name_folded)
+        if similarity < NAME_THRESHOLD:
+            continue
+        # each candidate is born the same day nearby or the same year in the same place (``candidate_rows``)
+        same_place = commune_id in places.same
+        hits[pk] = (score_of(similarity, same_dob=same_dob, same_place=same_place),
+                    reasons_of(similarity, date_of_birth=date_of_birth, same_dob=same_dob, same_place=same_place))
     best = sorted(hits.items(), key=lambda t: (-t[1][0], t[0]))[:limit]
     people = live.in_bulk([pk for pk, _ in best])
     for pk, (score, reasons) in best:
