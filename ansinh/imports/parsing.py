@@ -11,8 +11,41 @@ from .fields import (
 )
 from .rows import RowData, RowError, row_message
 
+MEMO_MAX = 100_000  # texts remembered per field; past it the memory of that field starts again
+
+
+def _fresh(exc: FieldProblem) -> FieldProblem:
+    return FieldProblem(exc.code, exc.value, **exc.details)
+
 
 class RowParsing:
+    """``_parse`` of ``engine.MemberImport``. A text cell's value is parsed once per run: the same text
+    (a name, a date written as text, a sex, a role, a hamlet...) gives the same result, so the result
+    (or the ``FieldProblem``) is remembered per field, in bounded dictionaries."""
+
+    def _memo(self, field: str, fn, value):
+        """``fn(value)``, remembered for a text cell (a fresh FieldProblem is raised for each row)."""
+        if type(value) is not str:
+            return fn(value)
+        memos = self.__dict__.setdefault("_memos", {})
+        cache = memos.get(field)
+        if cache is None:
+            cache = memos[field] = {}
+        hit = cache.get(value)
+        if hit is None:
+            try:
+                hit = (fn(value), None)
+            except FieldProblem as exc:
+                hit = (None, exc)
+            if len(cache) >= MEMO_MAX:
+                cache.clear()
+            cache[value] = hit
+        if hit[1] is not None:
+            raise _fresh(hit[1])
+        return hit[0]
+
+    def _date(self, value):
+        return self._memo("date", lambda v: parse_date(v, today=self.today), value)
 
     def _cell(self, values: list, name: str):
         index = self.field_index.get(name)
@@ -45,7 +78,7 @@ class RowParsing:
         # name
         if m.has("full_name"):
             try:
-                data.full_name = parse_name(self._cell(values, "full_name"))
+                data.full_name = self._memo("name", parse_name, self._cell(values, "full_name"))
             except FieldProblem as exc:
                 problem("full_name", exc)
         else:
@@ -75,7 +108,7 @@ class RowParsing:
                 dob_value, dob_label, sex_from_columns = female, "dob_female", Sex.FEMALE
         if not dob_problem:
             try:
-                data.date_of_birth, data.year_only = parse_date(dob_value, today=self.today)
+                data.date_of_birth, data.year_only = self._date(dob_value)
             except FieldProblem as exc:
                 label = self._label(dob_label) if m.has(dob_label) else FIELDS["date_of_birth"]
                 if exc.code == "required":
@@ -86,7 +119,7 @@ class RowParsing:
         if (not dob_problem and dob_label == "date_of_birth" and year_value not in (None, "")
                 and m.has("birth_year")):
             try:
-                year_date, _ = parse_date(year_value, today=self.today)
+                year_date, _ = self._date(year_value)
                 if year_date.year != data.date_of_birth.year:
                     problems.append(RowError(row, self._label("birth_year"), "date_conflict", row_message(
                         "date_conflict", value=display(dob_value), other=display(year_value))))
@@ -95,7 +128,7 @@ class RowParsing:
         sex_value = self._cell(values, "sex")
         if sex_value not in (None, "") or sex_from_columns is None:
             try:
-                data.sex = parse_sex(sex_value)
+                data.sex = self._memo("sex", parse_sex, sex_value)
                 if sex_from_columns and data.sex != sex_from_columns:
                     problems.append(RowError(row, self._label("sex"), "sex_invalid", row_message(
                         "sex_invalid", value=display(sex_value))))
@@ -130,9 +163,9 @@ class RowParsing:
                 data.phone = parse_phone(phone_value)
             except FieldProblem as exc:
                 problem("phone", exc)
-        data.ethnic_minority = is_ethnic_minority(self._cell(values, "ethnicity"))
+        data.ethnic_minority = self._memo("ethnicity", is_ethnic_minority, self._cell(values, "ethnicity"))
         # place
-        hamlet = clean_text(self._cell(values, "hamlet"))
+        hamlet = self._memo("text", clean_text, self._cell(values, "hamlet"))
         district = self._cell(values, "district") if m.has("district") else None
         commune_value = self._cell(values, "commune")
         address_value = self._cell(values, "address")
@@ -164,26 +197,26 @@ class RowParsing:
                                          "commune_out_of_scope", row_message(
                                              "commune_out_of_scope", value=self.communes.units[data.commune_id].name)))
         if hamlet:
-            data.hamlet = name_normalise(hamlet)
+            data.hamlet = self._memo("hamlet", name_normalise, hamlet)
             if len(data.hamlet) > 100:
                 problems.append(RowError(row, self._label("hamlet"), "text_too_long", row_message(
                     "text_too_long", label="Tên ấp", other=100)))
         # membership
-        data.branch_text = clean_text(self._cell(values, "branch"))
-        data.group_text = clean_text(self._cell(values, "savings_group"))
-        data.role = parse_role(self._cell(values, "role"))
+        data.branch_text = self._memo("text", clean_text, self._cell(values, "branch"))
+        data.group_text = self._memo("text", clean_text, self._cell(values, "savings_group"))
+        data.role = self._memo("role", parse_role, self._cell(values, "role"))
         if data.role == "branch" and not data.branch_text or data.role == "group" and not data.group_text \
                 or data.role == "any" and not (data.branch_text or data.group_text) \
                 or data.role == "any" and data.branch_text and data.group_text:
             problems.append(RowError(row, self._label("role"), "role_invalid", row_message(
                 "role_invalid", value=display(self._cell(values, "role")))))
         # household
-        data.household_code = clean_text(self._cell(values, "household_code")).upper()
+        data.household_code = self._memo("text", clean_text, self._cell(values, "household_code")).upper()
         if len(data.household_code) > 20:
             problems.append(RowError(row, self._label("household_code"), "text_too_long", row_message(
                 "text_too_long", label="Mã hộ", other=20)))
         try:
-            data.relationship = parse_relationship(self._cell(values, "relationship"))
+            data.relationship = self._memo("relationship", parse_relationship, self._cell(values, "relationship"))
         except FieldProblem as exc:
             problem("relationship", exc)
         if data.full_name:
@@ -192,7 +225,7 @@ class RowParsing:
             if data.is_head:
                 data.relationship = Relationship.HEAD
         if not problems:
-            data.key = (fold(data.full_name), data.date_of_birth, data.place)
+            data.key = (self._memo("fold", fold, data.full_name), data.date_of_birth, data.place)
         return data, problems
 
     def _match_commune(self, value, district) -> int:
