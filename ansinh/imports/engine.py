@@ -41,7 +41,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from . import errors
+from . import errors, parsed
 from .columns import Mapping, detect_header, is_numbering_row
 from .identity import PERSON_FIELDS, RowIdentity, _alike  # noqa: F401 (the import's names, kept importable)
 from .parsing import RowParsing
@@ -71,8 +71,15 @@ class MemberImport(RowParsing, RowIdentity, BatchWriting):
                  default_commune_id: int | None = None, scope: set[int] | None = None,
                  progress: Callable[[int, int], None] | None = None, batch=None, today=None,
                  change_reason: str = "", checkpoint: Callable[[int, dict], None] | None = None,
-                 resume_rows: int = 0, resume_counts: dict | None = None):
+                 resume_rows: int = 0, resume_counts: dict | None = None,
+                 parsed_out: Callable[[int, bytes], None] | None = None, parsed_in: tuple | None = None):
         self.path = path
+        # Parse once (``parsed``): a check hands each group of parsed rows to ``parsed_out(index, blob)``
+        # (index -1: the header); an import given ``parsed_in`` = (header blob, iterable of group blobs)
+        # takes its rows from there instead of reading the file.
+        self.parsed_out = parsed_out
+        self.parsed_in = parsed_in
+        self._group_index = 0
         self.file_name = file_name
         self.user = user
         self.dry_run = dry_run
@@ -200,6 +207,8 @@ class MemberImport(RowParsing, RowIdentity, BatchWriting):
     # --- pass 2 ---------------------------------------------------------------------------------
 
     def run(self) -> Summary:
+        if self.parsed_in is not None:
+            return self._run_parsed()
         book, (key, mapping, last_header_row) = self._open()
         self.mapping = mapping
         self.data_columns = sorted(mapping.fields)
@@ -213,6 +222,9 @@ class MemberImport(RowParsing, RowIdentity, BatchWriting):
                     + (f" Các cột chưa nhận ra: {unknown} — hãy ghép cột." if unknown else ""),
                     missing=missing, unknown=list(mapping.unknown.values()))
             self._scan(book, key, last_header_row)
+            if self.parsed_out is not None:
+                self.parsed_out(-1, parsed.header_encode(mapping=mapping, header_values=self.header_values,
+                                                          rows_total=self.rows_total))
             self.communes = CommuneIndex()
             self.units = UnitIndex(self.communes)
             self._progress(0)
@@ -238,6 +250,19 @@ class MemberImport(RowParsing, RowIdentity, BatchWriting):
             book.close()
         return self.summary
 
+    def _run_parsed(self) -> Summary:
+        """The run over the groups of rows a check parsed (``parsed_in``): no file read, no cell parsed."""
+        header, groups = self.parsed_in
+        self.mapping, self.header_values, self.rows_total = parsed.header_decode(header)
+        self.data_columns = sorted(self.mapping.fields)
+        self.field_index = self.mapping.index_of()
+        self.communes = CommuneIndex()
+        self.units = UnitIndex(self.communes)
+        self._progress(0)
+        for blob in groups:
+            self._batch_items(parsed.group_decode(blob))
+        return self.summary
+
     def _blank(self, values: list) -> bool:
         """A row is blank when every column read into a field is empty (a row number alone in "STT" or
         a note in an unknown column does not make a member)."""
@@ -248,19 +273,27 @@ class MemberImport(RowParsing, RowIdentity, BatchWriting):
             self.progress(done, self.rows_total)
 
     def _batch(self, pending: list[tuple[int, list]]) -> None:
-        replay = self.summary.rows + len(pending) <= self.resume_rows
-        parsed: list[RowData] = []
+        items = [(row_number, values, *self._parse(row_number, values)) for row_number, values in pending]
+        if self.parsed_out is not None:
+            self.parsed_out(self._group_index, parsed.group_encode(items))
+            self._group_index += 1
+        self._batch_items(items)
+
+    def _batch_items(self, items: list[tuple[int, list, RowData, list[RowError]]]) -> None:
+        """One group of parsed rows ``(row, cells, data, cell problems)``: identity, then written in one
+        transaction with the high-water mark."""
+        replay = self.summary.rows + len(items) <= self.resume_rows
+        self.summary.rows += len(items)
+        rows: list[RowData] = []
         self.conflicts = []
-        for row_number, values in pending:
-            self.summary.rows += 1
-            data, problems = self._parse(row_number, values)
+        for row_number, values, data, problems in items:
             if problems:
                 self._reject(row_number, values, problems)
             else:
-                parsed.append(data)
-        lookup = self._prefetch(parsed)
+                rows.append(data)
+        lookup = self._prefetch(rows)
         good: list[RowData] = []
-        for data in parsed:
+        for data in rows:
             problems = self._identify(data, lookup)
             if problems:
                 self._reject(data.row, data.values, problems)
@@ -287,9 +320,9 @@ class MemberImport(RowParsing, RowIdentity, BatchWriting):
                         self.checkpoint(self.summary.rows, total)
             except DatabaseError as exc:
                 raise BatchWriteFailed(
-                    f"Ghi dữ liệu thất bại ở nhóm dòng {pending[0][0]}–{pending[-1][0]}: các dòng trước đó đã được "
+                    f"Ghi dữ liệu thất bại ở nhóm dòng {items[0][0]}–{items[-1][0]}: các dòng trước đó đã được "
                     "ghi đầy đủ, nhóm này và các dòng sau chưa được ghi. Hãy nhập lại tệp (các dòng đã ghi sẽ "
-                    "không bị thêm lần nữa).", first_row=pending[0][0]) from exc
+                    "không bị thêm lần nữa).", first_row=items[0][0]) from exc
         if replay:
             if self.summary.rows == self.resume_rows:  # the counts of the rows written before the restart
                 for name in ("imported", "updated", "unchanged", "duplicates"):
