@@ -5,6 +5,12 @@ Two passes over the file, both streaming:
    data): any of them stops the import before anything is written;
 2. rows in batches of ``BATCH_SIZE``: each row is checked field by field, then against the rows
    before it in the file and the registry; the good rows of a batch are written in one transaction.
+A check of an uploaded batch keeps its parsed rows (``parsed``); the import that follows runs pass 2 over
+them without reading the file or parsing a cell again.
+
+The run is split along its concepts: ``rows`` (a row's data, errors, counts, what the file established),
+``parsing`` (a row's cells), ``identity`` (the row against the file and the registry), ``writing`` (a
+group's writes), ``rejected`` (the rejected rows file); this module reads the file and drives the groups.
 
 What a row's check depends on is the registry as it was before the import plus the rows before it in
 the file, never what this import has already written: a dry run therefore reports exactly what a

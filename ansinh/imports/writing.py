@@ -24,7 +24,7 @@ class BatchWriting:
                              commune_id=d.commune_id, ethnic_minority=bool(d.ethnic_minority))
                       for d in creates]
         if new_people:
-            created = Person.objects.bulk_create(new_people, batch_size=500)
+            created = Person.objects.bulk_create(new_people)  # as many rows per INSERT as the database takes
             insert_history(created, user_id=user.pk if user else None, reason=self.change_reason)
             for d, person in zip(creates, created, strict=True):
                 d.person = person
