@@ -188,6 +188,10 @@ def parse_citizen_id(value) -> str:
     """12 digits, with leading zeros restored when the spreadsheet stored the ID as a number (or as
     text of 10-11 digits: every province code starts with 0). Format and province code only; the
     century/sex and year digits are checked against the person by ``check_citizen_id``."""
+    if type(value) is str and len(value) == 12 and value.isascii() and value.isdigit():  # the usual cell
+        if value[:3] not in province_codes():
+            raise FieldProblem("citizen_id_province", value, other=value[:3])
+        return value
     digits, _ = _digits(value)
     if not digits:
         raise FieldProblem("required")
@@ -258,6 +262,10 @@ MOBILE_PREFIXES = frozenset({
 def parse_phone(value) -> str:
     """A mobile number in today's 10-digit form: spaces, dots, "+84"/"84" removed, a lost leading 0
     restored, an old 11-digit prefix (0168...) converted."""
+    if type(value) is str and len(value) == 10 and value[0] == "0" and value.isascii() and value.isdigit():
+        if value[:3] not in MOBILE_PREFIXES:  # the usual cell: today's 10 digits
+            raise FieldProblem("phone_invalid", value)
+        return value
     digits, numeric = _digits(value)
     digits = re.sub(r"[()+/]", "", digits)
     if not digits:

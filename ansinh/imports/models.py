@@ -73,6 +73,21 @@ class ImportBatch(models.Model):
         return min(100, round(100 * self.rows_done / self.rows_total))
 
 
+class ImportParsedGroup(models.Model):
+    """A group of rows of a batch as its check read and parsed them (``imports.parsed``): the import that
+    follows the check takes its rows from here instead of reading and parsing the file again. ``index`` -1
+    holds the sheet's header; ``key`` fingerprints what parsing depended on (file, mapping, default commune,
+    day, the user's scope, the map), so a stale check is never used. Deleted when the import is done."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="parsed_groups")
+    index = models.IntegerField()
+    key = models.CharField(max_length=64)
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "index"], name="import_parsed_group_unique")]
+
+
 class ImportRowError(models.Model):
     """One problem of one row of an import batch (a row may have several)."""
 

@@ -197,6 +197,7 @@ class UnitIndex:
         self.loaded: set[int] = set()
         self.units: dict[tuple[str, int, str], tuple[int, str]] = {}
         self.leaders: dict[int, int] = {}  # unit id -> person id of its leader
+        self.matched: dict[tuple, tuple[int, str]] = {}  # (kind, commune id, cell text) -> unit found
 
     def load(self, places: set[int]) -> None:
         missing = places - self.loaded
@@ -223,11 +224,19 @@ class UnitIndex:
         return sorted(u.id for u in self.communes.units.values() if commune_id in u.same_place)
 
     def match(self, kind: str, commune_id: int, value) -> tuple[int, str] | None:
+        """The unit a cell names in a commune (loaded), or None. A unit of the commune itself is remembered
+        (units are only ever added to the index, so such a hit stays right)."""
+        memo = (kind, commune_id, value) if type(value) is str else None
+        if memo is not None and (hit := self.matched.get(memo)):
+            return hit
         text = clean_text(value)
         keys = (unit_key(kind, text), fold(text))
         for key in keys:
             if hit := self.units.get((kind, commune_id, key)):
+                if memo is not None and len(self.matched) < 100_000:
+                    self.matched[memo] = hit
                 return hit
+        # the same place on the other map: not remembered (a place loaded later may add a second match)
         found = {hit for other in self._related(commune_id) for key in keys
                  if (hit := self.units.get((kind, other, key)))}
         return found.pop() if len(found) == 1 else None

@@ -24,7 +24,8 @@ from ansinh.registry.models import Household, HouseholdMember, MemberRole, Membe
 from . import errors
 from .engine import BatchWriteFailed, MemberImport, file_sha256, write_rejected_file
 from .models import (
-    BatchStatus, CandidateKind, DuplicateCandidate, DuplicateStatus, ImportBatch, ImportRowError, PersonMerge,
+    BatchStatus, CandidateKind, DuplicateCandidate, DuplicateStatus, ImportBatch, ImportParsedGroup, ImportRowError,
+    PersonMerge,
 )
 
 log = logging.getLogger("ansinh.imports")
@@ -215,11 +216,13 @@ def import_batch_run(*, batch_id: int, dry_run: bool, ctx=None) -> ImportBatch:
     try:
         require_permission(user, IMPORT_PERMISSION)
         scope = import_scope(user)
+        parsed_out, parsed_in = _parsed_groups(batch, dry_run=dry_run, scope=scope)
         importer = MemberImport(path=tmp, file_name=batch.file_name, user=user, dry_run=dry_run,
                                 mapping=batch.mapping, default_commune_id=batch.default_commune_id, scope=scope,
                                 progress=progress, batch=batch, checkpoint=checkpoint,
                                 resume_rows=batch.rows_committed if resume else 0,
-                                resume_counts=batch.checkpoint if resume else None)
+                                resume_counts=batch.checkpoint if resume else None,
+                                parsed_out=parsed_out, parsed_in=parsed_in)
         importer.run()
     except RunSuperseded:
         log.warning("import batch %s: superseded by another run", batch.pk)
@@ -265,9 +268,45 @@ def import_batch_run(*, batch_id: int, dry_run: bool, ctx=None) -> ImportBatch:
     if not dry_run:
         batch.content = None  # the file is in the registry now; keep the fingerprint only
         batch.save(update_fields=["content"])
+        ImportParsedGroup.objects.filter(batch=batch).delete()
         if summary["imported"] + summary["updated"]:
             statistics_refresh(IMPORTED_MODELS)
     return batch
+
+
+def _parsed_groups(batch: ImportBatch, *, dry_run: bool, scope: set[int] | None) -> tuple:
+    """Parse once (``parsed``): ``(parsed_out, parsed_in)`` for the engine. A check stores its parsed
+    groups of rows (replacing an earlier check's); an import takes them when the stored key matches (same
+    file, mapping, default commune, day, scope and map), else reads the file as usual."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from . import parsed
+    from .engine import BATCH_SIZE
+
+    key = parsed.parse_key(sha256=batch.sha256, mapping=batch.mapping, default_commune_id=batch.default_commune_id,
+                           today=timezone.localdate(), scope=scope,
+                           chunk=getattr(settings, "ANSINH_IMPORT_CHUNK_ROWS", None) or BATCH_SIZE)
+    groups = ImportParsedGroup.objects.filter(batch=batch)
+    if dry_run:
+        groups.delete()
+
+        def parsed_out(index: int, blob: bytes) -> None:
+            ImportParsedGroup.objects.create(batch=batch, index=index, key=key, data=blob)
+
+        return parsed_out, None
+    header = groups.filter(index=-1, key=key).values_list("data", flat=True).first()
+    if header is None:
+        return None, None
+    count = groups.filter(index__gte=0, key=key).count()
+    if count != groups.filter(index__gte=0).count():
+        return None, None
+
+    def blobs():  # one group in memory at a time
+        for index in range(count):
+            yield groups.filter(index=index).values_list("data", flat=True).get()
+
+    return None, (bytes(header), blobs())
 
 
 def import_job(*, job, ctx):
