@@ -27,10 +27,10 @@ class RowIdentity:
         canonical = self.communes.canonical
         index = self.key_index
         years = self.year_index
-        for pk, name, born, commune_id in Person.objects.filter(
+        for pk, name, stored, born, commune_id in Person.objects.filter(
                 commune_id__in=commune_ids, merged_into__isnull=True).values_list(
-                "pk", "full_name", "date_of_birth", "commune_id").iterator(chunk_size=5000):
-            folded = fold(name)
+                "pk", "full_name", "name_folded", "date_of_birth", "commune_id").iterator(chunk_size=5000):
+            folded = stored or fold(name)  # the stored key (fold of the name); folded here only if a writer left it empty
             place = canonical(commune_id)
             index.setdefault((folded, born, place), []).append(pk)
             entry = (pk, folded, born, commune_id)
