@@ -7,21 +7,22 @@ from django.db.models import Q
 
 from ansinh.areas.models import AdministrativeUnit, Level, MapVersion
 from ansinh.collection.models import Agent
-from ansinh.core.forms import AdminDateField, SafeModelChoiceField, VietnameseForm
+from ansinh.core.forms import (DATE_INPUT_FORMATS, AdminDateField, SafeModelChoiceField, VietnameseForm,
+                               date_input)
 from ansinh.registry.models import AssociationUnit
 
 from .models import Indicator
 from .selectors import campaign_map
 from .progress import GOAL_KIND, LEVEL_LABELS, LEVELS
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProgressForm(forms.Form):
     """Controls of the progress page: level, date, map."""
 
     by = forms.ChoiceField(label="Xem theo", choices=[(lv, LEVEL_LABELS[lv]) for lv in LEVELS], required=False)
-    on = forms.DateField(label="Tính đến ngày", widget=DATE_INPUT, required=False)
+    on = forms.DateField(label="Tính đến ngày", widget=date_input(), input_formats=DATE_INPUT_FORMATS,
+                         required=False, error_messages={"invalid": "Ngày không hợp lệ (dd/mm/yyyy)."})
     map = forms.ChoiceField(label="Bản đồ", required=False,
                             choices=[("", "Theo ngày xem"), (MapVersion.OLD, "Trước 01/07/2025 (có cấp huyện)"),
                                      (MapVersion.NEW, "Từ 01/07/2025 (tỉnh – xã)")])
@@ -40,8 +41,8 @@ class TargetForm(VietnameseForm):
                                               required=False, empty_label="— Chọn chi hội, tổ —")
     agent = SafeModelChoiceField(label="Nhân viên thu", queryset=Agent.objects.none(), required=False,
                                    empty_label="— Chọn nhân viên thu —")
-    period_start = AdminDateField(label="Từ ngày", widget=DATE_INPUT)
-    period_end = AdminDateField(label="Đến ngày", widget=DATE_INPUT)
+    period_start = AdminDateField(label="Từ ngày", widget=date_input(), input_formats=DATE_INPUT_FORMATS)
+    period_end = AdminDateField(label="Đến ngày", widget=date_input(), input_formats=DATE_INPUT_FORMATS)
     goal = forms.CharField(label="Mức chỉ tiêu",
                            help_text="Số người, tỷ lệ % (0–100) hoặc số tiền (đồng) tùy chỉ tiêu.")
 

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from ansinh.core.forms import TextHygieneMixin
+from ansinh.core.forms import TextHygieneMixin, date_input
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import require_permission, role_of
 from ansinh.accounts.views import domain_errors
@@ -33,10 +33,10 @@ class ReceiptSearchForm(TextHygieneMixin, forms.Form):
     agent = forms.ChoiceField(label="Nhân viên thu", required=False)
     date_from = forms.DateField(label="Từ ngày", required=False, input_formats=DATE_INPUTS,
                                 error_messages={"invalid": "Từ ngày: ngày không hợp lệ (dd/mm/yyyy)."},
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                widget=date_input())
     date_to = forms.DateField(label="Đến ngày", required=False, input_formats=DATE_INPUTS,
                               error_messages={"invalid": "Đến ngày: ngày không hợp lệ (dd/mm/yyyy)."},
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                              widget=date_input())
 
     def __init__(self, data, *, user):
         super().__init__(data)

@@ -111,6 +111,17 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+"""Dates typed as dd/mm/yyyy; yyyy-mm-dd still read (links and drill-downs carry ISO dates)."""
+
+
+def date_input() -> forms.DateInput:
+    """The one date input of every form: a text box showing dd/mm/yyyy whatever the browser's language
+    (the browser's own date picker shows mm/dd/yyyy in an English browser), a numeric keypad on a phone."""
+    return forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                                                     "autocomplete": "off", "maxlength": "10"})
+
+
 class AdminDateField(forms.DateField):
     """A date of the administrator's pages, dd/mm/yyyy, between 01/01/1900 and 31/12/2100."""
 

@@ -22,7 +22,7 @@ from ansinh.campaigns.context import parse_date, working_context_of
 from ansinh.accounts.models import Role
 from ansinh.accounts.services import record_communes_in_scope, require_permission, role_of
 from ansinh.accounts.views import domain_errors
-from ansinh.core.forms import AdminDateField, QuickSelect
+from ansinh.core.forms import AdminDateField, QuickSelect, date_input
 from ansinh.core.text import ascii_int
 from ansinh.core.replica import replica_view
 from ansinh.areas.models import AdministrativeUnit
@@ -77,9 +77,9 @@ class _Filters(forms.Form):
     """Base of the filter forms: period, area and agent, choices limited to the user's scope."""
 
     date_from = AdminDateField(label="Từ ngày", input_formats=DATE_INPUTS,
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                widget=date_input())
     date_to = AdminDateField(label="Đến ngày", input_formats=DATE_INPUTS,
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                              widget=date_input())
     area = forms.ChoiceField(label="Địa bàn", required=False, widget=QuickSelect)
     agent = forms.ChoiceField(label="Nhân viên thu", required=False, widget=QuickSelect)
 
@@ -284,7 +284,7 @@ class RenewalForm(forms.Form):
 
     which = forms.ChoiceField(label="Danh sách", choices=list(LIST_TITLES.items()))
     on = AdminDateField(label="Tính đến ngày", input_formats=DATE_INPUTS,
-                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                         widget=date_input())
     days = forms.IntegerField(label="Số ngày", min_value=0, max_value=3660,
                               help_text="Sắp hết hạn: số ngày tới. Đã quá hạn: số ngày trở lại (0 = tất cả).")
     area = forms.ChoiceField(label="Địa bàn", required=False, widget=QuickSelect)

@@ -2,38 +2,17 @@
 refusals (too much, a day twice, nothing to hand over, bad dates); the cash reconciliation per agent and
 day balancing to the đồng, with differences and cash held too long flagged."""
 
-import datetime
 
 import pytest
 
-from ansinh.testing.vectors import vector
 
 from ansinh.collection import errors_handover as e
 from ansinh.collection.models import CashHandover, CashHandoverDay, CollectionOrg
 from ansinh.collection.selectors_handover import cash_not_handed_over, cash_reconciliation, working_days_between
 from ansinh.collection.services_handover import handover_confirm, handover_record
 from ansinh.core.errors import OutOfScope, PermissionDenied
-from ansinh.reports.tests.paid import paid_once_per_module
 
-HI = vector("hi-2024-5")["expect"]["total"]  # the amounts the shared vectors give (never copied here)
-HEAD = vector("vsi-poor-12m-3m-income-2024")["expect"]["payable"]
-SON = vector("vsi-2024-floor-other")["expect"]["payable"]
-
-
-def num(amount: int) -> str:
-    """1234567 -> '1.234.567' (Vietnamese thousands)."""
-    return f"{amount:,}".replace(",", ".")
-D = datetime.date
-
-
-@pytest.fixture(scope="module")
-def _paid_module(django_db_setup, django_db_blocker):
-    yield from paid_once_per_module(django_db_blocker)
-
-
-@pytest.fixture
-def paid(_paid_module, db):
-    return _paid_module
+from .handover_common import HEAD, HI, SON, D, _paid_module, num, paid  # noqa: F401 (fixtures imported for pytest)
 
 
 def _hand(paid, user="thu_1", **kw):

@@ -1,36 +1,15 @@
 """The handover page (agent records, officer confirms), the cash section of the reconciliation page, and
 the menu of each role."""
 
-import datetime
 
 import pytest
 
-from ansinh.testing.vectors import vector
 from django.urls import reverse
 
 from ansinh.collection.models import CashHandover
-from ansinh.reports.tests.paid import paid_once_per_module
 from ansinh.testing.province import PASSWORD
 
-HI = vector("hi-2024-5")["expect"]["total"]  # the amounts the shared vectors give (never copied here)
-HEAD = vector("vsi-poor-12m-3m-income-2024")["expect"]["payable"]
-SON = vector("vsi-2024-floor-other")["expect"]["payable"]
-
-
-def num(amount: int) -> str:
-    """1234567 -> '1.234.567' (Vietnamese thousands)."""
-    return f"{amount:,}".replace(",", ".")
-D = datetime.date
-
-
-@pytest.fixture(scope="module")
-def _paid_module(django_db_setup, django_db_blocker):
-    yield from paid_once_per_module(django_db_blocker)
-
-
-@pytest.fixture
-def paid(_paid_module, db):
-    return _paid_module
+from .handover_common import HEAD, HI, SON, D, _paid_module, num, paid  # noqa: F401 (fixtures imported for pytest)
 
 
 def _login(client, username):
