@@ -305,16 +305,16 @@ if ANSINH_DEMO and not MESSAGING_GATEWAYS["sms"]["url"]:
     # The demo sends to the local stub gateway that ``ansinh demo`` starts (``ansinh messaging_stub``).
     MESSAGING_GATEWAYS["sms"]["url"] = "http://127.0.0.1:8025/sms"
     MESSAGING_GATEWAYS["zalo"]["url"] = "http://127.0.0.1:8025/zns"
-# E-mail reminders go through Django's mail (MAILERS, Django 6.1+): SMTP from the environment; the demo and
-# a machine without EMAIL_HOST print messages to the console instead of failing.
+# E-mail reminders go through Django's mail (MAILERS, Django 6.1+): SMTP from the environment (localhost when
+# EMAIL_HOST is unset); the demo and a development machine without EMAIL_HOST print messages to the console.
 _email_host = os.environ.get("EMAIL_HOST", "")
 MAILERS = {"default": (
     {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-     "OPTIONS": {"host": _email_host, "port": int(os.environ.get("EMAIL_PORT", "587")),
+     "OPTIONS": {"host": _email_host or "localhost", "port": int(os.environ.get("EMAIL_PORT", "587")),
                  "username": os.environ.get("EMAIL_HOST_USER", ""),
                  "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                  "use_tls": os.environ.get("EMAIL_USE_TLS", "1") == "1", "timeout": 10}}
-    if _email_host else {"BACKEND": "django.core.mail.backends.console.EmailBackend"})}
+    if _email_host or not (DEBUG or ANSINH_DEMO) else {"BACKEND": "django.core.mail.backends.console.EmailBackend"})}
 MESSAGING_PROVINCE_GATEWAYS: dict = {}
 MESSAGING_DEFAULT_CHANNEL = "sms"
 MESSAGING_WINDOWS = [30, 7]  # days before a card or period ends; one message per window

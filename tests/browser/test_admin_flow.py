@@ -105,7 +105,7 @@ def test_the_administrator_sets_up_a_campaign_and_a_user(setup, browser, live_se
     rows = page.locator("#bang-huyen tbody tr")
     assert rows.count() == 1
     assert rows.first.get_attribute("data-commune") == setup["commune_code"]
-    page.select_option("#id-chien-dich", "HG-2024")
-    page.wait_for_url(re.compile(r"chien-dich=HG-2024"))
+    page.select_option("#id-chien-dich", "HG-2024")  # the choice is kept for every page (working context)
+    page.locator("h1", has_text="Chiến dịch 2024").wait_for()
     assert page.locator("h1").inner_text() == "Chiến dịch 2024"
     screenshot(page, "officer-dashboard")

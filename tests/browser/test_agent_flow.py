@@ -107,7 +107,9 @@ def screenshots(page, step: str) -> None:
     size = page.viewport_size
     for viewport in (PHONE, DESK):
         page.set_viewport_size(viewport)
-        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), (step, viewport)
+        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), (step, viewport, page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => !e.closest('.table-wrap') && e.getBoundingClientRect().right > window.innerWidth + 1)"
+            ".slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"))
         screenshot(page, step)
     page.set_viewport_size(size)
 
