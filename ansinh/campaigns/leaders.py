@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Q, Subquery
 
 from ansinh.collection.models import Payment
 from ansinh.enrollment.models import HiMemberCoverage, HiParticipation, VsiParticipation
@@ -59,19 +59,15 @@ class LeaderRow:
         return self.joined_vsi is not None and self.joined_hi is not None
 
 
-def member_counts(*, unit_ids: list[int], on: datetime.date) -> dict[int, tuple[int, int]]:
-    """Unit id -> (members, members covered on ``on``) in one aggregate query. Covered as
-    ``progress.covered_on``: a valid HI card on ``on`` or a validly paid VSI period covering the month of
-    ``on``, both paid by ``on`` — read from ``MemberFact`` (every valid payment of a member; call
-    ``facts_refresh`` first) instead of the payments of every member."""
+def covered_people(*, on: datetime.date) -> set[int]:
+    """Ids of the people covered on ``on`` as ``progress.covered_on``: a valid HI card on ``on`` or a
+    validly paid VSI period covering the month of ``on``, both paid by ``on`` — read from ``MemberFact``
+    (every valid payment of a member; call ``facts_refresh`` first) in one query."""
     month = on.replace(day=1)
-    covered = MemberFact.objects.filter(person_id=OuterRef("person_id"), paid_on__lte=on).filter(
+    return set(MemberFact.objects.filter(paid_on__lte=on).filter(
         Q(program=Program.HI, valid_from__lte=on, valid_to__gte=on)
-        | Q(program=Program.VSI, valid_from__lte=month, to_month__gte=on.year * 12 + on.month))
-    rows = Membership.objects.filter(unit_id__in=unit_ids).values("unit_id").annotate(
-        n=Count("person_id", distinct=True), c=Count("person_id", distinct=True, filter=Q(Exists(covered))),
-    ).order_by()
-    return {r["unit_id"]: (r["n"], r["c"]) for r in rows}
+        | Q(program=Program.VSI, valid_from__lte=month, to_month__gte=on.year * 12 + on.month),
+    ).values_list("person_id", flat=True).distinct())
 
 
 def _highest(model, field: str = "pk"):
@@ -152,15 +148,19 @@ def _leaders_board(*, campaign: Campaign, on: datetime.date, communes=None) -> d
     household = dict(HouseholdMember.objects.filter(
         household__in=HouseholdMember.objects.filter(person_id__in=leader_ids).values("household_id"),
     ).values_list("person_id", "household_id"))
-    brought_members = set(Membership.objects.filter(unit_id__in=unit_ids).filter(
-        Q(person_id__in=vsi_brought.values("vsi__person_id")) | Q(person_id__in=hi_brought.values("person_id")),
-    ).values_list("unit_id", "person_id"))
-    counts = member_counts(unit_ids=unit_ids, on=end)
+    # every membership of the units in one read (cheaper than asking the database for the brought-in
+    # members and the members covered: two correlated reads of the memberships)
+    unit_members: dict[int, set] = defaultdict(set)
+    memberships = Membership.objects.all() if communes is None else Membership.objects.filter(unit__commune__in=communes)
+    for unit_id, person_id in memberships.values_list("unit_id", "person_id"):
+        unit_members[unit_id].add(person_id)
+    covered = covered_people(on=end)
     rows = []
     for unit in units:
         leader_id = leaders.get(unit.pk)
         row = LeaderRow(unit=unit, leader=persons.get(leader_id))
-        row.members, row.members_covered = counts.get(unit.pk, (0, 0))
+        members = unit_members.get(unit.pk, set())
+        row.members, row.members_covered = len(members), len(members & covered)
         if leader_id is not None:
             row.joined_vsi = joined[leader_id].get(Program.VSI)
             row.joined_hi = joined[leader_id].get(Program.HI)
@@ -168,7 +168,7 @@ def _leaders_board(*, campaign: Campaign, on: datetime.date, communes=None) -> d
             for person_id in brought.get(leader_id, set()) - {leader_id}:
                 if home is not None and household.get(person_id) == home:
                     row.relatives += 1
-                elif (unit.pk, person_id) in brought_members:
+                elif person_id in members:
                     row.members_brought += 1
                 else:
                     row.others += 1
