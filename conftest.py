@@ -24,15 +24,20 @@ def small_province(db):
 @pytest.fixture(autouse=True)
 def _fresh_scope_cache():
     """Each test's map and users live in its own transaction: forget scopes and permissions cached by an
-    earlier test."""
+    earlier test; empty the default cache too (the leaders board is kept there under ids that a later
+    test's rolled-back database can reuse)."""
+    from django.core.cache import cache
+
     from ansinh.accounts.backends import permission_cache_clear
     from ansinh.accounts.services import scope_cache_clear
 
     scope_cache_clear()
     permission_cache_clear()
+    cache.clear()
     yield
     scope_cache_clear()
     permission_cache_clear()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -12,17 +12,24 @@ later change of leader leaves a past campaign's board as it was.
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.cache import cache
+from django.db.models import Q, Subquery
 
-from ansinh.enrollment.models import HiMemberCoverage
-from ansinh.registry.models import AssociationUnit, HouseholdMember, Membership, Person
+from ansinh.collection.models import Payment
+from ansinh.enrollment.models import HiMemberCoverage, HiParticipation, VsiParticipation
+from ansinh.registry.models import AssociationUnit, HouseholdMember, Leadership, Membership, Person
 from ansinh.registry.selectors import leaders_on
 
 from .facts import facts_refresh, valid_payments
-from .models import Campaign, MemberFact, Program
+from .models import Campaign, MemberFact, Program, ProgressState
+
+# The computed board is kept this long in the default cache; its key holds a version of everything it
+# reads (``board_version``), so a change shows on the next request whatever the timeout.
+BOARD_CACHE_SECONDS = 600
 
 
 @dataclass
@@ -52,26 +59,63 @@ class LeaderRow:
         return self.joined_vsi is not None and self.joined_hi is not None
 
 
-def member_counts(*, unit_ids: list[int], on: datetime.date) -> dict[int, tuple[int, int]]:
-    """Unit id -> (members, members covered on ``on``) in one aggregate query. Covered as
-    ``progress.covered_on``: a valid HI card on ``on`` or a validly paid VSI period covering the month of
-    ``on``, both paid by ``on`` — read from ``MemberFact`` (every valid payment of a member; call
-    ``facts_refresh`` first) instead of the payments of every member."""
+def covered_people(*, on: datetime.date) -> set[int]:
+    """Ids of the people covered on ``on`` as ``progress.covered_on``: a valid HI card on ``on`` or a
+    validly paid VSI period covering the month of ``on``, both paid by ``on`` — read from ``MemberFact``
+    (every valid payment of a member; call ``facts_refresh`` first) in one query."""
     month = on.replace(day=1)
-    covered = MemberFact.objects.filter(person_id=OuterRef("person_id"), paid_on__lte=on).filter(
+    return set(MemberFact.objects.filter(paid_on__lte=on).filter(
         Q(program=Program.HI, valid_from__lte=on, valid_to__gte=on)
-        | Q(program=Program.VSI, valid_from__lte=month, to_month__gte=on.year * 12 + on.month))
-    rows = Membership.objects.filter(unit_id__in=unit_ids).values("unit_id").annotate(
-        n=Count("person_id", distinct=True), c=Count("person_id", distinct=True, filter=Q(Exists(covered))),
-    ).order_by()
-    return {r["unit_id"]: (r["n"], r["c"]) for r in rows}
+        | Q(program=Program.VSI, valid_from__lte=month, to_month__gte=on.year * 12 + on.month),
+    ).values_list("person_id", flat=True).distinct())
+
+
+def _highest(model, field: str = "pk"):
+    return Subquery(model.objects.order_by(f"-{field}").values(field)[:1])
+
+
+def board_version() -> str:
+    """A version of everything the board reads, in one query of index look-ups (call after
+    ``facts_refresh``): the facts' bookkeeping (highest payment id — a reversal is a new payment —, the
+    count of the latest payments that catches a late commit, the memberships' signature), the highest id of
+    the participations and their HI lines (``referred_by`` is set when they are made), of people and
+    household places, and the highest history id of people, household places, units, memberships and
+    leaderships (every change saved through a service writes one)."""
+    row = ProgressState.objects.filter(pk=1).annotate(
+        payment=_highest(Payment), vsi=_highest(VsiParticipation), hi=_highest(HiParticipation),
+        hi_line=_highest(HiMemberCoverage), person=_highest(Person), place=_highest(HouseholdMember),
+        person_h=_highest(Person.history.model, "history_id"),
+        place_h=_highest(HouseholdMember.history.model, "history_id"),
+        unit_h=_highest(AssociationUnit.history.model, "history_id"),
+        member_h=_highest(Membership.history.model, "history_id"),
+        leader_h=_highest(Leadership.history.model, "history_id"),
+    ).values_list("payment_id", "tail", "members", "payment", "vsi", "hi", "hi_line", "person", "place",
+                  "person_h", "place_h", "unit_h", "member_h", "leader_h").first()
+    return ":".join(str(v) for v in row) if row is not None else ""
 
 
 def leaders_board(*, campaign: Campaign, on: datetime.date, communes=None) -> dict:
     """``{"rows": [LeaderRow] (unit order), "leaders": [LeaderRow] ranked by people brought in, then
     joined both, then earliest joining; "units": [LeaderRow] ranked by % members covered, "totals": {...}}``.
-    ``communes``: old-map communes of the user's scope (units in them)."""
+    ``communes``: old-map communes of the user's scope (units in them). Kept in the default cache under the
+    campaign, the last day counted, the scope and ``board_version``: a request after any change computes
+    it anew."""
     facts_refresh()
+    end = min(on, campaign.ends_on)
+    version = board_version()
+    scope = "all" if communes is None else ",".join(str(pk) for pk in sorted(
+        communes.values_list("pk", flat=True) if hasattr(communes, "values_list") else (c.pk for c in communes)))
+    key = "leaders-board:" + hashlib.sha256(
+        f"{campaign.pk}|{campaign.starts_on}|{end}|{scope}|{version}".encode()).hexdigest()
+    board = cache.get(key) if version else None
+    if board is None:
+        board = _leaders_board(campaign=campaign, on=on, communes=communes)
+        if version:
+            cache.set(key, board, BOARD_CACHE_SECONDS)
+    return board
+
+
+def _leaders_board(*, campaign: Campaign, on: datetime.date, communes=None) -> dict:
     start, end = campaign.starts_on, min(on, campaign.ends_on)
     units = AssociationUnit.objects.select_related("commune").order_by("kind", "code")
     if communes is not None:
@@ -104,15 +148,19 @@ def leaders_board(*, campaign: Campaign, on: datetime.date, communes=None) -> di
     household = dict(HouseholdMember.objects.filter(
         household__in=HouseholdMember.objects.filter(person_id__in=leader_ids).values("household_id"),
     ).values_list("person_id", "household_id"))
-    brought_members = set(Membership.objects.filter(unit_id__in=unit_ids).filter(
-        Q(person_id__in=vsi_brought.values("vsi__person_id")) | Q(person_id__in=hi_brought.values("person_id")),
-    ).values_list("unit_id", "person_id"))
-    counts = member_counts(unit_ids=unit_ids, on=end)
+    # every membership of the units in one read (cheaper than asking the database for the brought-in
+    # members and the members covered: two correlated reads of the memberships)
+    unit_members: dict[int, set] = defaultdict(set)
+    memberships = Membership.objects.all() if communes is None else Membership.objects.filter(unit__commune__in=communes)
+    for unit_id, person_id in memberships.values_list("unit_id", "person_id"):
+        unit_members[unit_id].add(person_id)
+    covered = covered_people(on=end)
     rows = []
     for unit in units:
         leader_id = leaders.get(unit.pk)
         row = LeaderRow(unit=unit, leader=persons.get(leader_id))
-        row.members, row.members_covered = counts.get(unit.pk, (0, 0))
+        members = unit_members.get(unit.pk, set())
+        row.members, row.members_covered = len(members), len(members & covered)
         if leader_id is not None:
             row.joined_vsi = joined[leader_id].get(Program.VSI)
             row.joined_hi = joined[leader_id].get(Program.HI)
@@ -120,7 +168,7 @@ def leaders_board(*, campaign: Campaign, on: datetime.date, communes=None) -> di
             for person_id in brought.get(leader_id, set()) - {leader_id}:
                 if home is not None and household.get(person_id) == home:
                     row.relatives += 1
-                elif (unit.pk, person_id) in brought_members:
+                elif person_id in members:
                     row.members_brought += 1
                 else:
                     row.others += 1

@@ -2,11 +2,10 @@
 fields that refuse ids outside the database's 64-bit range, and the bounded administrative date field."""
 
 import datetime
+import html
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .dates import ADMIN_DATE_MAX, ADMIN_DATE_MIN, ADMIN_DATE_OUT_OF_RANGE
@@ -18,21 +17,43 @@ INVALID_CHOICE = "Lựa chọn không hợp lệ."
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 
 
+def _text(value) -> str:
+    """Escaped as Django's ``conditional_escape`` (safe strings kept as they are)."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _attrs(attrs: dict) -> str:
+    """Attributes in their order as Django's ``attrs.html``: True a bare name, False or None left out."""
+    return "".join(f" {name}" if value is True else f' {name}="{_text(value)}"'
+                   for name, value in attrs.items() if value is not False and value is not None)
+
+
 class QuickSelect(forms.Select):
     """A select whose options are written in Python, the same HTML as Django's: Django renders each option
-    through its own template, and a list of a province's 1,400 association units then took most of a
-    page's time (the renewals filters)."""
+    through its own template (and builds a dict per option), and a list of a province's 1,400 association
+    units then took most of a page's time (the renewals filters). The first option whose value is the
+    field's value is selected, as Django's single select does."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        wanted = {str(v) for v in self.format_value(value)}
+        found = False
+
+        def option(option_value, label) -> str:
+            nonlocal found
+            option_value = "" if option_value is None else str(option_value)
+            selected = not found and option_value in wanted
+            found = found or selected
+            return f'<option value="{_text(option_value)}"{" selected" if selected else ""}>{_text(label)}</option>'
+
         parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            html = "".join(format_html('<option value="{}"{}>{}</option>', o["value"], flatatt(o["attrs"]), o["label"])
-                           for o in options)
-            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, mark_safe(html))
-                         if group_name else html)
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]),
-                           mark_safe("".join(parts)))
+        for group_name, group in self.choices:
+            if isinstance(group, (list, tuple)):
+                inner = "".join(option(v, label) for v, label in group)
+                parts.append(f'<optgroup label="{_text(group_name)}">{inner}</optgroup>')
+            else:
+                parts.append(option(group_name, group))
+        return mark_safe(f'<select name="{_text(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>'
+                         f'{"".join(parts)}</select>')
 
 
 class TextHygieneMixin:

@@ -107,4 +107,5 @@ class HiMemberCoverage(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["participation", "rank"], name="hi_member_unique_rank")]
-        indexes = [models.Index(fields=["person", "valid_to"])]
+        # valid_to alone: the renewal lists (cards ending in a window) start from it
+        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["valid_to"], name="hi_member_valid_to")]

@@ -77,8 +77,16 @@ def vsi_period_end(*, from_month: datetime.date, months: int) -> datetime.date:
 
 
 def _person_filter(*, user, area=None, unit=None, commune_field: str) -> Q:
-    """Scope (people the user may see), area (on the record's commune) and association unit, as one Q."""
-    q = Q(person__in=persons_in_scope(user))
+    """Scope (people the user may see), area (on the record's commune) and association unit, as one Q.
+    An area's scope (officers, leaders) is asked per row (``EXISTS``), not as the list of its people: the
+    database then starts from the rows' dates (indexed) instead of looking up every person of a province.
+    An agent's scope (their assigned households, a few hundred people) stays a list the database starts
+    from."""
+    people = persons_in_scope(user)
+    if role_of(user).role != Role.COLLECTION_AGENT:
+        q = Q(Exists(people.filter(pk=OuterRef("person"))))
+    else:
+        q = Q(person__in=people)
     if area is not None:
         q &= Q(**{f"{commune_field}__in": record_communes_of(unit=area)})
     if unit is not None:

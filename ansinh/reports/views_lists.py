@@ -298,7 +298,8 @@ class RenewalForm(forms.Form):
         units = AssociationUnit.objects.filter(commune__in=record_communes_in_scope(user)).order_by("kind", "code")
         if user_role.role == Role.GROUP_LEADER:
             units = AssociationUnit.objects.filter(pk=user_role.association_unit_id)
-        self.fields["unit"].choices = [("", "Tất cả")] + [(str(u.pk), f"{u.code} — {u.name}") for u in units]
+        self.fields["unit"].choices = [("", "Tất cả")] + [(str(pk), f"{code} — {name}")
+                                                          for pk, code, name in units.values_list("pk", "code", "name")]
         if user_role.role in (Role.SI_OFFICER,):
             self.fields["agent"].choices = _agent_choices(user)
         else:
