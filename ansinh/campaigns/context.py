@@ -66,13 +66,18 @@ def campaigns_in_scope(*, user) -> QuerySet[Campaign]:
 
 
 def parse_date(value: str | None) -> datetime.date | None:
-    """A date typed as yyyy-mm-dd or dd/mm/yyyy, None when empty or not a date."""
+    """A date typed as yyyy-mm-dd or dd/mm/yyyy between 01/01/1900 and 31/12/2100 (the range every date
+    field of the site takes), None when empty, not a date or outside that range (year 9999 would overflow
+    the windows counted from it)."""
+    from ansinh.core.dates import ADMIN_DATE_MAX, ADMIN_DATE_MIN
+
     value = (value or "").strip()
     for fmt in DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(value, fmt).date()
+            day = datetime.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        return day if ADMIN_DATE_MIN <= day <= ADMIN_DATE_MAX else None
     return None
 
 

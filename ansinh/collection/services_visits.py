@@ -22,6 +22,7 @@ from .models import Visit, VisitOutcome
 CLOCK_SKEW = datetime.timedelta(minutes=10)
 """How far ahead of the server's clock a phone's visit time may be."""
 VISIT_FUTURE = "Thời điểm thăm hộ không được sau hiện tại."
+VISIT_NO_TIMEZONE = "Thời điểm thăm hộ phải có múi giờ (ví dụ 2026-12-03T10:00:00+07:00)."
 VISIT_TOO_OLD = "Thời điểm thăm hộ không hợp lệ (trước năm 2000)."
 REASON_REQUIRED = "Vui lòng ghi lý do hộ từ chối."
 DATE_REQUIRED = "Vui lòng nhập ngày hộ hẹn nộp tiền."
@@ -44,6 +45,8 @@ def _check(*, outcome: str, visited_at: datetime.datetime, reason: str, will_pay
     if outcome not in VisitOutcome.values:
         raise VisitInvalid("Kết quả thăm hộ phải là một trong: " + ", ".join(VisitOutcome.values) + ".",
                            field="outcome")
+    if timezone.is_naive(visited_at):
+        raise VisitInvalid(VISIT_NO_TIMEZONE, field="visited_at")
     if visited_at > timezone.now() + CLOCK_SKEW:
         raise VisitInvalid(VISIT_FUTURE, field="visited_at")
     if visited_at.year < 2000:

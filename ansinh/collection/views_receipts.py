@@ -22,7 +22,7 @@ from .selectors import agents_in_scope
 from .selectors_receipts import ReceiptQuery, receipts_search
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
-URL_SAFE_FIELDS = ("number", "household_code", "agent", "date_from", "date_to")  # never "payer"
+URL_SAFE_FIELDS = ("number", "household_code", "agent", "date_from", "date_to", "page")  # never "payer"
 
 
 class ReceiptSearchForm(TextHygieneMixin, forms.Form):

@@ -124,9 +124,20 @@ def _signed_json(request):
         return None
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _text(value, limit: int = 200) -> str:
+    """A field of a gateway's JSON as text the database can store: empty when it holds a lone surrogate or
+    a NUL (neither can be stored in UTF-8 text), cut at ``limit``."""
+    text = str(value or "")[:limit]
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return ""
+    return "" if "\x00" in text else text
 
 
 @csrf_exempt
@@ -139,8 +150,8 @@ def delivery_webhook(request):
     if data is None:
         return HttpResponseForbidden("bad signature")
     result = services.delivery_report_record(
-        ref=str(data.get("ref") or ""), provider_id=str(data.get("id") or ""),
-        delivered=data.get("status") == "delivered", reason=str(data.get("reason") or "")[:200],
+        ref=_text(data.get("ref"), 64), provider_id=_text(data.get("id"), 64),
+        delivered=data.get("status") == "delivered", reason=_text(data.get("reason")),
     )
     return JsonResponse({"result": result})
 
@@ -152,5 +163,5 @@ def inbound_webhook(request):
     data = _signed_json(request)
     if data is None:
         return HttpResponseForbidden("bad signature")
-    count = services.inbound_reply_handle(phone=str(data.get("phone") or ""), text=str(data.get("text") or ""))
+    count = services.inbound_reply_handle(phone=_text(data.get("phone"), 32), text=_text(data.get("text"), 500))
     return JsonResponse({"opted_out": count})

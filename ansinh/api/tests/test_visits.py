@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ansinh.campaigns.tests.factories import campaign_make
 from ansinh.collection.models import Visit
-from ansinh.collection.services_visits import DATE_REQUIRED, REASON_REQUIRED, UUID_OTHER_VISIT, VISIT_FUTURE
+from ansinh.collection.services_visits import DATE_REQUIRED, REASON_REQUIRED, UUID_OTHER_VISIT, VISIT_FUTURE, VISIT_NO_TIMEZONE
 from ansinh.core.errors import PermissionDenied
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,7 @@ def test_a_visit_is_recorded_once_however_often_the_phone_syncs_it(agent, small_
     ({"outcome": "will_pay", "will_pay_on": "2024-05-24"}, "will_pay_on",
      "Ngày hẹn nộp không được trước ngày thăm hộ."),
     ({"visited_at": "2999-01-01T00:00:00+07:00"}, "visited_at", VISIT_FUTURE),
+    ({"visited_at": "2024-05-20T10:00:00"}, "visited_at", VISIT_NO_TIMEZONE),  # no zone: refused, never a 500
 ])
 def test_an_outcome_without_what_it_needs_is_400_naming_the_field(agent, small_province, extra, field, message):
     response = post(agent, visit_body(small_province, **extra))

@@ -233,3 +233,12 @@ def test_an_agent_sees_the_date_only(small_province, client):
     body = client.get("/viec-can-lam/").content.decode()
     assert f'<strong id="boi-canh-ngay">{timezone.localdate():%d/%m/%Y}</strong>' in body
     assert 'id="boi-canh-chien-dich"' not in body and 'name="campaign"' not in body
+
+
+@pytest.mark.parametrize("on", ["9999-12-31", "31/12/9999", "0001-01-01", "01/01/0001"])
+def test_a_date_outside_the_site_range_in_the_address_is_ignored_not_a_server_error(small_province, client, on):
+    campaign_data(small_province)
+    client.login(username="thu_1", password=PASSWORD)
+    response = client.get("/viec-can-lam/", {"on": on})
+    assert response.status_code == 200
+    assert f'<strong id="boi-canh-ngay">{timezone.localdate():%d/%m/%Y}</strong>' in response.content.decode()

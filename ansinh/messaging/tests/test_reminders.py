@@ -344,3 +344,23 @@ def test_a_worker_killed_between_the_gateway_answer_and_the_write_sends_once(pai
     assert {r["body"]["ref"] for r in stub.requests} == {message.ref}
     message.refresh_from_db()
     assert (message.status, message.attempts, DeliveryAttempt.objects.count()) == (OutboxStatus.SENT, 1, 1)
+
+
+def test_signed_webhooks_with_odd_json_answer_without_a_server_error(client, settings, db):
+    settings.MESSAGING_WEBHOOK_SECRET = "webhook-test-secret"
+
+    def post(url, body: bytes):
+        timestamp = str(int(time.time()))
+        signature = hmac.new(b"webhook-test-secret", timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        return client.post(url, data=body, content_type="application/json",
+                           headers={"X-Signature": signature, "X-Timestamp": timestamp})
+
+    lone_surrogate = b'{"ref": "\\ud800", "id": "\\ud800", "reason": "\\ud800"}'
+    deep = b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    nul = b'{"ref": "a\\u0000b", "id": "\\u0000"}'
+    for body in (lone_surrogate, deep, nul):
+        answer = post("/tin-nhan/webhook/bao-cao/", body)
+        assert (answer.status_code, answer.json()) == (200, {"result": "unknown"})
+    for body in (b'{"phone": "\\ud800", "text": "TU CHOI"}', deep):
+        answer = post("/tin-nhan/webhook/tra-loi/", body)
+        assert (answer.status_code, answer.json()) == (200, {"opted_out": 0})
