@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -107,6 +108,10 @@ def screenshots(page, step: str) -> None:
     size = page.viewport_size
     for viewport in (PHONE, DESK):
         page.set_viewport_size(viewport)
+        try:  # a chart redraws for the new width a moment after the resize
+            page.wait_for_function("document.scrollingElement.scrollWidth <= window.innerWidth", timeout=5000)
+        except PlaywrightTimeout:  # the assertion below says what sticks out
+            pass
         assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), (step, viewport, page.evaluate(
             "[...document.querySelectorAll('body *')].filter(e => !e.closest('.table-wrap') && e.getBoundingClientRect().right > window.innerWidth + 1)"
             ".slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"))
