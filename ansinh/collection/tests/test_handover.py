@@ -12,7 +12,7 @@ from ansinh.collection.selectors_handover import cash_not_handed_over, cash_reco
 from ansinh.collection.services_handover import handover_confirm, handover_record
 from ansinh.core.errors import OutOfScope, PermissionDenied
 
-from .handover_common import HEAD, HI, SON, D, _paid_module, num, paid  # noqa: F401 (fixtures imported for pytest)
+from .paid_common import HEAD, HI, SON, D, _paid_module, num, paid  # noqa: F401 (fixtures imported for pytest)
 
 
 def _hand(paid, user="thu_1", **kw):

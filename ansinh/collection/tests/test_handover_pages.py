@@ -9,7 +9,7 @@ from django.urls import reverse
 from ansinh.collection.models import CashHandover
 from ansinh.testing.province import PASSWORD
 
-from .handover_common import HEAD, HI, SON, D, _paid_module, num, paid  # noqa: F401 (fixtures imported for pytest)
+from .paid_common import HEAD, HI, SON, D, _paid_module, num, paid  # noqa: F401 (fixtures imported for pytest)
 
 
 def _login(client, username):

@@ -10,28 +10,9 @@ from ansinh.collection.selectors_receipts import (
     ReceiptQuery, household_payment_history, payment_statuses, person_payment_history, receipts_search,
 )
 from ansinh.core.errors import OutOfScope, PermissionDenied
-from ansinh.reports.tests.paid import paid_once_per_module
 from ansinh.testing.province import PASSWORD
-from ansinh.testing.vectors import vector
+from .paid_common import HEAD, HI, SON, _paid_module, num, paid  # noqa: F401 (fixtures imported for pytest)
 
-HI = vector("hi-2024-5")["expect"]["total"]  # the amounts the shared vectors give (never copied here)
-HEAD = vector("vsi-poor-12m-3m-income-2024")["expect"]["payable"]
-SON = vector("vsi-2024-floor-other")["expect"]["payable"]
-
-
-def num(amount: int) -> str:
-    """1234567 -> '1.234.567' (Vietnamese thousands)."""
-    return f"{amount:,}".replace(",", ".")
-
-
-@pytest.fixture(scope="module")
-def _paid_module(django_db_setup, django_db_blocker):
-    yield from paid_once_per_module(django_db_blocker)
-
-
-@pytest.fixture
-def paid(_paid_module, db):
-    return _paid_module
 
 
 def _client(client, paid, username):

@@ -1,5 +1,5 @@
-"""What the handover tests share: the amounts the shared vectors give (never copied here), the Vietnamese
-thousands, and a province paid once per test module (``paid``)."""
+"""What the payment-trail and handover tests share: the amounts the shared vectors give (never copied here),
+the Vietnamese thousands, and a province paid once per test module (``paid``)."""
 
 import datetime
 
